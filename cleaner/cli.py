@@ -1,0 +1,232 @@
+"""The ``cleaner`` command line.
+
+Exit status: 0 every page cleaned, 1 some pages skipped or failed,
+2 usage or rules error (nothing was cleaned).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cleaner import __version__
+from cleaner.corpus import PageError, discover, encode, log_path, read_log
+from cleaner.page import restore_text
+from cleaner.rules import default_rules_dir, load_rules
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+def _rule_dirs(rules: tuple[Path, ...], add_rules: tuple[Path, ...]) -> list[Path]:
+    return list(rules or (default_rules_dir(),)) + list(add_rules)
+
+
+def _fail(msg: str) -> None:
+    click.echo(f"cleaner: {msg}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+rules_option = click.option(
+    "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+    help="Rule directory or file (repeatable); replaces the shipped rules.",
+)
+add_rules_option = click.option(
+    "--add-rules", "add_rules", multiple=True, type=click.Path(path_type=Path),
+    help="Extra rule directory or file, used with the shipped rules (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleaner")
+def main() -> None:
+    """Clean scraped web text, with a change log for every edit."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Output directory.")
+@rules_option
+@add_rules_option
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
+@click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
+        force: bool, regex_timeout: float, quiet: bool) -> None:
+    """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
+    from cleaner.engines import local
+    from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
+
+    started = now()
+    rule_dirs = _rule_dirs(rules, add_rules)
+    for d in rule_dirs:
+        if not d.exists():
+            _fail(f"{d}: rules directory does not exist")
+    _check_output(inputs, outdir)
+    options: dict[str, Any] = {"regex_timeout": regex_timeout}
+    try:
+        ctx = make_context(rule_dirs, options=options)
+    except RulesInvalid as exc:
+        for err in exc.errors:
+            click.echo(err, err=True)
+        click.echo(f"cleaner: {len(exc.errors)} rule error(s); nothing was cleaned", err=True)
+        sys.exit(EXIT_USAGE)
+    discover_errors: list[str] = []
+    sources = discover(list(inputs), discover_errors, outdir)
+    for err in discover_errors:
+        click.echo(f"cleaner: {err}", err=True)
+    if not sources and discover_errors:
+        sys.exit(EXIT_USAGE)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        probe = outdir / ".cleaner-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        _fail(f"{outdir}: cannot write output: {exc.strerror or exc}")
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    stats = local.scan(sources, rule_dirs, options, jobs)
+    if stats:
+        options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
+    done = {} if force else load_manifest(outdir)
+    manifest = ManifestWriter(outdir)
+    results = []
+    try:
+        for result in local.clean(sources, outdir, rule_dirs, stats, options, jobs, done):
+            manifest.record(result)
+            results.append(result)
+            if result.status in ("skipped", "failed"):
+                click.echo(f"cleaner: {result.message}", err=True)
+            for w in result.warnings:
+                click.echo(f"cleaner: warning: {w}", err=True)
+    finally:
+        manifest.close()
+    summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
+    path = write_summary(outdir, summary)
+    if not quiet:
+        _print_summary(summary, path)
+    sys.exit(EXIT_OK if not summary["problems"] else EXIT_PARTIAL)
+
+
+def _check_output(inputs: tuple[Path, ...], outdir: Path) -> None:
+    out = outdir.resolve()
+    for inp in inputs:
+        if not inp.exists():
+            continue
+        real = inp.resolve()
+        if real == out:
+            _fail(f"{outdir}: output directory is the input; choose another -o")
+        if inp.is_file() and real.parent == out and not real.name.endswith(".raw.txt"):
+            _fail(f"{inp}: input file is inside the output directory and would be overwritten")
+
+
+def _print_summary(summary: dict[str, Any], path: Path) -> None:
+    click.echo(
+        f"{summary['pages']} pages: {summary['pages_cleaned']} cleaned, {summary['pages_resumed']} already done, "
+        f"{summary['pages_skipped']} skipped, {summary['pages_failed']} failed in {summary['seconds']:.2f}s"
+    )
+    raw, clean = summary["raw_chars"], summary["clean_chars"]
+    if raw:
+        click.echo(f"{raw:,} characters in, {clean:,} out ({100 * (raw - clean) / raw:.1f}% removed)")
+    if summary["stages"]:
+        click.echo(f"{'stage':<10} {'edits':>7} {'removed':>9}")
+        for stage, s in summary["stages"].items():
+            click.echo(f"{stage:<10} {s['edits']:>7} {s['chars_removed']:>9}")
+        click.echo("top rules:")
+        for rule, r in list(summary["rules"].items())[:12]:
+            click.echo(f"  {rule:<36} {r['edits']:>5} edits {r['chars_removed']:>7} chars removed")
+    click.echo(f"summary: {path}")
+
+
+@main.command()
+@click.argument("clean_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Where to write the raw page (default: stdout).")
+def restore(clean_file: Path, output: Path | None) -> None:
+    """Rebuild the raw page from CLEAN_FILE and its change log, byte for byte."""
+    from cleaner.corpus import atomic_write, sha256
+
+    log = log_path(clean_file)
+    if not log.exists():
+        _fail(f"{clean_file}: no change log {log.name} beside it")
+    try:
+        header, edits = read_log(log)
+        clean = clean_file.read_bytes().decode("utf-8")
+        raw = restore_text(clean, edits)
+        data = encode(raw, header.get("encoding", "utf-8"))
+    except (PageError, ValueError, UnicodeError) as exc:
+        _fail(f"{clean_file}: cannot restore: {exc}")
+        return
+    expected = header.get("raw_sha256")
+    if expected and sha256(data) != expected:
+        _fail(f"{clean_file}: restored bytes do not match the raw page's hash (was the clean text edited?)")
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        atomic_write(output, data)
+
+
+@main.group()
+def rules() -> None:
+    """List, check and test rules."""
+
+
+def _load_or_exit(dirs: tuple[Path, ...]) -> Any:
+    from cleaner.stages import STAGE_NAMES
+
+    rule_dirs = list(dirs) or [default_rules_dir()]
+    for d in rule_dirs:
+        if not d.exists():
+            _fail(f"{d}: no such rules directory")
+    ruleset = load_rules(rule_dirs, known_stages=STAGE_NAMES + ("__disabled__",))
+    return ruleset
+
+
+@rules.command("list")
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
+def rules_list(dirs: tuple[Path, ...]) -> None:
+    """List rules: id, type, stage, file:line."""
+    ruleset = _load_or_exit(dirs)
+    for r in ruleset.rules:
+        click.echo(f"{r.id}\t{r.type}\t{r.stage}\t{r.where}")
+    for err in ruleset.errors:
+        click.echo(err, err=True)
+    sys.exit(EXIT_USAGE if ruleset.errors else EXIT_OK)
+
+
+@rules.command("check")
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
+def rules_check(dirs: tuple[Path, ...]) -> None:
+    """Validate rules; print file:line: message for each problem."""
+    ruleset = _load_or_exit(dirs)
+    for err in ruleset.errors:
+        click.echo(err)
+    if ruleset.errors:
+        click.echo(f"{len(ruleset.errors)} error(s)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{len(ruleset.rules)} rules OK")
+
+
+@rules.command("test")
+@click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
+def rules_test(dirs: tuple[Path, ...]) -> None:
+    """Run every rule's embedded examples (text it must remove, text it must keep)."""
+    from cleaner.ruletest import run_examples
+
+    ruleset = _load_or_exit(dirs)
+    if ruleset.errors:
+        for err in ruleset.errors:
+            click.echo(err)
+        sys.exit(EXIT_USAGE)
+    failures, checked = run_examples(ruleset)
+    for f in failures:
+        click.echo(f)
+    click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
+    sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

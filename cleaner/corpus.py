@@ -1,0 +1,164 @@
+"""Reading pages, writing results atomically, and the change-log format.
+
+Decoding is reversible: UTF-8 is read with ``surrogateescape`` so a stray
+byte becomes a lone surrogate that normalize repairs as a logged edit, and
+the change log's header names the encoding so ``restore`` can give back the
+raw bytes exactly.  Outputs are written to a temporary file in the same
+directory and renamed into place, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.page import Edit
+
+LOG_SUFFIX = ".changes.jsonl"
+LOG_VERSION = 1
+PAGE_SUFFIXES = (".txt",)
+
+
+class PageError(Exception):
+    """A page that cannot be cleaned; the message is one line naming the reason."""
+
+
+@dataclass
+class Source:
+    """One input page: where it is read from and where its outputs go (relative)."""
+
+    path: Path
+    rel: str  # output path relative to OUTDIR, without suffix change (NAME.txt)
+    site: str
+
+
+def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None) -> list[Source]:
+    """Files and directories (recursively, ``*.txt``) -> sources, in a stable order."""
+    sources: list[Source] = []
+    seen: set[Path] = set()
+    out_resolved = outdir.resolve() if outdir is not None else None
+    for inp in inputs:
+        if not inp.exists():
+            errors.append(f"{inp}: no such file or directory")
+            continue
+        if inp.is_file():
+            real = inp.resolve()
+            if real not in seen:
+                seen.add(real)
+                sources.append(Source(inp, inp.name, inp.parent.name or "."))
+            continue
+        visited_dirs: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(inp, followlinks=True, onerror=lambda e: errors.append(f"{e.filename}: {e.strerror}")):
+            root_path = Path(root)
+            try:
+                st = root_path.stat()
+            except OSError as exc:
+                errors.append(f"{root_path}: {exc.strerror}")
+                dirs[:] = []
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in visited_dirs:
+                errors.append(f"{root_path}: directory loop (symlink) skipped")
+                dirs[:] = []
+                continue
+            visited_dirs.add(key)
+            if out_resolved is not None and root_path.resolve() == out_resolved:
+                dirs[:] = []
+                continue
+            dirs.sort()
+            for fname in sorted(files):
+                p = root_path / fname
+                if not fname.endswith(PAGE_SUFFIXES) or fname.endswith(LOG_SUFFIX):
+                    continue
+                try:
+                    real = p.resolve()
+                except (OSError, RuntimeError):
+                    errors.append(f"{p}: cannot resolve path (symlink loop?)")
+                    continue
+                if real in seen:
+                    continue
+                seen.add(real)
+                rel = p.relative_to(inp).as_posix()
+                site = p.parent.relative_to(inp).as_posix() if p.parent != inp else inp.resolve().name
+                sources.append(Source(p, rel, site))
+    return sources
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes -> (text, encoding).  Raises PageError for what is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        if len(data) % 2:
+            raise PageError(f"{name}: UTF-16 byte-order mark but an odd number of bytes; skipped")
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            raise PageError(f"{name}: invalid UTF-16 at byte {exc.start}; skipped") from None
+    if b"\x00" in data[:65536] or b"\x00" in data:
+        raise PageError(f"{name}: binary file (NUL bytes); skipped")
+    return data.decode("utf-8", errors="surrogateescape"), "utf-8"
+
+
+def encode(text: str, encoding: str) -> bytes:
+    if encoding == "utf-8":
+        return text.encode("utf-8", errors="surrogateescape")
+    return text.encode(encoding, errors="surrogatepass")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temp file beside ``path`` and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def log_path(clean_path: Path) -> Path:
+    name = clean_path.name
+    stem = name[: -len(".txt")] if name.endswith(".txt") else name
+    return clean_path.with_name(stem + LOG_SUFFIX)
+
+
+def serialize_log(header: dict[str, Any], edits: list[Edit]) -> bytes:
+    lines = [json.dumps({"page": header}, ensure_ascii=True, sort_keys=True)]
+    lines.extend(json.dumps(e.to_json(), ensure_ascii=True) for e in edits)
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def read_log(path: Path) -> tuple[dict[str, Any], list[Edit]]:
+    header: dict[str, Any] = {}
+    edits: list[Edit] = []
+    with path.open(encoding="ascii") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PageError(f"{path}:{lineno}: not JSON: {exc.msg}") from None
+            if "page" in obj and "stage" not in obj:
+                header = obj["page"]
+            else:
+                edits.append(Edit.from_json(obj))
+    return header, edits
+
+
+def iter_logs(outdir: Path) -> Iterator[Path]:
+    yield from sorted(outdir.rglob("*" + LOG_SUFFIX))

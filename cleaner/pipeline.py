@@ -1,0 +1,247 @@
+"""The two passes: scan the corpus for statistics, then clean each page.
+
+Cleaning a page is a pure function of (raw page, rules, corpus statistics),
+so any engine (in-process, local processes, Ray) gives identical output.
+This module holds that function and the per-page bookkeeping; engines only
+decide where it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner import __version__
+from cleaner.corpus import (
+    PageError,
+    Source,
+    atomic_write,
+    decode,
+    log_path,
+    serialize_log,
+    sha256,
+)
+from cleaner.page import Edit, Page
+from cleaner.rules import RuleSet, load_rules
+from cleaner.stages import STAGE_NAMES, Context, Stage, build_stages
+
+MANIFEST = "manifest.jsonl"
+SUMMARY = "run-summary.json"
+STATE_DIR = ".cleaner"
+
+
+@dataclass
+class PageResult:
+    """What happened to one page; merged into the run summary."""
+
+    rel: str
+    status: str  # cleaned | resumed | skipped | failed
+    message: str = ""
+    raw_chars: int = 0
+    clean_chars: int = 0
+    rules: dict[str, list[int]] = field(default_factory=dict)  # "stage\trule" -> [edits, removed, added]
+    warnings: list[str] = field(default_factory=list)
+    key: str = ""
+    raw_sha256: str = ""
+
+
+def make_context(rule_dirs: list[Path], stats: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Context:
+    rules = load_rules(rule_dirs, known_stages=STAGE_NAMES + ("__disabled__",))
+    if rules.errors:
+        raise RulesInvalid(rules.errors)
+    return Context(rules=rules, stats=stats or {}, options=options or {},
+                   regex_timeout=float((options or {}).get("regex_timeout", 1.0)))
+
+
+class RulesInvalid(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def clean_page(page: Page, ctx: Context, stages: list[Stage]) -> Page:
+    for stage in stages:
+        stage.apply(page, ctx)
+    return page
+
+
+def clean_text(raw: str, ctx: Context, stages: list[Stage] | None = None, name: str = "", site: str = "") -> Page:
+    """Convenience for tests and the API: clean one string."""
+    return clean_page(Page(raw, name=name, site=site), ctx, stages if stages is not None else build_stages())
+
+
+def page_key(raw_sha: str, ctx: Context) -> str:
+    """What an output depends on: the raw page, the rules, the corpus statistics, the options."""
+    h = hashlib.sha256()
+    h.update(raw_sha.encode())
+    h.update(ctx.rules.digest.encode())
+    h.update(str(ctx.options.get("corpus_fingerprint", "")).encode())
+    h.update(json.dumps({k: v for k, v in sorted(ctx.options.items()) if k != "corpus_fingerprint"}, default=str).encode())
+    h.update(__version__.encode())
+    return h.hexdigest()[:32]
+
+
+def process_source(src: Source, outdir: Path, ctx: Context, stages: list[Stage], done: dict[str, str]) -> PageResult:
+    """Read, clean and write one page; every failure becomes a one-line message."""
+    try:
+        data = src.path.read_bytes()
+    except OSError as exc:
+        return PageResult(src.rel, "failed", f"{src.path}: cannot read: {exc.strerror or exc}")
+    raw_sha = sha256(data)
+    key = page_key(raw_sha, ctx)
+    out_path = outdir / src.rel
+    if done.get(src.rel) == key and out_path.exists() and log_path(out_path).exists():
+        return PageResult(src.rel, "resumed", key=key, raw_sha256=raw_sha)
+    try:
+        raw, encoding = decode(data, str(src.path))
+    except PageError as exc:
+        return PageResult(src.rel, "skipped", str(exc), raw_sha256=raw_sha)
+    try:
+        page = clean_page(Page(raw, name=src.rel, site=src.site), ctx, stages)
+        clean = page.text
+        if any("\udc80" <= ch <= "\udcff" for ch in clean if ch >= "\udc80"):
+            raise PageError("undecodable bytes left in the clean text")
+        header = {
+            "name": src.rel,
+            "source": str(src.path),
+            "site": src.site,
+            "encoding": encoding,
+            "raw_sha256": raw_sha,
+            "raw_chars": len(raw),
+            "rules_digest": ctx.rules.digest,
+            "version": __version__,
+            "warnings": page.warnings,
+        }
+        atomic_write(log_path(out_path), serialize_log(header, page.edits))
+        atomic_write(out_path, clean.encode("utf-8"))
+    except PageError as exc:
+        return PageResult(src.rel, "failed", f"{src.path}: {exc}")
+    except Exception as exc:  # a bug must not stop the corpus: report it on one line
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return PageResult(src.rel, "failed",
+                          f"{src.path}: internal error {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})")
+    result = PageResult(src.rel, "cleaned", raw_chars=len(raw), clean_chars=len(clean), key=key, raw_sha256=raw_sha,
+                        warnings=[f"{src.path}: {w}" for w in page.warnings])
+    count_edits(page.edits, result.rules)
+    return result
+
+
+def count_edits(edits: list[Edit], into: dict[str, list[int]]) -> None:
+    """Edits, characters removed and added per rule; an absorbing edit is charged only its own share."""
+    for e in edits:
+        count_edits(e.absorbed, into)
+        net = len(e.before) - len(e.after) - sum(len(a.before) - len(a.after) for a in e.absorbed)
+        c = into.setdefault(f"{e.stage}\t{e.rule}", [0, 0, 0])
+        c[0] += 1
+        c[1] += max(0, net)
+        c[2] += max(0, -net)
+
+
+# -- manifest & summary -------------------------------------------------------------
+def load_manifest(outdir: Path) -> dict[str, str]:
+    path = outdir / STATE_DIR / MANIFEST
+    done: dict[str, str] = {}
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            obj = json.loads(line)
+            done[obj["rel"]] = obj["key"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            continue  # a line cut short by a crash
+    return done
+
+
+class ManifestWriter:
+    """Append-only record of finished pages, so an interrupted run resumes."""
+
+    def __init__(self, outdir: Path):
+        path = outdir / STATE_DIR / MANIFEST
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("a", encoding="utf-8")
+
+    def record(self, result: PageResult) -> None:
+        if result.status in ("cleaned", "resumed"):
+            self._fh.write(json.dumps({"rel": result.rel, "key": result.key, "raw_sha256": result.raw_sha256,
+                                       "rules": result.rules, "raw_chars": result.raw_chars,
+                                       "clean_chars": result.clean_chars}) + "\n")
+            self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def previous_results(outdir: Path) -> dict[str, dict[str, Any]]:
+    """Latest manifest entry of each page (for the summary of resumed pages)."""
+    path = outdir / STATE_DIR / MANIFEST
+    out: dict[str, dict[str, Any]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                obj = json.loads(line)
+                out[obj["rel"]] = obj
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+    return out
+
+
+def summarize(results: list[PageResult], outdir: Path, seconds: float, rules: RuleSet, discover_errors: list[str]) -> dict[str, Any]:
+    prev = previous_results(outdir)
+    per_rule: dict[str, dict[str, Any]] = {}
+    per_stage: dict[str, dict[str, int]] = {}
+    raw_chars = clean_chars = 0
+    pages_by_removed: list[tuple[int, str]] = []
+    for r in results:
+        counts = r.rules
+        rc, cc = r.raw_chars, r.clean_chars
+        if r.status == "resumed" and r.rel in prev:
+            counts, rc, cc = prev[r.rel].get("rules", {}), prev[r.rel].get("raw_chars", 0), prev[r.rel].get("clean_chars", 0)
+        raw_chars += rc
+        clean_chars += cc
+        removed = 0
+        for k, (n, rem, add) in counts.items():
+            stage, rule = k.split("\t", 1)
+            pr = per_rule.setdefault(rule, {"stage": stage, "edits": 0, "chars_removed": 0, "chars_added": 0, "pages": 0})
+            pr["edits"] += n
+            pr["chars_removed"] += rem
+            pr["chars_added"] += add
+            pr["pages"] += 1
+            ps = per_stage.setdefault(stage, {"edits": 0, "chars_removed": 0, "chars_added": 0})
+            ps["edits"] += n
+            ps["chars_removed"] += rem
+            ps["chars_added"] += add
+            removed += rem
+        if r.status in ("cleaned", "resumed"):
+            pages_by_removed.append((removed, r.rel))
+    statuses = {s: sum(1 for r in results if r.status == s) for s in ("cleaned", "resumed", "skipped", "failed")}
+    fired = set(per_rule)
+    return {
+        "version": __version__,
+        "seconds": round(seconds, 3),
+        "pages": len(results),
+        **{f"pages_{k}": v for k, v in statuses.items()},
+        "raw_chars": raw_chars,
+        "clean_chars": clean_chars,
+        "rules_digest": rules.digest,
+        "stages": per_stage,
+        "rules": dict(sorted(per_rule.items(), key=lambda kv: (-kv[1]["chars_removed"], kv[0]))),
+        "rules_never_fired": sorted(r.id for r in rules.rules if r.id not in fired and r.type not in ("settings", "vocabulary")),
+        "most_changed": [rel for _, rel in sorted(pages_by_removed, key=lambda t: (-t[0], t[1]))[:20]],
+        "problems": discover_errors + [r.message for r in results if r.status in ("skipped", "failed")],
+        "warnings": [w for r in results for w in r.warnings],
+    }
+
+
+def write_summary(outdir: Path, summary: dict[str, Any]) -> Path:
+    path = outdir / SUMMARY
+    atomic_write(path, (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def now() -> float:
+    return time.perf_counter()

@@ -1,0 +1,29 @@
+"""The stages, in the order the pipeline runs them.
+
+Adding a stage: write ``cleaner/stages/NAME.py`` with a `Stage` subclass and
+add it to `STAGE_CLASSES`.  Nothing else in the core changes.
+"""
+
+from __future__ import annotations
+
+from cleaner import matchers  # noqa: F401  (registers the shared rule types)
+from cleaner.stages.base import Context, Stage
+from cleaner.stages.chrome import ChromeStage
+from cleaner.stages.normalize import NormalizeStage
+from cleaner.stages.tidy import TidyStage
+
+STAGE_CLASSES: list[type[Stage]] = [
+    NormalizeStage,
+    ChromeStage,
+    # dedup, spam and spelling slot in here, in that order
+    TidyStage,
+]
+
+STAGE_NAMES: tuple[str, ...] = tuple(cls.name for cls in STAGE_CLASSES)
+
+
+def build_stages(only: tuple[str, ...] | None = None) -> list[Stage]:
+    return [cls() for cls in STAGE_CLASSES if only is None or cls.name in only]
+
+
+__all__ = ["STAGE_CLASSES", "STAGE_NAMES", "Context", "Stage", "build_stages"]

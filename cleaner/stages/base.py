@@ -1,0 +1,62 @@
+"""What every stage is: a name, an ``apply`` that adds edits, and optionally a scan-pass collector.
+
+Stages are small (datatrove's filter blocks are the model): the pipeline calls
+``apply(page, ctx)`` in order; a stage that needs corpus statistics declares a
+``collector()`` whose results the scan pass merges into ``ctx.stats[name]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from cleaner.page import Page
+from cleaner.rules import Rule, RuleSet
+
+
+class Collector(Protocol):
+    """Scan-pass accumulator: fed pages, merged across workers, then frozen."""
+
+    def add(self, text: str, site: str, name: str) -> None: ...
+
+    def merge(self, other: Any) -> None: ...
+
+    def finish(self) -> Any: ...
+
+
+@dataclass
+class Context:
+    """Everything a stage may look at besides the page: rules, settings, corpus statistics."""
+
+    rules: RuleSet
+    stats: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    regex_timeout: float = 1.0
+
+    def settings(self, stage: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(defaults)
+        merged.update(self.rules.settings(stage))
+        return merged
+
+    def rules_for(self, stage: str, page: Page, types: tuple[str, ...] | None = None) -> list[Rule]:
+        return [
+            r
+            for r in self.rules.for_stage(stage)
+            if (types is None or r.type in types) and r.applies_to(page.site, page.name)
+        ]
+
+
+class Stage:
+    """Base class: subclasses set ``name`` and implement ``apply``."""
+
+    name: ClassVar[str] = ""
+    #: rule types this stage runs through the shared matchers
+    rule_types: ClassVar[tuple[str, ...]] = ()
+    #: defaults of the stage's YAML ``settings``
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def collector(self, ctx: Context) -> Collector | None:
+        return None

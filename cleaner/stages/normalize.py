@@ -1,0 +1,206 @@
+"""Normalize: bytes that were not UTF-8, line endings, mojibake, odd Unicode, glued words.
+
+Each fix is its own edit with its own rule id, so a reviewer can tell an ftfy
+repair from a whitespace tidy.  Order matters: byte-level problems first (so
+ftfy sees real characters), then mojibake, then spacing.
+
+The Mac Roman detector exists because ftfy cannot see it: Windows-1252 text
+decoded as Mac Roman turns ’ into í and “ ” into ì î.  Those are real letters
+in Spanish or Catalan, so we only repair them where the result is plainly
+English (a contraction or a possessive) on a page that does not otherwise use
+accented Latin letters, and standalone symbol runs (``†∑``) that cannot be
+text in any language.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, ClassVar
+
+import ftfy
+import regex
+
+from cleaner import lexicon
+from cleaner.matchers import run_rules
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context, Stage
+
+_SURROGATES = regex.compile(r"[\udc80-\udcff]+")
+_LINE_ENDINGS = regex.compile(r"\r\n?")
+_ODD_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = regex.compile(r"[\u200b\u2060\u00ad\ufeff]")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TABS_SPACES = regex.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_STRAY_BULLET = regex.compile(r"(?m)^[ \t]*[•·▪◦‣∙●○■□–-][ \t]*$")
+_LEADING_SPACE = regex.compile(r"(?m)^[ \t]+(?=\S)")
+_TRAILING_SPACE = regex.compile(r"[ \t]+(?=\n|\Z)")
+
+# Windows-1252 punctuation read as Mac Roman: the Mac Roman character -> the intended one
+_MAC_ROMAN_PUNCT = {}
+for _byte in range(0x80, 0x100):
+    try:
+        _mac = bytes([_byte]).decode("mac_roman")
+        _win = bytes([_byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        continue
+    if _mac != _win and not _win.isalnum():
+        _MAC_ROMAN_PUNCT[_mac] = _win
+_MAC_APOSTROPHE = "í"  # 0x92 -> ’
+# contraction/possessive shapes: therapistís, patientsí, donít, Iím, youíre, weíve, theyíll, heíd
+_MAC_CONTRACTION = regex.compile(
+    r"(?<=\b[A-Za-z]{2,})í(?=(?:s|t|m|re|ve|ll|d)\b)|(?<=\b[A-Za-z]{2,}s)í(?=\W|$)|(?<=\bI)í(?=(?:m|ve|ll|d)\b)"
+)
+_MAC_QUOTES = regex.compile(r"ì(?=[A-Za-z][^ìî\n]{0,200}?î)|(?<=ì[^ìî\n]{0,200}?[A-Za-z.,!?])î")
+_MAC_SYMBOL_RUN = regex.compile(
+    "(?<![^\\s\\d,.;:()])[" + regex.escape("".join(sorted(_MAC_ROMAN_PUNCT))) + "]{2,4}(?![^\\s\\d,.;:()])"
+)
+_ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
+
+_GLUED_CASE = regex.compile(r"\b([a-z]{3,})([A-Z][a-z]{2,})\b")
+_GLUED_STOP = regex.compile(r"(?<![\w./@:-])([a-z]{2,})([.!?])([A-Z][a-z]+)\b(?![./@]\w)")
+_TLDS = frozenset(["com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "fr", "info", "biz", "ly", "me", "tv", "us", "ca", "au", "in", "html", "htm", "php", "asp", "js", "py"])
+
+
+class NormalizeStage(Stage):
+    name = "normalize"
+    rule_types = ("substitution",)
+    defaults: ClassVar[dict[str, Any]] = {
+        "ftfy": True,
+        "mac_roman": True,
+        "glued_words": True,
+        "glued_min_zipf": 3.0,
+        "collapse_spaces": True,
+    }
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, self.defaults)
+        self._bytes_and_lines(page)
+        if cfg["ftfy"]:
+            self._ftfy(page)
+        if cfg["mac_roman"]:
+            self._mac_roman(page)
+        self._spaces(page, cfg)
+        if cfg["glued_words"]:
+            self._glued(page, float(cfg["glued_min_zipf"]))
+        run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
+
+    # -- bytes, BOM, line endings, control characters -----------------------------
+    def _bytes_and_lines(self, page: Page) -> None:
+        text = page.text
+        props: list[Proposal] = []
+        if max(text, default="\0") >= "\udc80" or _SURROGATES.search(text):
+            for m in _SURROGATES.finditer(text):
+                raw_bytes = m.group().encode("utf-8", "surrogateescape")
+                fixed = raw_bytes.decode("cp1252", errors="replace").replace("\ufffd", "")
+                props.append(
+                    Proposal(m.start(), m.end(), fixed, "normalize.undecodable-bytes",
+                             f"bytes {raw_bytes.hex(' ')} are not UTF-8; read as Windows-1252")
+                )
+        if text.startswith("\ufeff"):
+            props.append(Proposal(0, 1, "", "normalize.bom", "byte-order mark"))
+        if "\r" in text:
+            for m in _LINE_ENDINGS.finditer(text):
+                props.append(Proposal(m.start(), m.end(), "\n", "normalize.line-endings", "CR/CRLF line ending"))
+        for m in _CONTROL.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.control-char", f"control character U+{ord(m.group()):04X}"))
+        page.commit(self.name, props)
+
+    # -- ftfy ----------------------------------------------------------------------
+    def _ftfy(self, page: Page) -> None:
+        text = page.text
+        if text.isascii():
+            return
+        props: list[Proposal] = []
+        pos = 0
+        for line in text.split("\n"):
+            if not line.isascii():
+                fixed, explanation = ftfy.fix_and_explain(
+                    line, uncurl_quotes=False, fix_line_breaks=False, fix_character_width=False,
+                    fix_latin_ligatures=False, normalization="NFC", remove_terminal_escapes=False,
+                )
+                if fixed != line:
+                    steps = ", ".join(dict.fromkeys(step[1] for step in (explanation or []))) or "ftfy"
+                    props.extend(_diff_proposals(line, fixed, pos, "normalize.ftfy", f"ftfy: {steps}"))
+            pos += len(line) + 1
+        page.commit(self.name, props)
+
+    # -- Windows-1252 read as Mac Roman ---------------------------------------------
+    def _mac_roman(self, page: Page) -> None:
+        text = page.text
+        if text.isascii() or not any(ch in text for ch in _MAC_ROMAN_PUNCT):
+            return
+        props: list[Proposal] = []
+        accented = {w for w in _ACCENTED_LETTER.findall(text)}
+        if not accented:  # a page that writes accented Latin letters is not English mojibake
+            for m in _MAC_CONTRACTION.finditer(text):
+                props.append(Proposal(m.start(), m.end(), "’", "normalize.mac-roman",
+                                      "Windows-1252 ’ read as Mac Roman í (contraction/possessive)"))
+            for m in _MAC_QUOTES.finditer(text):
+                fixed = _MAC_ROMAN_PUNCT[m.group()]
+                props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
+                                      f"Windows-1252 {fixed} read as Mac Roman {m.group()}"))
+        for m in _MAC_SYMBOL_RUN.finditer(text):
+            fixed = "".join(_MAC_ROMAN_PUNCT[c] for c in m.group())
+            props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
+                                  f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
+        page.commit(self.name, props)
+
+    # -- spaces ----------------------------------------------------------------------
+    def _spaces(self, page: Page, cfg: dict[str, Any]) -> None:
+        text = page.text
+        props: list[Proposal] = []
+        for m in _ODD_SPACES.finditer(text):
+            props.append(Proposal(m.start(), m.end(), " ", "normalize.unicode-space", f"U+{ord(m.group()):04X} space"))
+        for m in _INVISIBLE.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.invisible-char", f"invisible U+{ord(m.group()):04X}"))
+        page.commit(self.name, props)
+        text = page.text
+        props = []
+        for m in _STRAY_BULLET.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
+        for m in _LEADING_SPACE.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.indent", "leading whitespace"))
+        for m in _TRAILING_SPACE.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
+        if cfg["collapse_spaces"]:
+            for m in _TABS_SPACES.finditer(text):
+                props.append(Proposal(m.start(), m.end(), " ", "normalize.space-run", "run of spaces"))
+        page.commit(self.name, props)
+
+    # -- glued words -------------------------------------------------------------------
+    def _glued(self, page: Page, min_zipf: float) -> None:
+        text = page.text
+        props: list[Proposal] = []
+        for m in _GLUED_CASE.finditer(text):
+            left, right = m.group(1), m.group(2)
+            whole = (left + right).lower()
+            both_words = lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)
+            if lexicon.zipf(whole) > 0 or not both_words:
+                continue
+            props.append(Proposal(m.end(1), m.end(1), " ", "normalize.glued-words",
+                                  f"{left}|{right}: two words glued at a block boundary"))
+        for m in _GLUED_STOP.finditer(text):
+            left, right = m.group(1), m.group(3)
+            if right.lower() in _TLDS or left.lower() in _TLDS:
+                continue
+            if not (lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)):
+                continue
+            props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
+                                  f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
+        page.commit(self.name, props)
+
+
+def _diff_proposals(old: str, new: str, base: int, rule: str, reason: str) -> list[Proposal]:
+    """Smallest edits that turn ``old`` into ``new`` (character diff, nearby changes grouped)."""
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    props: list[Proposal] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        if props and base + i1 - props[-1].end <= 1:  # merge changes a character apart
+            last = props[-1]
+            gap = old[last.end - base : i1]
+            props[-1] = Proposal(last.start, base + i2, last.after + gap + new[j1:j2], rule, reason)
+        else:
+            props.append(Proposal(base + i1, base + i2, new[j1:j2], rule, reason))
+    return props

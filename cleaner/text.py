@@ -1,0 +1,109 @@
+"""Views of the current text: lines, paragraphs, sentences, words, each with offsets.
+
+Stages never split text themselves; they use these views so every span they
+propose is in current-text coordinates that `Page.commit` can map back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*")
+# a sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace
+_SENTENCE_END = regex.compile(r"""(?<=[.!?…](?:["'’”)\]]*))\s+(?=\S)""")
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "fig", "no", "vol", "pp", "approx", "inc", "ltd", "co", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def lines(text: str) -> list[Span]:
+    """Lines without their newline; ``end`` is the offset of the newline (or end of text)."""
+    out: list[Span] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            if pos < n:
+                out.append(Span(pos, n, text[pos:n]))
+            break
+        out.append(Span(pos, nl, text[pos:nl]))
+        pos = nl + 1
+    return out
+
+
+def line_with_newline(text: str, span: Span) -> tuple[int, int]:
+    """The span of a whole line including its newline, for removing it."""
+    end = span.end + 1 if span.end < len(text) else span.end
+    start = span.start
+    if end == span.end and start > 0 and text[start - 1] == "\n":
+        start -= 1  # last line without newline: take the newline before it
+    return start, end
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Blocks of consecutive non-blank lines."""
+    out: list[Span] = []
+    start = None
+    end = 0
+    for ln in lines(text):
+        if ln.text.strip():
+            if start is None:
+                start = ln.start
+            end = ln.end
+        elif start is not None:
+            out.append(Span(start, end, text[start:end]))
+            start = None
+    if start is not None:
+        out.append(Span(start, end, text[start:end]))
+    return out
+
+
+def sentences(text: str, base: int = 0) -> list[Span]:
+    """Sentences of one line or paragraph (``base`` is its offset in the page)."""
+    out: list[Span] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        head = text[pos : m.start()]
+        last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        out.append(Span(base + pos, base + m.start(), head))
+        pos = m.end()
+    if pos < len(text):
+        tail = text[pos:]
+        stripped = tail.rstrip()
+        out.append(Span(base + pos, base + pos + len(stripped), stripped))
+    return [s for s in out if s.text.strip()]
+
+
+def words(text: str, base: int = 0) -> Iterator[Span]:
+    for m in WORD_RE.finditer(text):
+        yield Span(base + m.start(), base + m.end(), m.group())
+
+
+def removal_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a removal inside a line so no double space or space before punctuation is left."""
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] not in "\n" and start > 0 and text[start - 1] not in " \t\n":
+        # removed from the middle of a word run: keep one side's space
+        pass
+    if (end >= len(text) or text[end] == "\n") and start > 0:
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+    return start, end
