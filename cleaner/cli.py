@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cleaner import __version__
-from cleaner.corpus import PageError, discover, encode, log_path, read_log
+from cleaner.corpus import PageError, discover, encode, log_path, read_log, remove_stale_temp_files
 from cleaner.page import restore_text
 from cleaner.rules import default_rules_dir, load_rules
 
@@ -54,9 +54,10 @@ def main() -> None:
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
+@click.option("--skip-examples", is_flag=True, help="Do not run the rules' examples before cleaning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, quiet: bool) -> None:
+        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool) -> None:
     """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
     from cleaner.engines import local
     from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
@@ -75,6 +76,15 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             click.echo(err, err=True)
         click.echo(f"cleaner: {len(exc.errors)} rule error(s); nothing was cleaned", err=True)
         sys.exit(EXIT_USAGE)
+    if not skip_examples:
+        from cleaner.ruletest import run_examples
+
+        failures, _ = run_examples(ctx.rules, options)
+        if failures:
+            for failure in failures:
+                click.echo(failure, err=True)
+            click.echo(f"cleaner: {len(failures)} rule example(s) fail; nothing was cleaned (--skip-examples to run anyway)", err=True)
+            sys.exit(EXIT_USAGE)
     discover_errors: list[str] = []
     sources = discover(list(inputs), discover_errors, outdir)
     for err in discover_errors:
@@ -88,6 +98,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         probe.unlink()
     except OSError as exc:
         _fail(f"{outdir}: cannot write output: {exc.strerror or exc}")
+    remove_stale_temp_files(outdir)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     stats = local.scan(sources, rule_dirs, options, jobs)
     if stats:
@@ -103,6 +114,11 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
                 click.echo(f"cleaner: {result.message}", err=True)
             for w in result.warnings:
                 click.echo(f"cleaner: warning: {w}", err=True)
+    except KeyboardInterrupt:
+        manifest.close()
+        remove_stale_temp_files(outdir)
+        click.echo(f"cleaner: interrupted after {len(results)} pages; run the same command again to resume", err=True)
+        sys.exit(130)
     finally:
         manifest.close()
     summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)

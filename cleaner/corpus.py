@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,6 +129,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_stale_temp_files(outdir: Path) -> int:
+    """Temp files a killed run left behind (atomic_write's, never a finished output)."""
+    removed = 0
+    if outdir.is_dir():
+        for p in outdir.rglob(".*.tmp"):
+            if _TEMP_NAME.match(p.name) and p.is_file():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    removed += 1
+    return removed
 
 
 def log_path(clean_path: Path) -> Path:

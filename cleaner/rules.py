@@ -181,8 +181,13 @@ def load_rules(dirs: list[Path], known_stages: tuple[str, ...] | None = None) ->
             docs = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
+            context = getattr(exc, "context_mark", None)
             line = mark.line + 1 if mark is not None else 1
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            if context is not None and context.line + 1 < line:
+                # an unclosed bracket or quote: point at where it opened
+                problem = f"{getattr(exc, 'context', '')}: {problem} at line {line}".strip(": ")
+                line = context.line + 1
             errors.append(f"{path}:{line}: invalid YAML: {problem}")
             continue
         if docs is None:
