@@ -168,8 +168,6 @@ def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]
             start = ln.start
             if len(text) and (len(text) - start) / len(text) > max_share:
                 continue
-            if start > 0 and text[start - 1] == "\n":
-                start -= 1
             yield Proposal(start, len(text), "", rule.id, rule.reason)
             return
 

@@ -251,8 +251,9 @@ class _Segment:
 
 
 def _resolve_overlaps(props: list[Proposal]) -> list[Proposal]:
-    """Within one stage's batch: a proposal inside an earlier one is dropped;
-    two deletions that overlap merge; any other overlap keeps the first."""
+    """Within one stage's batch: a proposal inside an earlier one is dropped; a deletion that
+    overlaps an earlier deletion keeps only its own tail (so both rules stay on record); any other
+    overlap keeps the first."""
     kept: list[Proposal] = []
     for p in props:
         if kept:
@@ -261,7 +262,7 @@ def _resolve_overlaps(props: list[Proposal]) -> list[Proposal]:
                 if p.end <= last.end:
                     continue
                 if last.after == "" and p.after == "":
-                    kept[-1] = Proposal(last.start, p.end, "", last.rule, last.reason, last.detail)
+                    kept.append(Proposal(last.end, p.end, "", p.rule, p.reason, p.detail))
                 continue
         kept.append(p)
     return kept

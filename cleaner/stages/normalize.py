@@ -47,8 +47,9 @@ for _byte in range(0x80, 0x100):
         _MAC_ROMAN_PUNCT[_mac] = _win
 _MAC_APOSTROPHE = "í"  # 0x92 -> ’
 # contraction/possessive shapes: therapistís, patientsí, donít, Iím, youíre, weíve, theyíll, heíd
-_MAC_CONTRACTION = regex.compile(
-    r"(?<=\b[A-Za-z]{2,})í(?=(?:s|t|m|re|ve|ll|d)\b)|(?<=\b[A-Za-z]{2,}s)í(?=\W|$)|(?<=\bI)í(?=(?:m|ve|ll|d)\b)"
+_MAC_CONTRACTION = regex.compile(r"\b([A-Za-z]{1,30})í((?:s|t|m|re|ve|ll|d)\b|(?=\W|$))")
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and of to is a in for that with you i it my our your their this are was be not on at as by or".split()
 )
 _MAC_QUOTES = regex.compile(r"ì(?=[A-Za-z][^ìî\n]{0,200}?î)|(?<=ì[^ìî\n]{0,200}?[A-Za-z.,!?])î")
 _MAC_SYMBOL_RUN = regex.compile(
@@ -133,8 +134,10 @@ class NormalizeStage(Stage):
         accented = {w for w in _ACCENTED_LETTER.findall(text)}
         if not accented:  # a page that writes accented Latin letters is not English mojibake
             for m in _MAC_CONTRACTION.finditer(text):
-                props.append(Proposal(m.start(), m.end(), "’", "normalize.mac-roman",
-                                      "Windows-1252 ’ read as Mac Roman í (contraction/possessive)"))
+                if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()):
+                    pos = m.start() + len(m.group(1))
+                    props.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
+                                          f"Windows-1252 ’ read as Mac Roman í: {m.group(1)}’{m.group(2)} is English"))
             for m in _MAC_QUOTES.finditer(text):
                 fixed = _MAC_ROMAN_PUNCT[m.group()]
                 props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
@@ -188,6 +191,21 @@ class NormalizeStage(Stage):
             props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
                                   f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
         page.commit(self.name, props)
+
+
+def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
+    """Is ``stem’suffix`` an English contraction or possessive, on an English line?"""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if not any(w in _ENGLISH_FUNCTION_WORDS for w in regex.findall(r"[a-z]+", line.lower())):
+        return False
+    low = stem.lower()
+    if suffix == "":  # plural possessive: patientsí -> patients’
+        return low.endswith("s") and len(low) >= 4 and lexicon.is_word(low, min_zipf=3.0)
+    if lexicon.zipf(f"{low}'{suffix}") >= 3.0:  # don't, you're, I'm
+        return True
+    return suffix == "s" and len(low) >= 3 and lexicon.is_word(low, min_zipf=3.0)
 
 
 def _diff_proposals(old: str, new: str, base: int, rule: str, reason: str) -> list[Proposal]:

@@ -29,8 +29,13 @@ class TidyStage(Stage):
         for a, b in page.gaps_between_edits(0, lead):
             props.append(Proposal(a, b, "", "tidy.leading-blank", "blank space at the start of the page"))
         stripped = text.rstrip()
-        if stripped and len(text) - len(stripped) != 1 or (stripped and not text.endswith("\n")):
-            props.append(Proposal(len(stripped), len(text), "\n", "tidy.final-newline", "page ends with one newline"))
-        elif not stripped and text:
+        if stripped:
+            keep_newline = text[len(stripped) : len(stripped) + 1] == "\n"
+            tail_start = len(stripped) + (1 if keep_newline else 0)
+            for a, b in page.gaps_between_edits(tail_start, len(text)):
+                props.append(Proposal(a, b, "", "tidy.final-newline", "blank space at the end of the page"))
+            if not keep_newline:
+                props.append(Proposal(len(text), len(text), "\n", "tidy.final-newline", "page ends with one newline"))
+        elif text:
             props.append(Proposal(0, len(text), "", "tidy.empty", "page holds only whitespace"))
         page.commit(self.name, props)

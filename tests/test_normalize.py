@@ -1,0 +1,58 @@
+"""Normalize: mojibake, odd Unicode, whitespace and glued words, each a logged edit."""
+
+from __future__ import annotations
+
+from cleaner.page import Page
+from cleaner.stages import Context
+from cleaner.stages.normalize import NormalizeStage
+
+
+def normalize(text: str, ctx: Context) -> Page:
+    page = Page(text)
+    NormalizeStage().apply(page, ctx)
+    return page
+
+
+def rules_fired(page: Page) -> set[str]:
+    return {e.rule for e in page.edits}
+
+
+def test_utf8_read_as_cp1252_is_repaired_by_ftfy(ctx: Context) -> None:
+    page = normalize("The clientâ€™s â€œsafe spaceâ€\x9d matters.", ctx)
+    assert page.text == "The client’s “safe space” matters."
+    assert rules_fired(page) == {"normalize.ftfy"}
+    assert all(e.reason.startswith("ftfy:") for e in page.edits)
+
+
+def test_windows_1252_read_as_mac_roman_is_repaired_in_english_shapes(ctx: Context) -> None:
+    page = normalize("The doctorís notes and the nursesí rota. I donít know, youíre right. 2021 †∑ Later.", ctx)
+    assert page.text == "The doctor’s notes and the nurses’ rota. I don’t know, you’re right. 2021 · Later."
+    assert rules_fired(page) >= {"normalize.mac-roman"}
+
+
+def test_real_accented_letters_are_left_alone(ctx: Context) -> None:
+    for text in ("María vive en el país de Martí.", "Está en Perú, señor.", "The café serves crème brûlée.",
+                 "Footnote† and sum ∑ of values."):
+        assert normalize(text, ctx).text == text
+
+
+def test_glued_words_split_only_when_both_halves_are_words(ctx: Context) -> None:
+    page = normalize("What we do in gardeningPruning roses\nIt rained.Then it stopped.\n", ctx)
+    assert page.text == "What we do in gardening Pruning roses\nIt rained. Then it stopped.\n"
+    for keep in ("Use PowerPoint and JavaScript on iPhone.", "See example.com and www.site.org.Next", "e.g.The",
+                 "Visit index.html today.", "He wrote in McDonald style."):
+        assert normalize(keep, ctx).text == keep, keep
+
+
+def test_whitespace_is_tidied_and_logged(ctx: Context) -> None:
+    page = normalize("\ufeffFirst\u00a0line  \r\n   indented\r\n•\r\nzero\u200bwidth\r\n", ctx)
+    assert page.text == "First line\nindented\n\nzerowidth\n"
+    assert {"normalize.bom", "normalize.line-endings", "normalize.unicode-space", "normalize.indent",
+            "normalize.stray-bullet", "normalize.invisible-char", "normalize.trailing-space"} <= rules_fired(page)
+
+
+def test_undecodable_bytes_become_characters_with_a_logged_reason(ctx: Context) -> None:
+    raw = b"Caf\xe9 menu \x93quoted\x94".decode("utf-8", "surrogateescape")
+    page = normalize(raw, ctx)
+    assert page.text == "Café menu “quoted”"
+    assert all(e.rule == "normalize.undecodable-bytes" and "not UTF-8" in e.reason for e in page.edits)
