@@ -38,3 +38,11 @@ eval: setup
 
 clean-build:
 	rm -rf build
+
+# -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
+.PHONY: bench bench-mojibake
+bench: bench-mojibake
+
+bench-mojibake: setup
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/mojibake_bench.py | tee build/bench/mojibake.txt
