@@ -40,9 +40,13 @@ clean-build:
 	rm -rf build
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
-.PHONY: bench bench-mojibake
-bench: bench-mojibake
+.PHONY: bench bench-mojibake bench-false-positives
+bench: bench-mojibake bench-false-positives
 
 bench-mojibake: setup
 	mkdir -p build/bench
 	PYTHONPATH=. $(BIN)/python benchmarks/mojibake_bench.py | tee build/bench/mojibake.txt
+
+bench-false-positives: setup
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/false_positive_bench.py | tee build/bench/false-positives.txt

@@ -32,7 +32,7 @@ def test_windows_1252_read_as_mac_roman_is_repaired_in_english_shapes(ctx: Conte
 
 def test_real_accented_letters_are_left_alone(ctx: Context) -> None:
     for text in ("María vive en el país de Martí.", "Está en Perú, señor.", "The café serves crème brûlée.",
-                 "Footnote† and sum ∑ of values."):
+                 "Footnote† and sum ∑ of values.", "Vote\n•••\nTV Listings", "Price: ¥ 300 ∑ total"):
         assert normalize(text, ctx).text == text
 
 
@@ -40,7 +40,8 @@ def test_glued_words_split_only_when_both_halves_are_words(ctx: Context) -> None
     page = normalize("What we do in gardeningPruning roses\nIt rained.Then it stopped.\n", ctx)
     assert page.text == "What we do in gardening Pruning roses\nIt rained. Then it stopped.\n"
     for keep in ("Use PowerPoint and JavaScript on iPhone.", "See example.com and www.site.org.Next", "e.g.The",
-                 "Visit index.html today.", "He wrote in McDonald style."):
+                 "Visit index.html today.", "He wrote in McDonald style.", "{* backButton *} {* postalCode *}",
+                 "pageType: stories | section: news", "el.addEventListener(clickHandler)"):
         assert normalize(keep, ctx).text == keep, keep
 
 

@@ -55,6 +55,9 @@ _MAC_QUOTES = regex.compile(r"ì(?=[A-Za-z][^ìî\n]{0,200}?î)|(?<=ì[^ìî\n]{
 _MAC_SYMBOL_RUN = regex.compile(
     "(?<![^\\s\\d,.;:()])[" + regex.escape("".join(sorted(_MAC_ROMAN_PUNCT))) + "]{2,4}(?![^\\s\\d,.;:()])"
 )
+_MAC_IMPROBABLE = frozenset("†∑∏∂∆∫Ω√≈≠≤≥∞π◊‡‰ﬁﬂ")
+_SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
+_CODE_LINE = regex.compile(r"[{}<>=|_;]|\*\}|\w\(")
 _ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
 
 _GLUED_CASE = regex.compile(r"\b([a-z]{3,})([A-Z][a-z]{2,})\b")
@@ -144,6 +147,9 @@ class NormalizeStage(Stage):
                                       f"Windows-1252 {fixed} read as Mac Roman {m.group()}"))
         for m in _MAC_SYMBOL_RUN.finditer(text):
             fixed = "".join(_MAC_ROMAN_PUNCT[c] for c in m.group())
+            # only symbol runs no writer types (†∑, ∏…) that decode to separators (NBSP, ·, –)
+            if not (_MAC_IMPROBABLE & set(m.group())) or not set(fixed) <= _SEPARATORS:
+                continue
             props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
                                   f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
         page.commit(self.name, props)
@@ -176,6 +182,8 @@ class NormalizeStage(Stage):
         props: list[Proposal] = []
         for m in _GLUED_CASE.finditer(text):
             left, right = m.group(1), m.group(2)
+            if _in_code(text, m.start()):
+                continue
             whole = (left + right).lower()
             both_words = lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)
             if lexicon.zipf(whole) > 0 or not both_words:
@@ -191,6 +199,13 @@ class NormalizeStage(Stage):
             props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
                                   f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
         page.commit(self.name, props)
+
+
+def _in_code(text: str, pos: int) -> bool:
+    """camelCase on a line with code punctuation is an identifier, not two glued words."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return bool(_CODE_LINE.search(text, start, end if end >= 0 else len(text)))
 
 
 def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
