@@ -122,7 +122,7 @@ def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
             continue
         if matches(rule, s, timeout):
             a, b = line_with_newline(text, ln)
-            yield Proposal(a, b, "", rule.id, rule.reason, {"line": s[:200]} if False else None)
+            yield Proposal(a, b, "", rule.id, rule.reason)
 
 
 def propose_sentence(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:

@@ -97,12 +97,9 @@ def words(text: str, base: int = 0) -> Iterator[Span]:
 
 
 def removal_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a removal inside a line so no double space or space before punctuation is left."""
+    """Widen a removal over the spaces after it (or before it, at the end of a line) so no double space is left."""
     while end < len(text) and text[end] in " \t":
         end += 1
-    if end < len(text) and text[end] not in "\n" and start > 0 and text[start - 1] not in " \t\n":
-        # removed from the middle of a word run: keep one side's space
-        pass
     if (end >= len(text) or text[end] == "\n") and start > 0:
         while start > 0 and text[start - 1] in " \t":
             start -= 1
