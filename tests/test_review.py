@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from review_helpers import SAMPLE, rule_counts, sample_run
 
 from cleaner.cli import main
 from cleaner.corpus import iter_logs, read_log
@@ -17,7 +18,6 @@ from cleaner.review.cli import use_color
 from cleaner.review.diff import Style, render_page
 from cleaner.review.model import EditFilter, ReviewPage, all_edits, iter_pages, load_page
 from cleaner.review.progress import Progress
-from review_helpers import SAMPLE, rule_counts, sample_run
 
 TAG = re.compile(r"«([^»]+)»")
 

@@ -256,9 +256,9 @@ function renderPageTable() {
     tr.append(el('td', 'n', String(from + k + 1)));
     const td = el('td', 'name'); const a = el('a', null, row[0]); a.href = '#page=' + r.i; td.append(a); tr.append(td);
     tr.append(el('td', 'n', fmt(r.removed)));
-    const sh = el('td', 'sharecell'); const mini = el('div', 'mini'); mini.title = pct(r.removed, row[1]) + ' of the page removed';
+    const shTd = el('td'); const sh = el('div', 'sharecell'); shTd.append(sh); const mini = el('div', 'mini'); mini.title = pct(r.removed, row[1]) + ' of the page removed';
     for (const si of Object.keys(r.byStage).sort((a, b) => a - b)) { const d = el('div', 'st-' + si); d.style.width = (100 * r.byStage[si] / Math.max(1, row[1])) + '%'; mini.append(d); }
-    sh.append(mini); sh.append(el('span', 'muted', ' ' + pct(r.removed, row[1]))); tr.append(sh);
+    sh.append(mini); sh.append(el('span', 'muted', ' ' + pct(r.removed, row[1]))); tr.append(shTd);
     tr.append(el('td', 'n', fmt(r.edits)), el('td', 'n', fmt(row[1])));
     tb.append(tr);
   });
@@ -359,8 +359,13 @@ function showTip(target) {
   tip.hidden = false;
   const r = target.getClientRects()[0] || target.getBoundingClientRect();
   const w = tip.offsetWidth, hgt = tip.offsetHeight;
-  let left = Math.min(Math.max(8, r.left), window.innerWidth - w - 8), top = r.bottom + 6;
-  if (top + hgt > window.innerHeight - 8) top = Math.max(8, r.top - hgt - 6);
+  const box = target.getBoundingClientRect();
+  let left, top;
+  if (box.right + w + 16 < window.innerWidth) { left = box.right + 12; top = Math.min(Math.max(8, box.top - 4), window.innerHeight - hgt - 8); }
+  else {
+    left = Math.min(Math.max(8, r.left), window.innerWidth - w - 8); top = r.bottom + 6;
+    if (top + hgt > window.innerHeight - 8) top = Math.max(8, r.top - hgt - 6);
+  }
   tip.style.left = left + 'px'; tip.style.top = top + 'px';
 }
 function hideTip() { tip.hidden = true; }

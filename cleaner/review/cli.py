@@ -95,11 +95,12 @@ def stats(outdir: Path, top: int, as_json: bool, rules: tuple[Path, ...]) -> Non
 @click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the report (default: OUTDIR/report.html).")
 @click.option("--title", help="Title shown at the top of the report.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Rule set to find rules that never fired (default: the run summary's list, else the shipped rules).")
-def report(outdir: Path, output: Path | None, title: str | None, rules: tuple[Path, ...]) -> None:
+def report(outdir: Path, output: Path | None, title: str | None, quiet: bool, rules: tuple[Path, ...]) -> None:
     """Write one self-contained HTML file to review every edit of the run in OUTDIR."""
-    sys.exit(make_report(outdir, output, title, list(rules) or None))
+    sys.exit(make_report(outdir, output, title, list(rules) or None, quiet=quiet))
 
 
 def make_report(outdir: Path, output: Path | None = None, title: str | None = None, rule_dirs: list[Path] | None = None,
