@@ -162,3 +162,33 @@ def test_hide_removed_text_shows_the_clean_page(page: Any, run: tuple[Path, list
     shown = page.inner_text("#text")
     removed_line = next(e.before.strip() for e in rp.edits if e.after == "" and len(e.before.strip()) > 20)
     assert removed_line not in shown
+
+
+def test_astral_characters_and_undecodable_bytes_keep_edits_in_place(browser: Any, tmp_path: Path) -> None:
+    """JavaScript counts UTF-16 units: an emoji before an edit must not shift it."""
+    from cleaner.corpus import atomic_write, log_path, serialize_log
+    from cleaner.page import Page, Proposal
+
+    raw = "Intro 😀😀 text\nShare this 🎉 page\ncafé \udcff byte 漢字 end\n"
+    page = Page(raw, name="tricky.txt")
+    share = raw.index("Share")
+    page.commit("chrome", [Proposal(share, raw.index("\n", share) + 1, "", "chrome.share", "share line")])
+    cur = page.text
+    page.commit("normalize", [Proposal(cur.index("\udcff"), cur.index("\udcff") + 1, "ÿ", "normalize.bad-byte", "undecodable byte")])
+    cur = page.text
+    page.commit("spelling", [Proposal(cur.index("text"), cur.index("text") + 4, "texts", "spelling.x", "plural")])
+    out = tmp_path / "out"
+    atomic_write(log_path(out / "tricky.txt"), serialize_log({"name": "tricky.txt"}, page.edits))
+    atomic_write(out / "tricky.txt", page.text.encode("utf-8"))
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+    assert CliRunner().invoke(main, ["report", str(out), "-q"]).exit_code == 0
+    pg = browser.new_page()
+    pg.goto((out / "report.html").as_uri() + "#page=0")
+    pg.wait_for_selector("#text[data-page='tricky.txt']")
+    assert pg.inner_text(".e[data-rule='chrome.share'] del") == "Share this 🎉 page↵\n"
+    assert pg.inner_text(".e[data-rule='spelling.x'] del") == "text"
+    assert pg.inner_text(".e[data-rule='normalize.bad-byte'] ins") == "ÿ"
+    assert _unmarked(pg) == raw.replace("\udcff", "\ufffd")
+    pg.close()

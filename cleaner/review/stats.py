@@ -60,9 +60,11 @@ def never_fired(outdir: Path, fired: set[str], digests: set[str], rule_dirs: lis
 def format_stats(stats: dict[str, Any], top: int = 10) -> str:
     lines: list[str] = []
     raw, clean = stats["raw_chars"], stats["clean_chars"]
-    share = f" ({100 * (raw - clean) / raw:.1f}% removed)" if raw else ""
+    removed = sum(s["chars_removed"] for s in stats["stages"].values())
+    added = sum(s["chars_added"] for s in stats["stages"].values())
+    share = f" ({100 * removed / raw:.1f}%)" if raw else ""
     lines.append(f"{stats['pages']:,} pages, {stats['pages_changed']:,} changed; {stats['edits']:,} edits; "
-                 f"{raw:,} characters in, {clean:,} out{share}")
+                 f"{raw:,} characters in, {clean:,} out: {removed:,} removed{share}, {added:,} added")
     lines.append("")
     lines.append(f"{'stage':<12} {'edits':>8} {'removed':>10} {'added':>8} {'pages':>7}")
     for stage, s in stats["stages"].items():
