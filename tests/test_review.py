@@ -169,3 +169,17 @@ def test_report_is_one_self_contained_file(run_dir: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<link" not in html and "@import" not in html and "fetch(" not in html
     assert len(list(iter_pages(run_dir))) == 5 and all(load_page(p.clean_path).raw == p.raw for p in iter_pages(run_dir))
+
+
+def test_colour_of_a_removal_continues_after_an_absorbed_edit_inside_it() -> None:
+    out = render_page(_page(), Style(color=True))
+    # "ld" after the nested U+00A0 fix is still struck in spelling's colour
+    assert "\x1b[0m\x1b[9;32mld" in out
+
+
+def test_a_renamed_raw_page_is_found_by_its_bytes(run_dir: Path, tmp_path: Path) -> None:
+    src = sorted(SAMPLE.glob("*.txt"))[0]
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(src.read_bytes())
+    result = CliRunner().invoke(main, ["diff", str(copy), "--out", str(run_dir)])
+    assert result.exit_code == 0 and result.output.startswith(f"== {src.name}:")

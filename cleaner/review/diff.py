@@ -49,7 +49,9 @@ class Style:
     color: bool
 
     def _paint(self, text: str, codes: str) -> str:
-        # colour each line on its own, so pagers and `--context` cuts keep the colour
+        # colour each line on its own, so pagers and `--context` cuts keep the colour; after a nested
+        # (absorbed) edit resets the style, take this edit's style up again
+        text = text.replace(RESET, f"{RESET}\x1b[{codes}m")
         return "\n".join(f"\x1b[{codes}m{line}{RESET}" if line else line for line in text.split("\n"))
 
     def deleted(self, text: str, stage: str) -> str:

@@ -101,22 +101,25 @@ def find_outputs(page: Path, outdir: Path | None) -> Path:
         if log_path(direct).exists() and direct.exists() and _raw_sha(direct) == want:
             return direct
         for log in iter_logs(root):
-            try:
-                header, _ = read_log(log)
-            except PageError:
-                continue
-            if header.get("raw_sha256") == want:
+            if _header(log).get("raw_sha256") == want:
                 return clean_path_of(log)
     where = ", ".join(str(r) for r in roots)
     raise PageError(f"{page}: no cleaned output of this page in {where} (give --out OUTDIR)")
 
 
 def _raw_sha(clean: Path) -> str:
+    return str(_header(log_path(clean)).get("raw_sha256", ""))
+
+
+def _header(log: Path) -> dict[str, Any]:
+    """A log's header line alone (the first line), without parsing its edits."""
     try:
-        header, _ = read_log(log_path(clean))
-    except PageError:
-        return ""
-    return str(header.get("raw_sha256", ""))
+        with log.open(encoding="ascii") as fh:
+            obj = json.loads(fh.readline())
+    except (OSError, UnicodeError, json.JSONDecodeError):
+        return {}
+    page = obj.get("page") if isinstance(obj, dict) else None
+    return page if isinstance(page, dict) else {}
 
 
 # -- edits as a tree -----------------------------------------------------------------
