@@ -62,7 +62,7 @@ th[aria-sort] button::after{content:" ▾"}
 .legend{display:flex;gap:14px;flex-wrap:wrap;font-size:13px;margin:0 0 8px}
 .textpanel{padding:18px 22px}
 #text{white-space:pre-wrap;word-wrap:break-word;font:16px/1.65 var(--sans);margin:0;max-width:80ch;tab-size:4}
-.e{border-bottom:2px solid var(--c);border-radius:2px;cursor:help}
+.e{border-bottom:2px solid var(--c);border-radius:2px;cursor:help;scroll-margin:120px 0}
 .e del{background:var(--t);text-decoration:line-through;text-decoration-color:var(--c);text-decoration-thickness:2px;color:inherit}
 .e ins{background:var(--t2);text-decoration:none;font-weight:600}
 .e.ins ins{outline:1px dashed var(--c)}
@@ -349,6 +349,7 @@ function gotoEdit(n) {
 const tip = $('tip');
 function showTip(target) {
   const x = EDIT_OF.get(target); if (!x) return;
+  TIP_TARGET = target;
   tip.textContent = ''; tip.className = 'st-' + x.e[3];
   const h = el('div'); h.append(el('span', 'stage', META.stages[x.e[3]].id), el('span', 'rule', META.rules[x.e[4]].id)); tip.append(h);
   tip.append(el('div', 'why', x.e[5] || '(no reason given)'));
@@ -368,10 +369,15 @@ function showTip(target) {
   }
   tip.style.left = left + 'px'; tip.style.top = top + 'px';
 }
-function hideTip() { tip.hidden = true; }
-document.addEventListener('mouseover', (ev) => { const t = ev.target.closest && ev.target.closest('.e'); if (t) showTip(t); else hideTip(); });
+let TIP_TARGET = null;
+function hideTip() { tip.hidden = true; TIP_TARGET = null; }
+document.addEventListener('mouseover', (ev) => {
+  const t = ev.target.closest && ev.target.closest('.e');
+  if (t) showTip(t); else if (document.activeElement && EDIT_OF.has(document.activeElement)) showTip(document.activeElement); else hideTip();
+});
 document.addEventListener('focusin', (ev) => { const t = ev.target.closest && ev.target.closest('.e'); if (t) { showTip(t); const k = EDITS.findIndex((x) => x.el === t); if (k >= 0) STATE.cur = k; } else hideTip(); });
-window.addEventListener('scroll', hideTip, { passive: true });
+// scrolling keeps the tooltip of the focused edit (stepping from edit to edit scrolls), and drops a hover one
+window.addEventListener('scroll', () => { if (TIP_TARGET && TIP_TARGET === document.activeElement) showTip(TIP_TARGET); else hideTip(); }, { passive: true });
 
 // ---- routing and keys ---------------------------------------------------------------
 function go(delta) {
