@@ -28,6 +28,7 @@ header.top h1 a{color:inherit;text-decoration:none}
 main{max-width:1180px;margin:0 auto;padding:16px 20px 80px}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:14px 16px;margin:0 0 16px}
 .panel h2{font-size:15px;margin:0 0 10px}
+.panel h2 select{font-size:13px;background:var(--panel);border:1px solid var(--line);border-radius:6px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-bottom:16px}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:10px 14px}
 .card b{display:block;font-size:22px;font-variant-numeric:tabular-nums}
@@ -107,7 +108,7 @@ BODY = r"""
     <div class="cards" id="cards"></div>
     <div class="grid2">
       <div class="panel"><h2>Characters removed by stage</h2><div id="stagebar" class="stack" role="img"></div><table id="stagetable"></table></div>
-      <div class="panel"><h2>Top rules <span class="muted">by characters removed (click to filter)</span></h2><div id="rulechart" class="rulechart"></div></div>
+      <div class="panel"><h2>Top rules <span class="muted">by</span> <select id="rule-sort" aria-label="Rank rules by"><option value="chars_removed">characters removed</option><option value="edits">edits</option><option value="pages">pages</option></select> <span class="muted">(click one to filter)</span></h2><div id="rulechart" class="rulechart"></div></div>
     </div>
     <div class="panel">
       <h2>Pages <span class="muted">ranked by characters removed</span></h2>
@@ -145,7 +146,7 @@ const el = (tag, cls, text) => { const n = document.createElement(tag); if (cls)
 const fmt = (n) => Number(n || 0).toLocaleString('en-US');
 const plural = (n, w) => fmt(n) + ' ' + w + (n === 1 ? '' : 's');
 const pct = (a, b) => b ? (100 * a / b).toFixed(1) + '%' : '0%';
-const STATE = { stages: new Set(META.stages.map((_, i) => i)), rule: -1, hide: false, search: '', sort: 'removed', listPage: 0, page: -1, cur: -1 };
+const STATE = { stages: new Set(META.stages.map((_, i) => i)), rule: -1, hide: false, search: '', sort: 'removed', ruleSort: 'chars_removed', listPage: 0, page: -1, cur: -1 };
 const PER_LIST_PAGE = 50;
 let INDEX = [], SHOWN = [];
 const CHUNKS = new Map();
@@ -230,13 +231,13 @@ function renderOverview() {
   });
   const chart = $('rulechart'); chart.textContent = '';
   const rules = META.rules.map((r, i) => ({ ...r, i })).filter((r) => STATE.stages.has(r.stage_ix))
-    .sort((a, b) => (b.chars_removed - a.chars_removed) || (b.edits - a.edits) || (a.id < b.id ? -1 : 1)).slice(0, 15);
-  const max = Math.max(1, ...rules.map((r) => r.chars_removed));
+    .sort((a, b) => (b[STATE.ruleSort] - a[STATE.ruleSort]) || (b.chars_removed - a.chars_removed) || (b.edits - a.edits) || (a.id < b.id ? -1 : 1)).slice(0, 15);
+  const max = Math.max(1, ...rules.map((r) => r[STATE.ruleSort]));
   for (const r of rules) {
     const b = el('button', 'rl st-' + r.stage_ix, r.id); b.type = 'button'; b.title = 'Show only ' + r.id; b.dataset.rule = r.id;
     b.setAttribute('aria-current', STATE.rule === r.i ? 'true' : 'false');
     b.addEventListener('click', () => { STATE.rule = STATE.rule === r.i ? -1 : r.i; refresh(); });
-    const wrap = el('div'); const bb = el('div', 'bar st-' + r.stage_ix); bb.style.width = (100 * r.chars_removed / max) + '%'; wrap.append(bb);
+    const wrap = el('div'); const bb = el('div', 'bar st-' + r.stage_ix); bb.style.width = (100 * r[STATE.ruleSort] / max) + '%'; wrap.append(bb);
     chart.append(b, wrap, el('span', 'num', plural(r.chars_removed, 'char') + ' · ' + plural(r.edits, 'edit') + ' · ' + plural(r.pages, 'page')));
   }
   if (!rules.length) chart.append(el('p', 'empty', 'No rule fired in the stages shown.'));
@@ -316,6 +317,11 @@ async function renderPage(i) {
   const used = new Set(); EDITS.forEach((x) => used.add(x.e[3]));
   META.stages.forEach((st, si) => { if (!used.has(si)) return; const sp = el('span', 'st-' + si); sp.append(el('span', 'sw'), document.createTextNode(st.id)); legend.append(sp); });
   legend.append(el('span', 'muted', 'struck = removed · bold = inserted · old→new = replaced · hover or focus an edit for its rule and reason'));
+  $('edittable').textContent = '';
+  if ($('edit-list').open) renderEditTable();
+  document.body.dataset.view = 'page'; pre.dataset.renders = String(Number(pre.dataset.renders || 0) + 1);
+}
+function renderEditTable() {
   const tb = $('edittable'); tb.textContent = '';
   const hr = el('tr'); for (const h of ['#', 'stage', 'rule', 'change', 'reason']) hr.append(el('th', null, h)); tb.append(hr);
   EDITS.forEach((x, n) => {
@@ -328,7 +334,6 @@ async function renderPage(i) {
     tr.addEventListener('click', () => gotoEdit(n));
     tb.append(tr);
   });
-  document.body.dataset.view = 'page'; pre.dataset.renders = String(Number(pre.dataset.renders || 0) + 1);
 }
 function clip(s, n) { return s.length > n ? s.slice(0, n) + '…' : s; }
 function changeInto(node, x, n) {
@@ -421,6 +426,8 @@ async function start() {
   $('next-edit').addEventListener('click', () => gotoEdit(STATE.cur + 1));
   $('page-search').addEventListener('input', (ev) => { STATE.search = ev.target.value; STATE.listPage = 0; rank(); renderPageTable(); });
   document.querySelectorAll('#pagetable th[data-sort] button').forEach((b) => b.addEventListener('click', () => { STATE.sort = b.parentElement.dataset.sort; rank(); renderPageTable(); }));
+  $('edit-list').addEventListener('toggle', () => { if ($('edit-list').open && !$('edittable').children.length) renderEditTable(); });
+  $('rule-sort').addEventListener('change', (ev) => { STATE.ruleSort = ev.target.value; renderOverview(); });
   window.addEventListener('hashchange', route);
   route();
   document.body.dataset.ready = '1';
