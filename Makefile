@@ -23,7 +23,7 @@ setup-dev: $(VENV)/.dev
 run: setup
 	$(BIN)/cleaner run raw/ -o cleaned/ --force
 
-test: setup-dev
+test: setup-dev setup-browser
 	$(BIN)/cleaner rules check
 	$(BIN)/cleaner rules test
 	$(BIN)/ruff check .
@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives
+bench: bench-mojibake bench-false-positives bench-report
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -50,3 +50,25 @@ bench-mojibake: setup
 bench-false-positives: setup
 	mkdir -p build/bench
 	PYTHONPATH=. $(BIN)/python benchmarks/false_positive_bench.py | tee build/bench/false-positives.txt
+
+# -- review (diff, stats, report) ---------------------------------------------------
+.PHONY: setup-browser bench-report report-screenshot
+
+# Debian's chromium for the report's browser tests; installed only when missing (CI runs as root).
+# Playwright drives this binary; it never downloads a browser of its own.
+setup-browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will skip (and fail on CI)"; \
+	  else echo "/usr/bin/chromium missing and not root: browser tests will skip"; fi; \
+	fi
+
+# Size and load time of the HTML report for a 10,000-page run (synthetic logs).
+bench-report: setup-dev setup-browser
+	$(BIN)/python benchmarks/report_bench.py --pages 10000
+
+# docs/report.png: the sample run's report in headless Chromium.
+report-screenshot: setup-dev setup-browser
+	$(BIN)/python docs/report_screenshot.py

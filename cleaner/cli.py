@@ -56,8 +56,10 @@ def main() -> None:
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
 @click.option("--skip-examples", is_flag=True, help="Do not run the rules' examples before cleaning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--report", "report", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Also write the HTML report (default: OUTDIR/report.html).")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool) -> None:
+        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None) -> None:
     """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
     from cleaner.engines import local
     from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
@@ -106,25 +108,35 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     done = {} if force else load_manifest(outdir)
     manifest = ManifestWriter(outdir)
     results = []
+    from cleaner.review.progress import Progress
+    bar = Progress(len(sources), enabled=None if not quiet else False)
     try:
         for result in local.clean(sources, outdir, rule_dirs, stats, options, jobs, done):
             manifest.record(result)
             results.append(result)
+            if result.status in ("skipped", "failed") or result.warnings:
+                bar.clear()
             if result.status in ("skipped", "failed"):
                 click.echo(f"cleaner: {result.message}", err=True)
             for w in result.warnings:
                 click.echo(f"cleaner: warning: {w}", err=True)
+            bar.update()
     except KeyboardInterrupt:
+        bar.close()
         manifest.close()
         remove_stale_temp_files(outdir)
         click.echo(f"cleaner: interrupted after {len(results)} pages; run the same command again to resume", err=True)
         sys.exit(130)
     finally:
+        bar.close()
         manifest.close()
     summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
     path = write_summary(outdir, summary)
     if not quiet:
         _print_summary(summary, path)
+    if report is not None:
+        from cleaner.review.cli import make_report
+        make_report(outdir, Path(report) if report else None, quiet=quiet)
     sys.exit(EXIT_OK if not summary["problems"] else EXIT_PARTIAL)
 
 
@@ -246,3 +258,10 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+from cleaner.review.cli import diff, report, stats  # noqa: E402
+
+main.add_command(diff)
+main.add_command(stats)
+main.add_command(report)
