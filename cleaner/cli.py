@@ -55,8 +55,10 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--site-from", "site_from", default=None, metavar="REGEX",
+              help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, quiet: bool) -> None:
+        force: bool, regex_timeout: float, quiet: bool, site_from: str | None = None) -> None:
     """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
     from cleaner.engines import local
     from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
@@ -68,6 +70,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             _fail(f"{d}: rules directory does not exist")
     _check_output(inputs, outdir)
     options: dict[str, Any] = {"regex_timeout": regex_timeout}
+    if site_from:
+        options["site_from"] = site_from
     try:
         ctx = make_context(rule_dirs, options=options)
     except RulesInvalid as exc:
@@ -77,6 +81,13 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         sys.exit(EXIT_USAGE)
     discover_errors: list[str] = []
     sources = discover(list(inputs), discover_errors, outdir)
+    if site_from:
+        from cleaner.sites import SitePatternError, with_sites_from
+
+        try:
+            sources = with_sites_from(sources, site_from)
+        except SitePatternError as exc:
+            _fail(str(exc))
     for err in discover_errors:
         click.echo(f"cleaner: {err}", err=True)
     if not sources and discover_errors:

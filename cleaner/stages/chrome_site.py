@@ -1,0 +1,143 @@
+"""Site repetition: a line that recurs on a large share of one site's pages is that site's chrome.
+
+No rule library names every site's menu, footer, sidebar or author box, but
+the corpus does: the scan pass counts, per site, on how many pages each line
+occurs (hashed keys, singletons pruned), and the clean pass removes the lines
+that recur on enough of the site's pages.  Content that legitimately repeats
+(a shared heading, a standard disclaimer) usually sits *inside* the article,
+between prose that is the page's own; such a line needs more evidence
+(``site_inside_min_pages``/``site_inside_min_share``), and a long line of
+prose needs more still (``site_prose_*``).  The thresholds are YAML settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context
+from cleaner.text import WORD_RE, Span, line_with_newline, lines
+
+RULE_ID = "chrome.site.repeated-line"
+
+DEFAULTS: dict[str, Any] = {
+    "site_enabled": True,
+    # a site needs this many pages before its repetition means anything
+    "site_min_site_pages": 2,
+    # a line is chrome when it occurs on >= min_pages pages and >= min_share of the site's pages
+    "site_min_pages": 2,
+    "site_min_share": 0.5,
+    # ... but a line between two paragraphs of the page's own prose (a shared heading, a standard
+    # disclaimer inside the article) must recur more widely to count as chrome
+    "site_inside_min_pages": 5,
+    "site_inside_min_share": 0.8,
+    # ... and so must a long line of prose, wherever it sits
+    "site_prose_words": 25,
+    "site_prose_min_pages": 5,
+    "site_prose_min_share": 0.8,
+    # what "the page's own prose" is, for the inside-the-article test
+    "site_own_prose_words": 8,
+}
+
+
+def line_key(s: str) -> int:
+    """A compact, case- and space-insensitive key for a line (64-bit hash)."""
+    norm = " ".join(unicodedata.normalize("NFKC", s).casefold().split())
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+@dataclass
+class SiteLineStats:
+    """Per site: how many pages it has and on how many pages each (hashed) line occurs."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def count(self, site: str, s: str) -> int:
+        return self.lines.get(site, {}).get(line_key(s), 0)
+
+
+class SiteLineCollector:
+    """Scan-pass accumulator: each distinct non-blank line counts once per page."""
+
+    def __init__(self) -> None:
+        self.pages: Counter[str] = Counter()
+        self.lines: dict[str, Counter[int]] = {}
+
+    def add(self, text: str, site: str, name: str) -> None:
+        self.pages[site] += 1
+        keys = {line_key(ln) for ln in text.splitlines() if ln.strip()}
+        self.lines.setdefault(site, Counter()).update(keys)
+
+    def merge(self, other: SiteLineCollector) -> None:
+        self.pages.update(other.pages)
+        for site, counts in other.lines.items():
+            self.lines.setdefault(site, Counter()).update(counts)
+
+    def finish(self) -> SiteLineStats:
+        return SiteLineStats(
+            pages=dict(self.pages),
+            lines={site: {k: c for k, c in counts.items() if c > 1} for site, counts in self.lines.items()},
+        )
+
+
+def _is_prose(s: str, min_words: int) -> bool:
+    return len(WORD_RE.findall(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
+
+
+class SiteRepetition:
+    """Propose removing the lines that recur across the site's pages."""
+
+    def proposals(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> list[Proposal]:
+        cfg = ctx.settings("chrome", DEFAULTS)
+        if stats is None or not cfg["site_enabled"]:
+            return []
+        site = page.site
+        n_pages = stats.pages.get(site, 0)
+        counts = stats.lines.get(site)
+        if n_pages < cfg["site_min_site_pages"] or not counts:
+            return []
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        seen = [counts.get(line_key(ln.text), 0) for ln in nonblank]
+        repeated = [self._passes(c, n_pages, cfg["site_min_pages"], cfg["site_min_share"]) for c in seen]
+        out: list[Proposal] = []
+        for i, ln in enumerate(nonblank):
+            if not repeated[i]:
+                continue
+            c = seen[i]
+            where = ""
+            if _is_prose(ln.stripped, cfg["site_prose_words"]):
+                if not self._passes(c, n_pages, cfg["site_prose_min_pages"], cfg["site_prose_min_share"]):
+                    continue
+                where = ", a long line of prose"
+            if self._inside(i, nonblank, repeated, cfg["site_own_prose_words"]):
+                if not self._passes(c, n_pages, cfg["site_inside_min_pages"], cfg["site_inside_min_share"]):
+                    continue
+                where += ", inside the article"
+            out.append(self._proposal(text, ln, site, c, n_pages, where))
+        return out
+
+    @staticmethod
+    def _passes(count: int, n_pages: int, min_pages: int, min_share: float) -> bool:
+        return count >= min_pages and count / n_pages >= min_share
+
+    @staticmethod
+    def _inside(i: int, nonblank: list[Span], repeated: list[bool], own_words: int) -> bool:
+        """Between the page's own prose on both sides (skipping other repeated lines is not allowed:
+        a run of repeated lines is a block of chrome, not a heading inside the article)."""
+        if i == 0 or i == len(nonblank) - 1:
+            return False
+        before, after = i - 1, i + 1
+        return (not repeated[before] and not repeated[after]
+                and _is_prose(nonblank[before].stripped, own_words) and _is_prose(nonblank[after].stripped, own_words))
+
+    @staticmethod
+    def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:
+        a, b = line_with_newline(text, ln)
+        reason = f"line recurs on {count} of {n_pages} pages of site {site}{where}"
+        return Proposal(a, b, "", RULE_ID, reason, {"site": site, "pages": count, "site_pages": n_pages})
