@@ -239,5 +239,9 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
 
 
+from cleaner.suggest import suggest_command  # noqa: E402
+
+rules.add_command(suggest_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
