@@ -47,13 +47,13 @@ def prf(out: str, gold: str) -> tuple[float, float, float, int, int, int]:
     return p, r, f, tp, no, ng
 
 
-def score(outputs: dict[str, Path], bench: Path, ids: list[str]) -> dict[str, tuple[float, ...]]:
+def score(outputs: dict[str, dict[str, Path]], bench: Path, ids: list[str]) -> dict[str, tuple[float, ...]]:
     res: dict[str, tuple[float, ...]] = {}
-    for name, outdir in outputs.items():
+    for name, files in outputs.items():
         per, tp = [], [0, 0, 0]
         for i in ids:
             gold = (bench / f"{i}.gold.txt").read_text(encoding="utf-8")
-            f = outdir(i) if callable(outdir) else outdir / f"{i}.txt"
+            f = files[i]
             out = f.read_text(encoding="utf-8") if f.exists() else ""
             p, r, f1, t, no, ng = prf(out, gold)
             per.append((p, r, f1))
@@ -92,11 +92,10 @@ def main() -> int:
                         "-j", str(args.jobs), "--site-from", SITE_FROM], check=False)
         subprocess.run([args.justext_python, str(here / "justext_peer.py"), str(work / "justext")]
                        + [str(bench / f"{i}.raw.txt") for i in ids], check=True)
-        raw_of = {i: bench / f"{i}.raw.txt" for i in ids}
         results = score({
-            "raw (keep all)": lambda i: raw_of[i],
-            "cleaner": lambda i: work / "cleaner" / f"{sites[i]}__{i}.txt",
-            "jusText": work / "justext",
+            "raw (keep all)": {i: bench / f"{i}.raw.txt" for i in ids},
+            "cleaner": {i: work / "cleaner" / f"{sites[i]}__{i}.txt" for i in ids},
+            "jusText": {i: work / "justext" / f"{i}.txt" for i in ids},
         }, bench, ids)
         print(f"\n{bench.name}: {len(ids)} pages, {len(set(sites.values()))} sites — token P/R/F1 of kept text vs gold")
         print(f"{'':16} {'mean P':>7} {'mean R':>7} {'mean F1':>7}   {'micro P':>7} {'micro R':>7} {'micro F1':>8}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import regex
@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "prose_min_words": 8,
     "prose_long_words": 25,
     "prose_min_stopwords": 0.2,
-    "prose_min_chars_no_stoplist": 80,
+    "prose_min_chars_no_stoplist": 50,
     # a one-sentence question shorter than this is a heading ("What is X?"), not prose
     "prose_question_words": 15,
     # a menu item: at most this many words and no sentence or heading punctuation
@@ -75,7 +75,7 @@ _DATE_BYLINE_COUNTER = regex.compile(
 _LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·»/\n]{1,30}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def stoplist(lang: str) -> frozenset[str]:
     """The language's 150 most frequent words (wordfreq), as a jusText-style stoplist."""
     from wordfreq import top_n_list
@@ -163,14 +163,8 @@ class LineClassifier:
         for i, info in enumerate(infos):
             if info.prose:
                 continue
-            sig = info.signals
             s = info.span.stripped
-
-            def add(name: str, key: str) -> None:
-                w = int(cfg[key])
-                if w:
-                    sig[name] = w
-
+            add = _Adder(info.signals, cfg)
             if info.menu_item and run_len[i] >= cfg["menu_run_lines"]:
                 add(f"menu-run({run_len[i]} lines)", "weight_menu_run")
             if has_stops and info.words and info.stop_share == 0:
@@ -197,6 +191,18 @@ class LineClassifier:
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
                 add("stopword-rich", "weight_stopword_rich")
+
+
+class _Adder:
+    """Record a signal under its name with its configured weight (a zero weight switches it off)."""
+
+    def __init__(self, signals: dict[str, int], cfg: dict[str, Any]):
+        self.signals, self.cfg = signals, cfg
+
+    def __call__(self, name: str, key: str) -> None:
+        w = int(self.cfg[key])
+        if w:
+            self.signals[name] = w
 
 
 def _has_case(s: str) -> bool:

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     # disclaimer inside the article) must recur more widely to count as chrome
     "site_inside_min_pages": 5,
     "site_inside_min_share": 0.8,
+    # ... when it is one of at most this many repeated lines in a row
+    "site_inside_max_run": 2,
     # ... and so must a long line of prose, wherever it sits
     "site_prose_words": 25,
     "site_prose_min_pages": 5,
@@ -115,7 +117,7 @@ class SiteRepetition:
                 if not self._passes(c, n_pages, cfg["site_prose_min_pages"], cfg["site_prose_min_share"]):
                     continue
                 where = ", a long line of prose"
-            if self._inside(i, nonblank, repeated, cfg["site_own_prose_words"]):
+            if self._inside(i, nonblank, repeated, cfg["site_own_prose_words"], cfg["site_inside_max_run"]):
                 if not self._passes(c, n_pages, cfg["site_inside_min_pages"], cfg["site_inside_min_share"]):
                     continue
                 where += ", inside the article"
@@ -127,14 +129,20 @@ class SiteRepetition:
         return count >= min_pages and count / n_pages >= min_share
 
     @staticmethod
-    def _inside(i: int, nonblank: list[Span], repeated: list[bool], own_words: int) -> bool:
-        """Between the page's own prose on both sides (skipping other repeated lines is not allowed:
-        a run of repeated lines is a block of chrome, not a heading inside the article)."""
-        if i == 0 or i == len(nonblank) - 1:
+    def _inside(i: int, nonblank: list[Span], repeated: list[bool], own_words: int, max_run: int) -> bool:
+        """In a short run of repeated lines with the page's own prose on both sides.
+
+        A longer run of repeated lines is a block of chrome (a sidebar), not a heading in the article.
+        """
+        a = i
+        while a > 0 and repeated[a - 1]:
+            a -= 1
+        b = i
+        while b + 1 < len(nonblank) and repeated[b + 1]:
+            b += 1
+        if b - a + 1 > max_run or a == 0 or b == len(nonblank) - 1:
             return False
-        before, after = i - 1, i + 1
-        return (not repeated[before] and not repeated[after]
-                and _is_prose(nonblank[before].stripped, own_words) and _is_prose(nonblank[after].stripped, own_words))
+        return _is_prose(nonblank[a - 1].stripped, own_words) and _is_prose(nonblank[b + 1].stripped, own_words)
 
     @staticmethod
     def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:

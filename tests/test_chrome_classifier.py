@@ -1,0 +1,59 @@
+"""The line classifier: chrome by shape and place on one page; headings and short lines in the article survive."""
+
+from __future__ import annotations
+
+from cleaner.pipeline import clean_text
+from cleaner.stages import Context
+
+P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
+P2 = "Volunteers brought blankets and soup, and the mayor thanked them on the radio the next morning."
+P3 = "The school will reopen once the water has gone down, the head teacher said on Friday."
+
+
+def kept(ctx: Context, text: str) -> list[str]:
+    return clean_text(text, ctx).text.splitlines()
+
+
+def test_menu_at_top_and_links_at_bottom_go_article_stays(ctx: Context) -> None:
+    text = "\n".join(["Home", "World", "Business", "Sport", "Flood waters recede", P1, P2, "What happens next?", P3,
+                      "About Us", "Careers", "Privacy"])
+    assert kept(ctx, text) == ["Flood waters recede", P1, P2, "What happens next?", P3]
+
+
+def test_reason_lists_the_signals(ctx: Context) -> None:
+    page = clean_text("\n".join(["Home", "World", "Business", P1, P2]), ctx)
+    edits = [e for e in page.edits if e.rule == "chrome.classifier.line"]
+    assert edits and all("menu-run(3 lines)" in e.reason and "before-content" in e.reason for e in edits)
+    assert all(e.detail and e.detail["score"] >= 3 for e in edits)
+
+
+def test_brand_line_between_paragraph_and_heading_goes(ctx: Context) -> None:
+    text = f"{P1}\n\n{P2}\n\nHarbourside Wellbeing\n\nHow does the school reopen?\n\n{P3}\n"
+    assert "Harbourside Wellbeing" not in kept(ctx, text)
+    assert "How does the school reopen?" in kept(ctx, text)
+
+
+def test_headings_and_short_lines_inside_the_article_survive(ctx: Context) -> None:
+    text = "\n".join([
+        "The Plan", P1, "Here's a closer look:", "Key Parts of the Plan:", "Goals and Deadlines:", P2,
+        "Owners", P3, "Why Does It Matter?", "The Short Answer:", P1.replace("river", "lake"), "In short", P2.replace("soup", "tea"),
+    ])
+    assert kept(ctx, text) == text.splitlines()
+
+
+def test_page_without_prose_is_left_alone(ctx: Context) -> None:
+    text = "Home\nAbout\nContact\nShop\n"
+    assert clean_text(text, ctx).text == text
+
+
+def test_text_without_a_stoplist_language_keeps_its_paragraphs(ctx: Context) -> None:
+    ko = "정동극장의 궁 장녹수는 외국인 관광객에게 큰 인기를 얻고 있으며 많은 관람객이 공연을 보고 만족했다고 말했다."
+    text = "\n".join(["홈", "공연", "예매", ko, ko.replace("정동극장의", "극장의"), "공유"])
+    out = kept(ctx, text)
+    assert ko in out and ko.replace("정동극장의", "극장의") in out
+    assert "홈" not in out
+
+
+def test_dates_bylines_and_counters_around_the_article_go(ctx: Context) -> None:
+    text = "\n".join(["By Jane Smith", "Nov. 18th 2019 8:54 am PT", "12", P1, P2, P3, "3 comments"])
+    assert kept(ctx, text) == [P1, P2, P3]
