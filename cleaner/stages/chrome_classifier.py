@@ -15,6 +15,7 @@ lists the signals that fired.  The weights are YAML settings.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -52,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     "weight_no_content_follows": 1,
     "weight_introduces_content": -2,
     "weight_inside_content": -3,
+    "weight_list_between_content": -1,
+    # a run of non-prose lines between prose is a list in the article when it has this many lines
+    "list_min_lines": 3,
+    "list_max_lines": 30,
     "weight_heading_punctuation": -1,
     "weight_stopword_rich": -1,
 }
@@ -160,6 +165,7 @@ class LineClassifier:
     def _score(infos: list[LineInfo], prose_idx: list[int], has_stops: bool, cfg: dict[str, Any]) -> None:
         first, last = prose_idx[0], prose_idx[-1]
         run_len = _menu_runs(infos)
+        run_bounds = _runs(infos, lambda x: not x.prose)
         for i, info in enumerate(infos):
             if info.prose:
                 continue
@@ -187,6 +193,8 @@ class LineClassifier:
                 add("introduces-content", "weight_introduces_content")
             if prv is not None and prv.prose and nxt is not None and nxt.prose:
                 add("inside-content", "weight_inside_content")
+            elif first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]:
+                add(f"in-list-between-content({run_bounds[i]} lines)", "weight_list_between_content")
             if _HEADING_END.search(s):
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
@@ -211,14 +219,19 @@ def _has_case(s: str) -> bool:
 
 def _menu_runs(infos: list[LineInfo]) -> list[int]:
     """For each line, the length of the run of consecutive menu items it belongs to (0 if none)."""
+    return _runs(infos, lambda x: x.menu_item)
+
+
+def _runs(infos: list[LineInfo], pred: Callable[[LineInfo], bool]) -> list[int]:
+    """For each line, the length of the run of consecutive lines meeting ``pred`` it belongs to (0 if none)."""
     out = [0] * len(infos)
     i = 0
     while i < len(infos):
-        if not infos[i].menu_item:
+        if not pred(infos[i]):
             i += 1
             continue
         j = i
-        while j < len(infos) and infos[j].menu_item:
+        while j < len(infos) and pred(infos[j]):
             j += 1
         for k in range(i, j):
             out[k] = j - i

@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
 from cleaner.text import WORD_RE, Span, line_with_newline, lines
@@ -37,10 +39,15 @@ DEFAULTS: dict[str, Any] = {
     "site_inside_min_share": 0.8,
     # ... when it is one of at most this many repeated lines in a row
     "site_inside_max_run": 2,
+    # a short sentence right after the page's own prose closes the article ("Originally published in X.")
+    "site_keep_closing_sentence": True,
     # ... and so must a long line of prose, wherever it sits
     "site_prose_words": 25,
-    "site_prose_min_pages": 5,
-    "site_prose_min_share": 0.8,
+    "site_prose_min_pages": 2,
+    "site_prose_min_share": 0.5,
+    # when less than this share of a page's text is its own (not recurring), the page is a copy of
+    # another (a matter for dedup): site repetition leaves it alone rather than delete its article
+    "site_duplicate_own_share": 0.05,
     # what "the page's own prose" is, for the inside-the-article test
     "site_own_prose_words": 8,
 }
@@ -87,6 +94,9 @@ class SiteLineCollector:
         )
 
 
+_SENTENCE_END = regex.compile(r"[.!?…](?:[\"'’”)\]]*)$")
+
+
 def _is_prose(s: str, min_words: int) -> bool:
     return len(WORD_RE.findall(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
 
@@ -107,6 +117,8 @@ class SiteRepetition:
         nonblank = [ln for ln in lines(text) if ln.stripped]
         seen = [counts.get(line_key(ln.text), 0) for ln in nonblank]
         repeated = [self._passes(c, n_pages, cfg["site_min_pages"], cfg["site_min_share"]) for c in seen]
+        if self._duplicate_page(nonblank, repeated, cfg):
+            return []
         out: list[Proposal] = []
         for i, ln in enumerate(nonblank):
             if not repeated[i]:
@@ -117,7 +129,7 @@ class SiteRepetition:
                 if not self._passes(c, n_pages, cfg["site_prose_min_pages"], cfg["site_prose_min_share"]):
                     continue
                 where = ", a long line of prose"
-            if self._inside(i, nonblank, repeated, cfg["site_own_prose_words"], cfg["site_inside_max_run"]):
+            if self._inside(i, nonblank, repeated, cfg):
                 if not self._passes(c, n_pages, cfg["site_inside_min_pages"], cfg["site_inside_min_share"]):
                     continue
                 where += ", inside the article"
@@ -125,14 +137,21 @@ class SiteRepetition:
         return out
 
     @staticmethod
+    def _duplicate_page(nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+        """Almost nothing on the page is its own: a copy of another page (dedup's business), not chrome."""
+        total = sum(len(ln.stripped) for ln in nonblank)
+        own = sum(len(ln.stripped) for ln, rep in zip(nonblank, repeated) if not rep)
+        return total > 0 and own / total < cfg["site_duplicate_own_share"]
+
+    @staticmethod
     def _passes(count: int, n_pages: int, min_pages: int, min_share: float) -> bool:
         return count >= min_pages and count / n_pages >= min_share
 
     @staticmethod
-    def _inside(i: int, nonblank: list[Span], repeated: list[bool], own_words: int, max_run: int) -> bool:
-        """In a short run of repeated lines with the page's own prose on both sides.
-
-        A longer run of repeated lines is a block of chrome (a sidebar), not a heading in the article.
+    def _inside(i: int, nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+        """Part of the article: in a short run of repeated lines that follows the page's own prose and
+        either is followed by its own prose too (a shared heading) or is a short sentence closing it
+        (a standard disclaimer).  A longer run of repeated lines is a block of chrome, not the article.
         """
         a = i
         while a > 0 and repeated[a - 1]:
@@ -140,9 +159,13 @@ class SiteRepetition:
         b = i
         while b + 1 < len(nonblank) and repeated[b + 1]:
             b += 1
-        if b - a + 1 > max_run or a == 0 or b == len(nonblank) - 1:
+        own = cfg["site_own_prose_words"]
+        if b - a + 1 > cfg["site_inside_max_run"] or a == 0 or not _is_prose(nonblank[a - 1].stripped, own):
             return False
-        return _is_prose(nonblank[a - 1].stripped, own_words) and _is_prose(nonblank[b + 1].stripped, own_words)
+        if b + 1 < len(nonblank) and _is_prose(nonblank[b + 1].stripped, own):
+            return True
+        s = nonblank[i].stripped
+        return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(WORD_RE.findall(s)) < cfg["site_prose_words"]
 
     @staticmethod
     def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:
