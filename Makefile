@@ -38,3 +38,17 @@ eval: setup
 
 clean-build:
 	rm -rf build
+
+# -- chrome learned from the corpus: the cleaner vs jusText on real pages (bench-only virtualenv for the peer) --
+BENCH ?= ../shared/bench
+BENCH_VENV ?= build/bench-venv
+.PHONY: bench-chrome
+
+$(BENCH_VENV)/.justext:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q 'justext==3.0.2' lxml_html_clean
+	touch $@
+
+bench-chrome: setup $(BENCH_VENV)/.justext
+	$(BIN)/python benchmarks/bench_chrome.py $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext \
+		--cleaner $(BIN)/cleaner --justext-python $(BENCH_VENV)/bin/python

@@ -2,7 +2,7 @@
 
 For each bench set (``NAME.raw.txt`` + ``NAME.gold.txt`` + ``manifest.tsv``),
 the raw pages are linked into ``build/bench-chrome/SET/in`` as
-``SITE__ID.txt`` and cleaned as one corpus with ``--site-from`` taking the
+``SITE__N.txt`` (a page whose manifest names no site is its own site) and cleaned as one corpus with ``--site-from`` taking the
 site from that prefix, so the pages of a site share their repetition
 statistics.  jusText runs on the same raw text in the same run.  The score is
 token-level (whitespace tokens, multiset overlap) precision, recall and F1 of
@@ -86,15 +86,16 @@ def main() -> int:
         work = args.work / bench.name
         shutil.rmtree(work, ignore_errors=True)
         (work / "in").mkdir(parents=True)
+        link = {i: f"{sites[i][:80]}__{k:04d}.txt" for k, i in enumerate(ids)}
         for i in ids:
-            os.symlink((bench / f"{i}.raw.txt").resolve(), work / "in" / f"{sites[i]}__{i}.txt")
+            os.symlink((bench / f"{i}.raw.txt").resolve(), work / "in" / link[i])
         subprocess.run([args.cleaner, "run", str(work / "in"), "-o", str(work / "cleaner"), "--force", "-q",
                         "-j", str(args.jobs), "--site-from", SITE_FROM], check=False)
         subprocess.run([args.justext_python, str(here / "justext_peer.py"), str(work / "justext")]
                        + [str(bench / f"{i}.raw.txt") for i in ids], check=True)
         results = score({
             "raw (keep all)": {i: bench / f"{i}.raw.txt" for i in ids},
-            "cleaner": {i: work / "cleaner" / f"{sites[i]}__{i}.txt" for i in ids},
+            "cleaner": {i: work / "cleaner" / link[i] for i in ids},
             "jusText": {i: work / "justext" / f"{i}.txt" for i in ids},
         }, bench, ids)
         print(f"\n{bench.name}: {len(ids)} pages, {len(set(sites.values()))} sites — token P/R/F1 of kept text vs gold")
