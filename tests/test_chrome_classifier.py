@@ -57,3 +57,21 @@ def test_text_without_a_stoplist_language_keeps_its_paragraphs(ctx: Context) -> 
 def test_dates_bylines_and_counters_around_the_article_go(ctx: Context) -> None:
     text = "\n".join(["By Jane Smith", "Nov. 18th 2019 8:54 am PT", "12", P1, P2, P3, "3 comments"])
     assert kept(ctx, text) == [P1, P2, P3]
+
+
+MENU_PARAGRAPH = ("All Regions Therapists Events Search. Looking for a local counsellor? Try our search. What is grief? "
+                  "How long does grief last? When should I ask for help?")
+
+
+def test_chrome_dense_paragraph_after_removed_chrome_goes(ctx: Context) -> None:
+    text = f"{P1}\n\n{P2}\n\nWe use cookies to provide and improve our services.\n\n{MENU_PARAGRAPH}\n\n{P3}\n"
+    page = clean_text(text, ctx)
+    assert MENU_PARAGRAPH not in page.text and P3 in page.text
+    dense = [e for e in page.edits if e.rule == "chrome.classifier.dense-paragraph"]
+    assert dense and "sentences are menu fragments (1) or short question headings (4)" in dense[0].reason
+
+
+def test_questions_inside_the_article_survive(ctx: Context) -> None:
+    interview = "Who? Mr. Smith, Our Neighbour. When? Last Tuesday. Where? At the Old Mill Pond. Why? Nobody knows."
+    text = f"{P1}\n\n{interview}\n\n{P2}\n\nWill it pass? Who will pay? Can the town wait? Nobody at City Hall would say.\n"
+    assert clean_text(text, ctx).text == text

@@ -14,6 +14,7 @@ lists the signals that fired.  The weights are YAML settings.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ import regex
 
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import WORD_RE, Span, line_with_newline, lines
+from cleaner.text import WORD_RE, Span, line_with_newline, lines, sentences
 
 RULE_ID = "chrome.classifier.line"
+DENSE_RULE_ID = "chrome.classifier.dense-paragraph"
 
 DEFAULTS: dict[str, Any] = {
     "classify_enabled": True,
@@ -43,6 +45,13 @@ DEFAULTS: dict[str, Any] = {
     "menu_run_lines": 3,
     # the page needs this much prose before anything is called chrome around it
     "min_prose_lines": 1,
+    # the chrome-dense last paragraph: enough sentences, most of them menu fragments or short questions
+    "dense_enabled": True,
+    "dense_min_sentences": 4,
+    "dense_min_questions": 2,
+    "dense_min_share": 0.6,
+    "dense_max_words": 10,
+    "dense_fragment_capitalised": 0.5,
     "weight_menu_run": 2,
     "weight_no_stopwords": 1,
     "weight_all_capitalised": 1,
@@ -142,6 +151,12 @@ class LineClassifier:
                 fired = ", ".join(f"{k} {v:+d}" for k, v in info.signals.items())
                 out.append(Proposal(a, b, "", RULE_ID, f"line classified as chrome (score {info.score}: {fired})",
                                     {"score": info.score, "signals": dict(info.signals)}))
+        dense = DenseParagraph()
+        for k, i in enumerate(prose_idx):
+            if k == len(prose_idx) - 1 or dense.follows_chrome(page, infos[i].span):
+                p = dense.proposal(text, infos[i].span, stops, cfg)
+                if p is not None:
+                    out.append(p)
         return out
 
     @staticmethod
@@ -199,6 +214,51 @@ class LineClassifier:
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
                 add("stopword-rich", "weight_stopword_rich")
+
+
+class DenseParagraph:
+    """A paragraph most of whose sentences are chrome: a menu flattened into a paragraph (menu fragments,
+    search-box prompts, a table of contents of short question headings).
+
+    Only the page's last paragraph and paragraphs right after text already removed as chrome are looked
+    at, and they need menu fragments *and* short questions, so an article's paragraph of rhetorical
+    questions, or an interview's "Who? Mr. Smith." keeps its place.
+    """
+
+    @staticmethod
+    def follows_chrome(page: Page, span: Span) -> bool:
+        """Does the paragraph come right after a line the chrome stage removed?"""
+        raw_start = page.raw_offset(span.start)
+        k = bisect.bisect_right([e.end for e in page.edits], raw_start) - 1  # edits are sorted and disjoint
+        if k < 0:
+            return False
+        e = page.edits[k]
+        return e.stage == "chrome" and e.after == "" and not page.raw[e.end:raw_start].strip()
+
+    def proposal(self, text: str, span: Span, stops: frozenset[str], cfg: dict[str, Any]) -> Proposal | None:
+        if not cfg["dense_enabled"]:
+            return None
+        sents = [x.stripped for x in sentences(span.text, span.start)]
+        if len(sents) < cfg["dense_min_sentences"]:
+            return None
+        questions = [x for x in sents if x.endswith("?") and len(WORD_RE.findall(x)) <= cfg["dense_max_words"]]
+        fragments = [x for x in sents if x not in questions and self._fragment(x, stops, cfg)]
+        share = (len(questions) + len(fragments)) / len(sents)
+        if not fragments or len(questions) < cfg["dense_min_questions"] or share < cfg["dense_min_share"]:
+            return None
+        a, b = line_with_newline(text, span)
+        reason = (f"chrome-dense paragraph: {len(questions) + len(fragments)} of {len(sents)} "
+                  f"sentences are menu fragments ({len(fragments)}) or short question headings ({len(questions)})")
+        return Proposal(a, b, "", DENSE_RULE_ID, reason, {"fragments": fragments[:5], "questions": questions[:5]})
+
+    @staticmethod
+    def _fragment(sent: str, stops: frozenset[str], cfg: dict[str, Any]) -> bool:
+        """A menu fragment: short, mostly capitalised words, the last one too (``All site Events Search``)."""
+        ws = WORD_RE.findall(sent)
+        if not ws or len(ws) > cfg["dense_max_words"] or not ws[-1][:1].isupper():
+            return False
+        caps = sum(1 for w in ws if w[:1].isupper())
+        return caps / len(ws) >= cfg["dense_fragment_capitalised"] and caps >= 2
 
 
 class _Adder:
