@@ -55,7 +55,7 @@ def test_text_without_a_stoplist_language_keeps_its_paragraphs(ctx: Context) -> 
 
 
 def test_dates_bylines_and_counters_around_the_article_go(ctx: Context) -> None:
-    text = "\n".join(["By Jane Smith", "Nov. 18th 2019 8:54 am PT", "12", P1, P2, P3, "3 comments"])
+    text = "\n".join(["By Jane Smith", "Nov. 18th 2019 8:54 am PT", P1, P2, P3, "12", "@riverside_news"])
     assert kept(ctx, text) == [P1, P2, P3]
 
 
@@ -74,4 +74,18 @@ def test_chrome_dense_paragraph_after_removed_chrome_goes(ctx: Context) -> None:
 def test_questions_inside_the_article_survive(ctx: Context) -> None:
     interview = "Who? Mr. Smith, Our Neighbour. When? Last Tuesday. Where? At the Old Mill Pond. Why? Nobody knows."
     text = f"{P1}\n\n{interview}\n\n{P2}\n\nWill it pass? Who will pay? Can the town wait? Nobody at City Hall would say.\n"
+    assert clean_text(text, ctx).text == text
+
+
+def test_hard_wrapped_paragraphs_survive(ctx: Context) -> None:
+    import textwrap
+
+    paras = [
+        "The history of the Tokyo, Osaka, Kyoto and Nagoya railway lines is long. In 1872 the first line opened between "
+        "Shimbashi and Yokohama, built with British engineers and Indian finance, and within thirty years the main islands "
+        "were linked from Aomori to Shimonoseki.",
+        "Private companies built most of the lines that followed, Hankyu, Hanshin, Keihan and Kintetsu among them, and "
+        "department stores at their terminals. The government bought the trunk lines in 1906 and 1907.",
+    ]
+    text = "Railways of Japan\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paras) + "\n"
     assert clean_text(text, ctx).text == text

@@ -170,3 +170,34 @@ def test_site_from_path_and_url() -> None:
     srcs = with_sites_from([Source(Path("x/a__1.txt"), "a__1.txt", "x"), Source(Path("x/b.txt"), "b.txt", "x")], r"^([^_]+)__")
     assert [s.site for s in srcs] == ["a", "x"]
     assert site_from_url("https://www.Example.org/a/b?c") == "example.org"
+
+
+# -- rule suggestion and multi-page examples ---------------------------------------------------
+def test_suggestions_group_lines_by_site_and_page_count() -> None:
+    from cleaner.suggest import LearnedLine, render, suggest_rules
+
+    learned = {
+        "a.example": {"home": LearnedLine("Home", {"p1", "p2", "p3"}, 3, 4), "menu": LearnedLine("Menu", {"p1", "p2"}, 2, 4)},
+        "b.example": {"x": LearnedLine("© B Corp", {"q1"}, 1, 2)},
+    }
+    rules = suggest_rules(learned)
+    assert [(r["id"], r["phrases"]) for r in rules] == [
+        ("chrome.learned.a-example.seen-3-of-4", ["Home"]),
+        ("chrome.learned.a-example.seen-2-of-4", ["Menu"]),
+    ]
+    assert rules[0]["reason"].endswith("recurred on 3 of 4 pages of a.example")
+    text = render(rules, Path("out"), 5)
+    assert "&id" not in text and yaml.safe_load(text)[0]["examples"] == {"remove": ["Home"]}
+
+
+def test_suggest_without_logs_is_a_usage_error(tmp_path: Path) -> None:
+    assert run_cli("rules", "suggest", str(tmp_path)).exit_code == 2  # type: ignore[attr-defined]
+
+
+def test_settings_examples_with_form_feeds_run_as_pages_of_one_site(ctx: Context) -> None:
+    from cleaner.ruletest import rule_output
+
+    rule = next(r for r in ctx.rules.rules if r.id == "chrome.site-repetition")
+    pages = "\f".join("Menu\nAbout\n" + art[1] + "\n" + art[3] for art in ARTICLES[:3])
+    out = rule_output(rule, pages, ctx).split("\f")
+    assert out == [art[1] + "\n" + art[3] for art in ARTICLES[:3]]

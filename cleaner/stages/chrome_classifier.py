@@ -52,12 +52,13 @@ DEFAULTS: dict[str, Any] = {
     "dense_min_share": 0.6,
     "dense_max_words": 10,
     "dense_fragment_capitalised": 0.5,
-    "weight_menu_run": 2,
+    "weight_menu_run": 3,
     "weight_no_stopwords": 1,
     "weight_all_capitalised": 1,
     "weight_date_byline_counter": 2,
     "weight_link_list": 2,
-    "weight_before_content": 1,
+    "weight_before_content": 2,
+    "weight_page_title": -2,
     "weight_after_content": 2,
     "weight_no_content_follows": 1,
     "weight_introduces_content": -2,
@@ -186,8 +187,10 @@ class LineClassifier:
                 continue
             s = info.span.stripped
             add = _Adder(info.signals, cfg)
-            if info.menu_item and run_len[i] >= cfg["menu_run_lines"]:
-                add(f"menu-run({run_len[i]} lines)", "weight_menu_run")
+            nxt = infos[i + 1] if i + 1 < len(infos) else None
+            prv = infos[i - 1] if i > 0 else None
+            if info.menu_item and run_len[i] >= cfg["menu_run_lines"] and not (nxt is not None and nxt.prose):
+                add(f"menu-run({run_len[i]} lines)", "weight_menu_run")  # not the headline right before the article
             if has_stops and info.words and info.stop_share == 0:
                 add("no-stopwords", "weight_no_stopwords")
             if info.words and all(w[:1].isupper() or w[:1].isdigit() for w in WORD_RE.findall(s)) and _has_case(s):
@@ -198,10 +201,10 @@ class LineClassifier:
                 add("link-list", "weight_link_list")
             if i < first:
                 add("before-content", "weight_before_content")
+            if i == 0 and run_len[i] < cfg["menu_run_lines"]:
+                add("page-title-position", "weight_page_title")
             if i > last:
                 add("after-content", "weight_after_content")
-            nxt = infos[i + 1] if i + 1 < len(infos) else None
-            prv = infos[i - 1] if i > 0 else None
             if nxt is None or not nxt.prose:
                 add("no-content-follows", "weight_no_content_follows")
             else:
