@@ -7,7 +7,9 @@ site from that prefix, so the pages of a site share their repetition
 statistics.  jusText runs on the same raw text in the same run.  The score is
 token-level (whitespace tokens, multiset overlap) precision, recall and F1 of
 the kept text against the gold: the mean over pages (as the Zyte benchmark
-reports it) and the micro total.
+reports it) and the micro total.  "cleaner, no site" is the same run with
+site repetition switched off (each page judged alone: rules and the line
+classifier), to show what each part brings.
 """
 
 from __future__ import annotations
@@ -91,17 +93,24 @@ def main() -> int:
             os.symlink((bench / f"{i}.raw.txt").resolve(), work / "in" / link[i])
         subprocess.run([args.cleaner, "run", str(work / "in"), "-o", str(work / "cleaner"), "--force", "-q",
                         "-j", str(args.jobs), "--site-from", SITE_FROM], check=False)
+        # the same without site repetition: what the cleaner knows from each page alone
+        no_site = work / "no-site.yaml"
+        no_site.write_text("- id: bench.no-site-repetition\n  type: settings\n  stage: chrome\n  reason: bench ablation\n"
+                           "  settings: {site_enabled: false}\n", encoding="utf-8")
+        subprocess.run([args.cleaner, "run", str(work / "in"), "-o", str(work / "cleaner-page-alone"), "--force", "-q",
+                        "-j", str(args.jobs), "--add-rules", str(no_site)], check=False)
         subprocess.run([args.justext_python, str(here / "justext_peer.py"), str(work / "justext")]
                        + [str(bench / f"{i}.raw.txt") for i in ids], check=True)
         results = score({
             "raw (keep all)": {i: bench / f"{i}.raw.txt" for i in ids},
             "cleaner": {i: work / "cleaner" / link[i] for i in ids},
+            "cleaner, no site": {i: work / "cleaner-page-alone" / link[i] for i in ids},
             "jusText": {i: work / "justext" / f"{i}.txt" for i in ids},
         }, bench, ids)
         print(f"\n{bench.name}: {len(ids)} pages, {len(set(sites.values()))} sites — token P/R/F1 of kept text vs gold")
         print(f"{'':16} {'mean P':>7} {'mean R':>7} {'mean F1':>7}   {'micro P':>7} {'micro R':>7} {'micro F1':>8}")
         for name, (mp, mr, mf, up, ur, uf) in results.items():
-            print(f"{name:16} {mp:7.3f} {mr:7.3f} {mf:7.3f}   {up:7.3f} {ur:7.3f} {uf:8.3f}")
+            print(f"{name:17}{mp:7.3f} {mr:7.3f} {mf:7.3f}   {up:7.3f} {ur:7.3f} {uf:8.3f}")
     return 0
 
 
