@@ -201,3 +201,10 @@ def test_settings_examples_with_form_feeds_run_as_pages_of_one_site(ctx: Context
     pages = "\f".join("Menu\nAbout\n" + art[1] + "\n" + art[3] for art in ARTICLES[:3])
     out = rule_output(rule, pages, ctx).split("\f")
     assert out == [art[1] + "\n" + art[3] for art in ARTICLES[:3]]
+
+
+def test_a_shared_title_over_each_page_own_article_survives(ctx: Context) -> None:
+    """Pages of different sites in one directory, three on the same topic with the same title."""
+    texts = ["The Therapeutic Relationship\n" + art[1] + "\n" + art[3] + "\n" for art in ARTICLES[:3]]
+    texts += ["Another topic\n" + ARTICLES[3][1] + "\n", "Yet another\n" + ARTICLES[3][3] + "\n"]
+    assert _site_run(ctx, texts) == texts

@@ -154,10 +154,9 @@ class LineClassifier:
                                     {"score": info.score, "signals": dict(info.signals)}))
         dense = DenseParagraph()
         for k, i in enumerate(prose_idx):
-            if k == len(prose_idx) - 1 or dense.follows_chrome(page, infos[i].span):
-                p = dense.proposal(text, infos[i].span, stops, cfg)
-                if p is not None:
-                    out.append(p)
+            p = dense.proposal(text, infos[i].span, stops, cfg)
+            if p is not None and (k == len(prose_idx) - 1 or dense.follows_chrome(page, infos[i].span)):
+                out.append(p)
         return out
 
     @staticmethod

@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "site_inside_min_share": 0.8,
     # ... when it is one of at most this many repeated lines in a row
     "site_inside_max_run": 2,
+    # a lone repeated line right before the page's own prose is its title or a heading
+    "site_keep_heading": True,
     # a short sentence right after the page's own prose closes the article ("Originally published in X.")
     "site_keep_closing_sentence": True,
     # ... and so must a long line of prose, wherever it sits
@@ -149,9 +151,10 @@ class SiteRepetition:
 
     @staticmethod
     def _inside(i: int, nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
-        """Part of the article: in a short run of repeated lines that follows the page's own prose and
-        either is followed by its own prose too (a shared heading) or is a short sentence closing it
-        (a standard disclaimer).  A longer run of repeated lines is a block of chrome, not the article.
+        """Part of the article: a lone line right before the page's own prose (its title, a heading), or
+        in a short run of repeated lines that follows the page's own prose and either is followed by its
+        own prose too (a shared heading) or is a short sentence closing it (a standard disclaimer).
+        A longer run of repeated lines is a block of chrome, not the article.
         """
         a = i
         while a > 0 and repeated[a - 1]:
@@ -160,9 +163,12 @@ class SiteRepetition:
         while b + 1 < len(nonblank) and repeated[b + 1]:
             b += 1
         own = cfg["site_own_prose_words"]
+        own_after = b + 1 < len(nonblank) and _is_prose(nonblank[b + 1].stripped, own)
+        if a == b and own_after and cfg["site_keep_heading"]:
+            return True  # a lone line that introduces the page's own prose: its title or a heading
         if b - a + 1 > cfg["site_inside_max_run"] or a == 0 or not _is_prose(nonblank[a - 1].stripped, own):
             return False
-        if b + 1 < len(nonblank) and _is_prose(nonblank[b + 1].stripped, own):
+        if own_after:
             return True
         s = nonblank[i].stripped
         return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(WORD_RE.findall(s)) < cfg["site_prose_words"]
