@@ -51,14 +51,14 @@ def main() -> None:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Output directory.")
 @rules_option
 @add_rules_option
+@click.option("--site-from", metavar="REGEX", expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("site_from", v),
+              help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("--site-from", "site_from", default=None, metavar="REGEX",
-              help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, quiet: bool, site_from: str | None = None) -> None:
+        force: bool, regex_timeout: float, quiet: bool) -> None:
     """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
     from cleaner.engines import local
     from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
@@ -70,6 +70,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             _fail(f"{d}: rules directory does not exist")
     _check_output(inputs, outdir)
     options: dict[str, Any] = {"regex_timeout": regex_timeout}
+    site_from = click.get_current_context().meta.get("site_from")
     if site_from:
         options["site_from"] = site_from
     try:
