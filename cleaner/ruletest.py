@@ -49,6 +49,8 @@ def _example_stats(stages: list[Any], texts: list[str], ctx: Context) -> dict[st
 
 
 def _norm(s: str) -> str:
+    if PAGE_BREAK in s:  # pages of a multi-page example compare one by one
+        return PAGE_BREAK.join(_norm(part) for part in s.split(PAGE_BREAK))
     return "\n".join(line.rstrip() for line in s.strip().splitlines())
 
 

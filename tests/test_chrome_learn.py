@@ -64,23 +64,28 @@ def edits_of(out: Path, rel: str) -> list[dict]:
 
 # -- the acceptance test --------------------------------------------------------------
 def test_three_pages_lose_exactly_the_shared_chrome_and_suggested_rules_clean_a_fourth(tmp_path: Path) -> None:
+    chrome = set(HEADER + SIDEBAR + FOOTER)
     write_site(tmp_path / "corpus", ARTICLES[:3])
     out = tmp_path / "out"
     res = run_cli("run", str(tmp_path / "corpus"), "-o", str(out), "-j", "1", "-q")
     assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    learned: set[str] = set()
     for i, art in enumerate(ARTICLES[:3], 1):
         rel = f"greenfield.example/page{i}.txt"
         assert (out / rel).read_text().splitlines() == art
-        site_edits = [e for e in edits_of(out, rel) if e["rule"] == "chrome.site.repeated-line"]
-        assert sorted(e["before"].strip() for e in site_edits) == sorted(HEADER + SIDEBAR + FOOTER)
+        edits = edits_of(out, rel)
+        assert {e["before"].strip() for e in edits if e["after"] == "" and e["before"].strip()} == chrome
+        site_edits = [e for e in edits if e["rule"] == "chrome.site.repeated-line"]
+        assert len(site_edits) >= len(HEADER) + len(SIDEBAR) - 2  # a shipped rule may name one or two of them
         assert all("recurs on 3 of 3 pages of site greenfield.example" in e["reason"] for e in site_edits)
+        learned |= {e["before"].strip() for e in site_edits}
 
     suggested = tmp_path / "rules" / "suggested.yaml"
     res = run_cli("rules", "suggest", str(out), "-o", str(suggested))
     assert res.exit_code == 0
     rules = yaml.safe_load(suggested.read_text())
     assert [r["sites"] for r in rules] == [["greenfield.example"]]
-    assert sorted(rules[0]["phrases"]) == sorted(HEADER + SIDEBAR + FOOTER)
+    assert set(rules[0]["phrases"]) == learned
     assert "3 of 3 pages" in rules[0]["reason"]
     assert run_cli("rules", "test", str(suggested)).exit_code == 0  # type: ignore[attr-defined]
 
@@ -92,8 +97,8 @@ def test_three_pages_lose_exactly_the_shared_chrome_and_suggested_rules_clean_a_
     rel = "greenfield.example/page1.txt"
     assert (out2 / rel).read_text().splitlines() == ARTICLES[3]
     removed = {e["before"].strip(): e["rule"] for e in edits_of(out2, rel)}
-    assert set(removed) == set(HEADER + SIDEBAR + FOOTER)
-    assert set(removed.values()) == {rules[0]["id"]}
+    assert set(removed) == chrome
+    assert {line for line, rule in removed.items() if rule == rules[0]["id"]} == learned
 
 
 def test_suggested_rules_do_not_touch_other_sites(tmp_path: Path) -> None:
