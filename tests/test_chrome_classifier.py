@@ -89,3 +89,15 @@ def test_hard_wrapped_paragraphs_survive(ctx: Context) -> None:
     ]
     text = "Railways of Japan\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paras) + "\n"
     assert clean_text(text, ctx).text == text
+
+
+def test_a_long_line_is_prose_even_when_no_stoplist_knows_its_words(ctx: Context) -> None:
+    long_line = " ".join(f"Zorblat{i} krinvex" for i in range(30))  # 60 words no stoplist covers
+    text = "\n".join(["Home", "News", "Sport", long_line, P1, P2])
+    assert long_line in kept(ctx, text)
+
+
+def test_numbered_list_items_are_not_counters(ctx: Context) -> None:
+    items = ["1. Water the seedlings every morning", "2. Turn the trays once a week", "3. Plant them out in May"]
+    text = "\n".join([P1, *items, P2])
+    assert kept(ctx, text) == [P1, *items, P2]

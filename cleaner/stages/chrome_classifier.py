@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     # what prose is: enough words, enough stopwords, a sentence ending (or simply long)
     "prose_min_words": 8,
     "prose_long_words": 25,
+    "prose_always_words": 50,
     "prose_min_stopwords": 0.2,
     "prose_min_chars_no_stoplist": 50,
     # a one-sentence question shorter than this is a heading ("What is X?"), not prose
@@ -72,7 +73,15 @@ DEFAULTS: dict[str, Any] = {
 }
 
 #: languages whose wordfreq top words serve as a stoplist (tried in this order, loaded lazily)
-_STOPLIST_LANGS = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "sv", "da", "nb", "pl", "cs", "ro", "tr", "fi", "hu", "ru", "uk")
+_STOPLIST_LANGS = {
+    "Latin": ("en", "de", "fr", "es", "pt", "it", "nl", "id", "sv", "da", "nb", "pl", "cs", "ro", "tr", "fi", "hu", "sh",
+              "sk", "sl", "ca", "ms", "lt", "lv", "fil", "vi", "is"),
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+    "Greek": ("el",),
+    "Arabic": ("ar", "fa", "ur"),
+    "Hebrew": ("he",),
+}
+_SCRIPT = {name: regex.compile(rf"\p{{Script={name}}}") for name in _STOPLIST_LANGS}
 _SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'’”)\]]*)$")
 _SENTENCE_INSIDE = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}")
 _HEADING_END = regex.compile(r"[:?](?:[\"'’”)\]]*)$")
@@ -84,8 +93,8 @@ _DATE_BYLINE_COUNTER = regex.compile(
     r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
     r"|by\s+\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,3}"
     r"|@\w{2,}"
-    r"|[\d.,]+\s*[kKmM]?"
     r")(?:[\s\W]+.{0,40})?$"
+    r"|^\W*\d[\d.,]*\s*[kKmM]?(?:\s+\p{L}+)?\W*$"  # a counter: a number and at most one word ("12 views")
 )
 _LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·»/\n]{1,30}")
 
@@ -99,13 +108,18 @@ def stoplist(lang: str) -> frozenset[str]:
 
 
 def page_stoplist(words: list[str]) -> frozenset[str]:
-    """The stoplist of the page's language: the first that covers a fair share of its words."""
+    """The stoplist of the page's language: the first of its script's languages that covers a fair share
+    of its words (empty for scripts written without spaces or without a list: judged by shape alone)."""
     counts = Counter(w.casefold() for w in words)
     total = sum(counts.values())
     if not total:
         return frozenset()
+    sample = "".join(w[:1] for w in words[:400])
+    script = max(_SCRIPT, key=lambda name: len(_SCRIPT[name].findall(sample)))
+    if len(_SCRIPT[script].findall(sample)) < 0.5 * len(sample):
+        return frozenset()
     best, best_cov = frozenset[str](), 0.0
-    for lang in _STOPLIST_LANGS:
+    for lang in _STOPLIST_LANGS[script]:
         sl = stoplist(lang)
         cov = sum(c for w, c in counts.items() if w in sl) / total
         if cov >= 0.3:
@@ -168,7 +182,9 @@ class LineClassifier:
         ends_sentence = bool(_SENTENCE_END.search(s))
         if s.endswith("?") and n < cfg["prose_question_words"] and not _SENTENCE_INSIDE.search(s[:-1]):
             ends_sentence = False  # a question heading
-        if stops:
+        if n >= cfg["prose_always_words"] or (n >= cfg["prose_long_words"] and ends_sentence):
+            prose = True  # a long line is the article's whatever its stopwords (a language the lists miss)
+        elif stops:
             prose = (n >= cfg["prose_min_words"] and stop_share >= cfg["prose_min_stopwords"] and ends_sentence) or (
                 n >= cfg["prose_long_words"] and stop_share >= cfg["prose_min_stopwords"])
         else:  # no stoplist for this language: length and punctuation only
