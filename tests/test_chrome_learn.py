@@ -213,3 +213,14 @@ def test_a_shared_title_over_each_page_own_article_survives(ctx: Context) -> Non
     texts = ["The Therapeutic Relationship\n" + art[1] + "\n" + art[3] + "\n" for art in ARTICLES[:3]]
     texts += ["Another topic\n" + ARTICLES[3][1] + "\n", "Yet another\n" + ARTICLES[3][3] + "\n"]
     assert _site_run(ctx, texts) == texts
+
+
+def test_collector_memory_bound_drops_one_page_lines_but_keeps_chrome() -> None:
+    total = SiteLineCollector(max_keys=50)
+    for i in range(40):
+        part = SiteLineCollector(max_keys=50)
+        part.add(f"Menu\nAbout\nunique line {i}\nanother unique {i}\n", "s", str(i))
+        total.merge(part)
+    stats = total.finish()
+    assert stats.count("s", "Menu") == 40 and stats.count("s", "About") == 40
+    assert sum(len(c) for c in total.lines.values()) <= 50 + 2

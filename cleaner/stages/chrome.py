@@ -41,4 +41,5 @@ class ChromeStage(Stage):
         page.commit(self.name, self.classifier.proposals(page, ctx))
 
     def collector(self, ctx: Context) -> Collector | None:
-        return SiteLineCollector() if ctx.settings(self.name, SITE_DEFAULTS)["site_enabled"] else None
+        cfg = ctx.settings(self.name, SITE_DEFAULTS)
+        return SiteLineCollector(int(cfg["site_max_keys"])) if cfg["site_enabled"] else None

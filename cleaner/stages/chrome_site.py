@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "site_duplicate_own_share": 0.05,
     # what "the page's own prose" is, for the inside-the-article test
     "site_own_prose_words": 8,
+    # scan-pass memory bound: above this many counted lines, lines seen on one page only are dropped
+    "site_max_keys": 5_000_000,
 }
 
 
@@ -73,11 +75,17 @@ class SiteLineStats:
 
 
 class SiteLineCollector:
-    """Scan-pass accumulator: each distinct non-blank line counts once per page."""
+    """Scan-pass accumulator: each distinct non-blank line counts once per page.
 
-    def __init__(self) -> None:
+    Memory stays bounded on large corpora: when the merged counts hold more than ``max_keys`` lines, the
+    lines seen on one page so far are dropped (lossy counting).  A line that is chrome recurs on a large
+    share of its site's pages, so it is counted again long before it could matter.
+    """
+
+    def __init__(self, max_keys: int = 5_000_000) -> None:
         self.pages: Counter[str] = Counter()
         self.lines: dict[str, Counter[int]] = {}
+        self.max_keys = max_keys
 
     def add(self, text: str, site: str, name: str) -> None:
         self.pages[site] += 1
@@ -88,6 +96,8 @@ class SiteLineCollector:
         self.pages.update(other.pages)
         for site, counts in other.lines.items():
             self.lines.setdefault(site, Counter()).update(counts)
+        if sum(len(c) for c in self.lines.values()) > self.max_keys:
+            self.lines = {site: Counter({k: n for k, n in c.items() if n > 1}) for site, c in self.lines.items()}
 
     def finish(self) -> SiteLineStats:
         return SiteLineStats(
