@@ -70,6 +70,11 @@ def collect(outdir: Path) -> tuple[dict[str, dict[str, LearnedLine]], int]:
     return learned, n_logs
 
 
+def _glob_literal(site: str) -> str:
+    """``sites:`` are fnmatch globs: a site name with glob characters must match only itself."""
+    return "".join(f"[{ch}]" if ch in "[]*?" else ch for ch in site)
+
+
 def _slug(site: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-") or "site"
 
@@ -89,7 +94,7 @@ def suggest_rules(learned: dict[str, dict[str, LearnedLine]], min_pages: int = 2
                 "type": "line",
                 "stage": "chrome",
                 "phrases": phrases,
-                "sites": [site],
+                "sites": [_glob_literal(site)],
                 "reason": f"site chrome learned from the corpus: each line recurred on {count} of {site_pages} pages of {site}",
                 "examples": {"remove": list(phrases)},
             })
