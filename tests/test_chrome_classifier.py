@@ -101,3 +101,14 @@ def test_numbered_list_items_are_not_counters(ctx: Context) -> None:
     items = ["1. Water the seedlings every morning", "2. Turn the trays once a week", "3. Plant them out in May"]
     text = "\n".join([P1, *items, P2])
     assert kept(ctx, text) == [P1, *items, P2]
+
+
+def test_an_ingredient_list_inside_the_recipe_survives(ctx: Context) -> None:
+    text = "\n".join([
+        "Home", "Recipes", "Contact", "Spiced pear jam",
+        "This pear jam keeps for a year in a cool cupboard, and it needs no special equipment at all.",
+        "Ingredients", "1 kg pears", "2 cups sugar", "1 lemon", "6 tbsp pectin powder",
+        "Peel and chop the pears, then cook them with the sugar and lemon juice for twenty minutes.",
+        "Stir in the pectin, boil for one more minute and pour the jam into warm, clean jars.",
+    ])
+    assert kept(ctx, text) == text.splitlines()[3:]

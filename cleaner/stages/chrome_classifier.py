@@ -54,9 +54,11 @@ DEFAULTS: dict[str, Any] = {
     "dense_max_words": 10,
     "dense_fragment_capitalised": 0.5,
     "weight_menu_run": 3,
+    "weight_menu_run_between_content": 1,
     "weight_no_stopwords": 1,
     "weight_all_capitalised": 1,
     "weight_date_byline_counter": 2,
+    "weight_date_byline_counter_in_list": 1,
     "weight_link_list": 2,
     "weight_before_content": 2,
     "weight_page_title": -2,
@@ -64,7 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "weight_no_content_follows": 1,
     "weight_introduces_content": -2,
     "weight_inside_content": -3,
-    "weight_list_between_content": -1,
+    "weight_list_between_content": -2,
     # a run of non-prose lines between prose is a list in the article when it has this many lines
     "list_min_lines": 3,
     "list_max_lines": 30,
@@ -205,13 +207,15 @@ class LineClassifier:
             nxt = infos[i + 1] if i + 1 < len(infos) else None
             prv = infos[i - 1] if i > 0 else None
             if info.menu_item and run_len[i] >= cfg["menu_run_lines"] and not (nxt is not None and nxt.prose):
-                add(f"menu-run({run_len[i]} lines)", "weight_menu_run")  # not the headline right before the article
+                # not the headline right before the article; between prose a run is as likely a list of the article's
+                add(f"menu-run({run_len[i]} lines)", "weight_menu_run" if not first < i < last else "weight_menu_run_between_content")
             if has_stops and info.words and info.stop_share == 0:
                 add("no-stopwords", "weight_no_stopwords")
-            if info.words and all(w[:1].isupper() or w[:1].isdigit() for w in WORD_RE.findall(s)) and _has_case(s):
+            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in WORD_RE.findall(s)) and _has_case(s):
                 add("all-capitalised", "weight_all_capitalised")
             if _DATE_BYLINE_COUNTER.match(s) and info.words <= 8:
-                add("date/byline/counter", "weight_date_byline_counter")
+                in_list = first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]
+                add("date/byline/counter", "weight_date_byline_counter_in_list" if in_list else "weight_date_byline_counter")
             if _LINK_LIST.search(s) and not _SENTENCE_END.search(s):
                 add("link-list", "weight_link_list")
             if i < first:
