@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report
+bench: bench-mojibake bench-false-positives bench-report bench-chrome
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -72,3 +72,17 @@ bench-report: setup-dev setup-browser
 # docs/report.png: the sample run's report in headless Chromium.
 report-screenshot: setup-dev setup-browser
 	$(BIN)/python docs/report_screenshot.py
+
+# -- chrome learned from the corpus: the cleaner vs jusText on real pages (bench-only virtualenv for the peer) --
+BENCH ?= ../shared/bench
+BENCH_VENV ?= build/bench-venv
+.PHONY: bench-chrome
+
+$(BENCH_VENV)/.justext:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q 'justext==3.0.2' lxml_html_clean
+	touch $@
+
+bench-chrome: setup $(BENCH_VENV)/.justext
+	$(BIN)/python benchmarks/bench_chrome.py $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext \
+		--cleaner $(BIN)/cleaner --justext-python $(BENCH_VENV)/bin/python

@@ -51,6 +51,8 @@ def main() -> None:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Output directory.")
 @rules_option
 @add_rules_option
+@click.option("--site-from", metavar="REGEX", expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("site_from", v),
+              help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
@@ -71,6 +73,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             _fail(f"{d}: rules directory does not exist")
     _check_output(inputs, outdir)
     options: dict[str, Any] = {"regex_timeout": regex_timeout}
+    site_from = click.get_current_context().meta.get("site_from")
+    if site_from:
+        options["site_from"] = site_from
     try:
         ctx = make_context(rule_dirs, options=options)
     except RulesInvalid as exc:
@@ -89,6 +94,13 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             sys.exit(EXIT_USAGE)
     discover_errors: list[str] = []
     sources = discover(list(inputs), discover_errors, outdir)
+    if site_from:
+        from cleaner.sites import SitePatternError, with_sites_from
+
+        try:
+            sources = with_sites_from(sources, site_from)
+        except SitePatternError as exc:
+            _fail(str(exc))
     for err in discover_errors:
         click.echo(f"cleaner: {err}", err=True)
     if not sources and discover_errors:
@@ -255,6 +267,10 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
     click.echo(f"{checked - len(failures)} passed, {len(failures)} failed")
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
 
+
+from cleaner.suggest import suggest_command  # noqa: E402
+
+rules.add_command(suggest_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

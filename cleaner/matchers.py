@@ -10,6 +10,7 @@ warning, never a hung run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import regex
@@ -218,7 +219,7 @@ def run_rules(page: Page, stage: str, rules: list[Rule], timeout: float = DEFAUL
 def example_result(rule: Rule, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
     """What the rule alone makes of ``text`` (used by ``cleaner rules test``)."""
     page = Page(text)
-    run_rules(page, rule.stage, [rule], timeout)
+    run_rules(page, rule.stage, [replace(rule, sites=[], files=[])], timeout)  # examples test the pattern, not the scope
     return page.text
 
 

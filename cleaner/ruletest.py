@@ -20,13 +20,37 @@ from cleaner.stages import Context, build_stages
 def rule_output(rule: Rule, text: str, ctx: Context) -> str:
     if rule.type in PROPOSERS:
         return example_result(rule, text, ctx.regex_timeout)
-    page = Page(text, name="example", site="example")
-    for stage in build_stages((rule.stage,)):
-        stage.apply(page, ctx)
-    return page.text
+    stages = build_stages((rule.stage,))
+    texts = text.split(PAGE_BREAK)
+    if len(texts) > 1:  # several pages of one site: give the stage its scan-pass statistics first
+        ctx = Context(rules=ctx.rules, stats=_example_stats(stages, texts, ctx), options=ctx.options, regex_timeout=ctx.regex_timeout)
+    out = []
+    for i, t in enumerate(texts):
+        page = Page(t, name=f"example{i}" if len(texts) > 1 else "example", site="example")
+        for stage in stages:
+            stage.apply(page, ctx)
+        out.append(page.text)
+    return PAGE_BREAK.join(out)
+
+
+#: in a settings rule's example, a form feed separates pages of one site (for detectors that count across pages)
+PAGE_BREAK = "\f"
+
+
+def _example_stats(stages: list[Any], texts: list[str], ctx: Context) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for stage in stages:
+        col = stage.collector(ctx)
+        if col is not None:
+            for i, t in enumerate(texts):
+                col.add(t, "example", f"example{i}")
+            stats[stage.name] = col.finish()
+    return stats
 
 
 def _norm(s: str) -> str:
+    if PAGE_BREAK in s:  # pages of a multi-page example compare one by one
+        return PAGE_BREAK.join(_norm(part) for part in s.split(PAGE_BREAK))
     return "\n".join(line.rstrip() for line in s.strip().splitlines())
 
 

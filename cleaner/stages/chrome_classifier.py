@@ -1,0 +1,321 @@
+"""Line classifier: site chrome on a single page, told apart by shape and place, not by words.
+
+In the spirit of jusText's paragraph classes, but with the whole page as
+context.  A line is *prose* when it is long enough, rich in the page
+language's stopwords and ends like a sentence; prose is never removed here.
+Every other line gets a score from signals (menu-like runs of short lines,
+no stopwords, every word capitalised, dates/bylines/counters, link-list
+separators, sitting before the first or after the last prose, a heading
+followed by another heading or by nothing) minus signals of belonging to the
+article (it introduces prose, it sits between prose, it ends like a heading).
+A line scoring at least ``classify_threshold`` is removed, and its reason
+lists the signals that fired.  The weights are YAML settings.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import regex
+
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context
+from cleaner.text import WORD_RE, Span, line_with_newline, lines, sentences
+
+RULE_ID = "chrome.classifier.line"
+DENSE_RULE_ID = "chrome.classifier.dense-paragraph"
+
+DEFAULTS: dict[str, Any] = {
+    "classify_enabled": True,
+    "classify_threshold": 3,
+    # what prose is: enough words, enough stopwords, a sentence ending (or simply long)
+    "prose_min_words": 8,
+    "prose_long_words": 25,
+    "prose_always_words": 50,
+    "prose_min_stopwords": 0.2,
+    "prose_min_chars_no_stoplist": 50,
+    # a one-sentence question shorter than this is a heading ("What is X?"), not prose
+    "prose_question_words": 15,
+    # a menu item: at most this many words and no sentence or heading punctuation
+    "menu_item_words": 4,
+    "menu_run_lines": 3,
+    # the page needs this much prose before anything is called chrome around it
+    "min_prose_lines": 1,
+    # the chrome-dense last paragraph: enough sentences, most of them menu fragments or short questions
+    "dense_enabled": True,
+    "dense_min_sentences": 4,
+    "dense_min_questions": 2,
+    "dense_min_share": 0.6,
+    "dense_max_words": 10,
+    "dense_fragment_capitalised": 0.5,
+    "weight_menu_run": 3,
+    "weight_menu_run_between_content": 1,
+    "weight_no_stopwords": 1,
+    "weight_all_capitalised": 1,
+    "weight_date_byline_counter": 2,
+    "weight_date_byline_counter_in_list": 1,
+    "weight_link_list": 2,
+    "weight_before_content": 2,
+    "weight_page_title": -2,
+    "weight_after_content": 2,
+    "weight_no_content_follows": 1,
+    "weight_introduces_content": -2,
+    "weight_inside_content": -3,
+    "weight_list_between_content": -2,
+    # a run of non-prose lines between prose is a list in the article when it has this many lines
+    "list_min_lines": 3,
+    "list_max_lines": 30,
+    "weight_heading_punctuation": -1,
+    "weight_stopword_rich": -1,
+}
+
+#: languages whose wordfreq top words serve as a stoplist (tried in this order, loaded lazily)
+_STOPLIST_LANGS = {
+    "Latin": ("en", "de", "fr", "es", "pt", "it", "nl", "id", "sv", "da", "nb", "pl", "cs", "ro", "tr", "fi", "hu", "sh",
+              "sk", "sl", "ca", "ms", "lt", "lv", "fil", "vi", "is"),
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+    "Greek": ("el",),
+    "Arabic": ("ar", "fa", "ur"),
+    "Hebrew": ("he",),
+}
+_SCRIPT = {name: regex.compile(rf"\p{{Script={name}}}") for name in _STOPLIST_LANGS}
+_SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'’”)\]]*)$")
+_SENTENCE_INSIDE = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}")
+_HEADING_END = regex.compile(r"[:?](?:[\"'’”)\]]*)$")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_BYLINE_COUNTER = regex.compile(
+    r"(?i)^[\s\W]*(?:"
+    rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
+    r"|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+    r"|\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"|by\s+\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,3}"
+    r"|@\w{2,}"
+    r")(?:[\s\W]+.{0,40})?$"
+    r"|^\W*\d[\d.,]*\s*[kKmM]?(?:\s+\p{L}+)?\W*$"  # a counter: a number and at most one word ("12 views")
+)
+_LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·»/\n]{1,30}")
+
+
+@cache
+def stoplist(lang: str) -> frozenset[str]:
+    """The language's 150 most frequent words (wordfreq), as a jusText-style stoplist."""
+    from wordfreq import top_n_list
+
+    return frozenset(w for w in top_n_list(lang, 150) if w.isalpha() or "'" in w)
+
+
+def page_stoplist(words: list[str]) -> frozenset[str]:
+    """The stoplist of the page's language: the first of its script's languages that covers a fair share
+    of its words (empty for scripts written without spaces or without a list: judged by shape alone)."""
+    counts = Counter(w.casefold() for w in words)
+    total = sum(counts.values())
+    if not total:
+        return frozenset()
+    sample = "".join(w[:1] for w in words[:400])
+    script = max(_SCRIPT, key=lambda name: len(_SCRIPT[name].findall(sample)))
+    if len(_SCRIPT[script].findall(sample)) < 0.5 * len(sample):
+        return frozenset()
+    best, best_cov = frozenset[str](), 0.0
+    for lang in _STOPLIST_LANGS[script]:
+        sl = stoplist(lang)
+        cov = sum(c for w, c in counts.items() if w in sl) / total
+        if cov >= 0.3:
+            return sl
+        if cov > best_cov:
+            best, best_cov = sl, cov
+    return best if best_cov >= 0.15 else frozenset()
+
+
+@dataclass
+class LineInfo:
+    span: Span
+    words: int
+    stop_share: float
+    prose: bool
+    menu_item: bool
+    signals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def score(self) -> int:
+        return sum(self.signals.values())
+
+
+class LineClassifier:
+    """Propose removing the non-prose lines whose signals add up to chrome."""
+
+    def proposals(self, page: Page, ctx: Context) -> list[Proposal]:
+        cfg = ctx.settings("chrome", DEFAULTS)
+        if not cfg["classify_enabled"]:
+            return []
+        text = page.text
+        spans = [ln for ln in lines(text) if ln.stripped]
+        words = [w for ln in spans for w in WORD_RE.findall(ln.text)]
+        stops = page_stoplist(words)
+        infos = [self._describe(ln, stops, cfg) for ln in spans]
+        prose_idx = [i for i, info in enumerate(infos) if info.prose]
+        if len(prose_idx) < cfg["min_prose_lines"]:
+            return []
+        self._score(infos, prose_idx, bool(stops), cfg)
+        out = []
+        for info in infos:
+            if not info.prose and info.score >= cfg["classify_threshold"]:
+                a, b = line_with_newline(text, info.span)
+                fired = ", ".join(f"{k} {v:+d}" for k, v in info.signals.items())
+                out.append(Proposal(a, b, "", RULE_ID, f"line classified as chrome (score {info.score}: {fired})",
+                                    {"score": info.score, "signals": dict(info.signals)}))
+        dense = DenseParagraph()
+        for k, i in enumerate(prose_idx):
+            p = dense.proposal(text, infos[i].span, stops, cfg)
+            if p is not None and (k == len(prose_idx) - 1 or dense.follows_chrome(page, infos[i].span)):
+                out.append(p)
+        return out
+
+    @staticmethod
+    def _describe(ln: Span, stops: frozenset[str], cfg: dict[str, Any]) -> LineInfo:
+        s = ln.stripped
+        ws = WORD_RE.findall(s)
+        n = len(ws)
+        stop_share = sum(1 for w in ws if w.casefold() in stops) / n if n else 0.0
+        ends_sentence = bool(_SENTENCE_END.search(s))
+        if s.endswith("?") and n < cfg["prose_question_words"] and not _SENTENCE_INSIDE.search(s[:-1]):
+            ends_sentence = False  # a question heading
+        if n >= cfg["prose_always_words"] or (n >= cfg["prose_long_words"] and ends_sentence):
+            prose = True  # a long line is the article's whatever its stopwords (a language the lists miss)
+        elif stops:
+            prose = (n >= cfg["prose_min_words"] and stop_share >= cfg["prose_min_stopwords"] and ends_sentence) or (
+                n >= cfg["prose_long_words"] and stop_share >= cfg["prose_min_stopwords"])
+        else:  # no stoplist for this language: length and punctuation only
+            prose = len(s) >= cfg["prose_min_chars_no_stoplist"] and ends_sentence
+        menu_item = n <= cfg["menu_item_words"] and not ends_sentence and not _HEADING_END.search(s)
+        return LineInfo(ln, n, stop_share, prose, menu_item)
+
+    @staticmethod
+    def _score(infos: list[LineInfo], prose_idx: list[int], has_stops: bool, cfg: dict[str, Any]) -> None:
+        first, last = prose_idx[0], prose_idx[-1]
+        run_len = _menu_runs(infos)
+        run_bounds = _runs(infos, lambda x: not x.prose)
+        for i, info in enumerate(infos):
+            if info.prose:
+                continue
+            s = info.span.stripped
+            add = _Adder(info.signals, cfg)
+            nxt = infos[i + 1] if i + 1 < len(infos) else None
+            prv = infos[i - 1] if i > 0 else None
+            if info.menu_item and run_len[i] >= cfg["menu_run_lines"] and not (nxt is not None and nxt.prose):
+                # not the headline right before the article; between prose a run is as likely a list of the article's
+                add(f"menu-run({run_len[i]} lines)", "weight_menu_run" if not first < i < last else "weight_menu_run_between_content")
+            if has_stops and info.words and info.stop_share == 0:
+                add("no-stopwords", "weight_no_stopwords")
+            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in WORD_RE.findall(s)) and _has_case(s):
+                add("all-capitalised", "weight_all_capitalised")
+            if _DATE_BYLINE_COUNTER.match(s) and info.words <= 8:
+                in_list = first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]
+                add("date/byline/counter", "weight_date_byline_counter_in_list" if in_list else "weight_date_byline_counter")
+            if _LINK_LIST.search(s) and not _SENTENCE_END.search(s):
+                add("link-list", "weight_link_list")
+            if i < first:
+                add("before-content", "weight_before_content")
+            if i == 0 and run_len[i] < cfg["menu_run_lines"]:
+                add("page-title-position", "weight_page_title")
+            if i > last:
+                add("after-content", "weight_after_content")
+            if nxt is None or not nxt.prose:
+                add("no-content-follows", "weight_no_content_follows")
+            else:
+                add("introduces-content", "weight_introduces_content")
+            if prv is not None and prv.prose and nxt is not None and nxt.prose:
+                add("inside-content", "weight_inside_content")
+            elif first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]:
+                add(f"in-list-between-content({run_bounds[i]} lines)", "weight_list_between_content")
+            if _HEADING_END.search(s):
+                add("heading-punctuation", "weight_heading_punctuation")
+            if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
+                add("stopword-rich", "weight_stopword_rich")
+
+
+class DenseParagraph:
+    """A paragraph most of whose sentences are chrome: a menu flattened into a paragraph (menu fragments,
+    search-box prompts, a table of contents of short question headings).
+
+    Only the page's last paragraph and paragraphs right after text already removed as chrome are looked
+    at, and they need menu fragments *and* short questions, so an article's paragraph of rhetorical
+    questions, or an interview's "Who? Mr. Smith." keeps its place.
+    """
+
+    @staticmethod
+    def follows_chrome(page: Page, span: Span) -> bool:
+        """Does the paragraph come right after a line the chrome stage removed?"""
+        raw_start = page.raw_offset(span.start)
+        k = bisect.bisect_right([e.end for e in page.edits], raw_start) - 1  # edits are sorted and disjoint
+        if k < 0:
+            return False
+        e = page.edits[k]
+        return e.stage == "chrome" and e.after == "" and not page.raw[e.end:raw_start].strip()
+
+    def proposal(self, text: str, span: Span, stops: frozenset[str], cfg: dict[str, Any]) -> Proposal | None:
+        if not cfg["dense_enabled"]:
+            return None
+        sents = [x.stripped for x in sentences(span.text, span.start)]
+        if len(sents) < cfg["dense_min_sentences"]:
+            return None
+        questions = [x for x in sents if x.endswith("?") and len(WORD_RE.findall(x)) <= cfg["dense_max_words"]]
+        fragments = [x for x in sents if x not in questions and self._fragment(x, stops, cfg)]
+        share = (len(questions) + len(fragments)) / len(sents)
+        if not fragments or len(questions) < cfg["dense_min_questions"] or share < cfg["dense_min_share"]:
+            return None
+        a, b = line_with_newline(text, span)
+        reason = (f"chrome-dense paragraph: {len(questions) + len(fragments)} of {len(sents)} "
+                  f"sentences are menu fragments ({len(fragments)}) or short question headings ({len(questions)})")
+        return Proposal(a, b, "", DENSE_RULE_ID, reason, {"fragments": fragments[:5], "questions": questions[:5]})
+
+    @staticmethod
+    def _fragment(sent: str, stops: frozenset[str], cfg: dict[str, Any]) -> bool:
+        """A menu fragment: short, mostly capitalised words, the last one too (``All site Events Search``)."""
+        ws = WORD_RE.findall(sent)
+        if not ws or len(ws) > cfg["dense_max_words"] or not ws[-1][:1].isupper():
+            return False
+        caps = sum(1 for w in ws if w[:1].isupper())
+        return caps / len(ws) >= cfg["dense_fragment_capitalised"] and caps >= 2
+
+
+class _Adder:
+    """Record a signal under its name with its configured weight (a zero weight switches it off)."""
+
+    def __init__(self, signals: dict[str, int], cfg: dict[str, Any]):
+        self.signals, self.cfg = signals, cfg
+
+    def __call__(self, name: str, key: str) -> None:
+        w = int(self.cfg[key])
+        if w:
+            self.signals[name] = w
+
+
+def _has_case(s: str) -> bool:
+    return any(ch.isupper() for ch in s) and any(ch.islower() for ch in s) or s.isupper()
+
+
+def _menu_runs(infos: list[LineInfo]) -> list[int]:
+    """For each line, the length of the run of consecutive menu items it belongs to (0 if none)."""
+    return _runs(infos, lambda x: x.menu_item)
+
+
+def _runs(infos: list[LineInfo], pred: Callable[[LineInfo], bool]) -> list[int]:
+    """For each line, the length of the run of consecutive lines meeting ``pred`` it belongs to (0 if none)."""
+    out = [0] * len(infos)
+    i = 0
+    while i < len(infos):
+        if not pred(infos[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(infos) and pred(infos[j]):
+            j += 1
+        for k in range(i, j):
+            out[k] = j - i
+        i = j
+    return out

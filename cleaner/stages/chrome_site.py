@@ -1,0 +1,190 @@
+"""Site repetition: a line that recurs on a large share of one site's pages is that site's chrome.
+
+No rule library names every site's menu, footer, sidebar or author box, but
+the corpus does: the scan pass counts, per site, on how many pages each line
+occurs (hashed keys, singletons pruned), and the clean pass removes the lines
+that recur on enough of the site's pages.  Content that legitimately repeats
+(a shared heading, a standard disclaimer) usually sits *inside* the article,
+between prose that is the page's own; such a line needs more evidence
+(``site_inside_min_pages``/``site_inside_min_share``), and a long line of
+prose needs more still (``site_prose_*``).  The thresholds are YAML settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context
+from cleaner.text import WORD_RE, Span, line_with_newline, lines
+
+RULE_ID = "chrome.site.repeated-line"
+
+DEFAULTS: dict[str, Any] = {
+    "site_enabled": True,
+    # a site needs this many pages before its repetition means anything
+    "site_min_site_pages": 2,
+    # a line is chrome when it occurs on >= min_pages pages and >= min_share of the site's pages
+    "site_min_pages": 2,
+    "site_min_share": 0.5,
+    # ... but a line between two paragraphs of the page's own prose (a shared heading, a standard
+    # disclaimer inside the article) must recur more widely to count as chrome
+    "site_inside_min_pages": 5,
+    "site_inside_min_share": 0.8,
+    # ... when it is one of at most this many repeated lines in a row
+    "site_inside_max_run": 2,
+    # a lone repeated line right before the page's own prose is its title or a heading
+    "site_keep_heading": True,
+    # a short sentence right after the page's own prose closes the article ("Originally published in X.")
+    "site_keep_closing_sentence": True,
+    # ... and so must a long line of prose, wherever it sits
+    "site_prose_words": 25,
+    "site_prose_min_pages": 2,
+    "site_prose_min_share": 0.5,
+    # when less than this share of a page's text is its own (not recurring), the page is a copy of
+    # another (a matter for dedup): site repetition leaves it alone rather than delete its article
+    "site_duplicate_own_share": 0.05,
+    # what "the page's own prose" is, for the inside-the-article test
+    "site_own_prose_words": 8,
+    # scan-pass memory bound: above this many counted lines, lines seen on one page only are dropped
+    "site_max_keys": 5_000_000,
+}
+
+
+def line_key(s: str) -> int:
+    """A compact, case- and space-insensitive key for a line (64-bit hash)."""
+    norm = " ".join(unicodedata.normalize("NFKC", s).casefold().split())
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+@dataclass
+class SiteLineStats:
+    """Per site: how many pages it has and on how many pages each (hashed) line occurs."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def count(self, site: str, s: str) -> int:
+        return self.lines.get(site, {}).get(line_key(s), 0)
+
+
+class SiteLineCollector:
+    """Scan-pass accumulator: each distinct non-blank line counts once per page.
+
+    Memory stays bounded on large corpora: when the merged counts hold more than ``max_keys`` lines, the
+    lines seen on one page so far are dropped (lossy counting).  A line that is chrome recurs on a large
+    share of its site's pages, so it is counted again long before it could matter.
+    """
+
+    def __init__(self, max_keys: int = 5_000_000) -> None:
+        self.pages: Counter[str] = Counter()
+        self.lines: dict[str, Counter[int]] = {}
+        self.max_keys = max_keys
+
+    def add(self, text: str, site: str, name: str) -> None:
+        self.pages[site] += 1
+        keys = {line_key(ln) for ln in text.splitlines() if ln.strip()}
+        self.lines.setdefault(site, Counter()).update(keys)
+
+    def merge(self, other: SiteLineCollector) -> None:
+        self.pages.update(other.pages)
+        for site, counts in other.lines.items():
+            self.lines.setdefault(site, Counter()).update(counts)
+        if sum(len(c) for c in self.lines.values()) > self.max_keys:
+            self.lines = {site: Counter({k: n for k, n in c.items() if n > 1}) for site, c in self.lines.items()}
+
+    def finish(self) -> SiteLineStats:
+        return SiteLineStats(
+            pages=dict(self.pages),
+            lines={site: {k: c for k, c in counts.items() if c > 1} for site, counts in self.lines.items()},
+        )
+
+
+_SENTENCE_END = regex.compile(r"[.!?…](?:[\"'’”)\]]*)$")
+
+
+def _is_prose(s: str, min_words: int) -> bool:
+    return len(WORD_RE.findall(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
+
+
+class SiteRepetition:
+    """Propose removing the lines that recur across the site's pages."""
+
+    def proposals(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> list[Proposal]:
+        cfg = ctx.settings("chrome", DEFAULTS)
+        if stats is None or not cfg["site_enabled"]:
+            return []
+        site = page.site
+        n_pages = stats.pages.get(site, 0)
+        counts = stats.lines.get(site)
+        if n_pages < cfg["site_min_site_pages"] or not counts:
+            return []
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        seen = [counts.get(line_key(ln.text), 0) for ln in nonblank]
+        repeated = [self._passes(c, n_pages, cfg["site_min_pages"], cfg["site_min_share"]) for c in seen]
+        if self._duplicate_page(nonblank, repeated, cfg):
+            return []
+        out: list[Proposal] = []
+        for i, ln in enumerate(nonblank):
+            if not repeated[i]:
+                continue
+            c = seen[i]
+            where = ""
+            if _is_prose(ln.stripped, cfg["site_prose_words"]):
+                if not self._passes(c, n_pages, cfg["site_prose_min_pages"], cfg["site_prose_min_share"]):
+                    continue
+                where = ", a long line of prose"
+            if self._inside(i, nonblank, repeated, cfg):
+                if not self._passes(c, n_pages, cfg["site_inside_min_pages"], cfg["site_inside_min_share"]):
+                    continue
+                where += ", inside the article"
+            out.append(self._proposal(text, ln, site, c, n_pages, where))
+        return out
+
+    @staticmethod
+    def _duplicate_page(nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+        """Almost nothing on the page is its own: a copy of another page (dedup's business), not chrome."""
+        total = sum(len(ln.stripped) for ln in nonblank)
+        own = sum(len(ln.stripped) for ln, rep in zip(nonblank, repeated) if not rep)
+        return total > 0 and own / total < cfg["site_duplicate_own_share"]
+
+    @staticmethod
+    def _passes(count: int, n_pages: int, min_pages: int, min_share: float) -> bool:
+        return count >= min_pages and count / n_pages >= min_share
+
+    @staticmethod
+    def _inside(i: int, nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+        """Part of the article: a lone line right before the page's own prose (its title, a heading), or
+        in a short run of repeated lines that follows the page's own prose and either is followed by its
+        own prose too (a shared heading) or is a short sentence closing it (a standard disclaimer).
+        A longer run of repeated lines is a block of chrome, not the article.
+        """
+        a = i
+        while a > 0 and repeated[a - 1]:
+            a -= 1
+        b = i
+        while b + 1 < len(nonblank) and repeated[b + 1]:
+            b += 1
+        own = cfg["site_own_prose_words"]
+        own_after = b + 1 < len(nonblank) and _is_prose(nonblank[b + 1].stripped, own)
+        if a == b and own_after and cfg["site_keep_heading"]:
+            return True  # a lone line that introduces the page's own prose: its title or a heading
+        if b - a + 1 > cfg["site_inside_max_run"] or a == 0 or not _is_prose(nonblank[a - 1].stripped, own):
+            return False
+        if own_after:
+            return True
+        s = nonblank[i].stripped
+        return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(WORD_RE.findall(s)) < cfg["site_prose_words"]
+
+    @staticmethod
+    def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:
+        a, b = line_with_newline(text, ln)
+        reason = f"line recurs on {count} of {n_pages} pages of site {site}{where}"
+        return Proposal(a, b, "", RULE_ID, reason, {"site": site, "pages": count, "site_pages": n_pages})

@@ -1,0 +1,114 @@
+"""The line classifier: chrome by shape and place on one page; headings and short lines in the article survive."""
+
+from __future__ import annotations
+
+from cleaner.pipeline import clean_text
+from cleaner.stages import Context
+
+P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
+P2 = "Volunteers brought blankets and soup, and the mayor thanked them on the radio the next morning."
+P3 = "The school will reopen once the water has gone down, the head teacher said on Friday."
+
+
+def kept(ctx: Context, text: str) -> list[str]:
+    return clean_text(text, ctx).text.splitlines()
+
+
+def test_menu_at_top_and_links_at_bottom_go_article_stays(ctx: Context) -> None:
+    text = "\n".join(["Home", "World", "Business", "Sport", "Flood waters recede", P1, P2, "What happens next?", P3,
+                      "About Us", "Careers", "Privacy"])
+    assert kept(ctx, text) == ["Flood waters recede", P1, P2, "What happens next?", P3]
+
+
+def test_reason_lists_the_signals(ctx: Context) -> None:
+    page = clean_text("\n".join(["Home", "World", "Business", P1, P2]), ctx)
+    edits = [e for e in page.edits if e.rule == "chrome.classifier.line"]
+    assert edits and all("menu-run(3 lines)" in e.reason and "before-content" in e.reason for e in edits)
+    assert all(e.detail and e.detail["score"] >= 3 for e in edits)
+
+
+def test_brand_line_between_paragraph_and_heading_goes(ctx: Context) -> None:
+    text = f"{P1}\n\n{P2}\n\nHarbourside Wellbeing\n\nHow does the school reopen?\n\n{P3}\n"
+    assert "Harbourside Wellbeing" not in kept(ctx, text)
+    assert "How does the school reopen?" in kept(ctx, text)
+
+
+def test_headings_and_short_lines_inside_the_article_survive(ctx: Context) -> None:
+    text = "\n".join([
+        "The Plan", P1, "Here's a closer look:", "Key Parts of the Plan:", "Goals and Deadlines:", P2,
+        "Owners", P3, "Why Does It Matter?", "The Short Answer:", P1.replace("river", "lake"), "In short", P2.replace("soup", "tea"),
+    ])
+    assert kept(ctx, text) == text.splitlines()
+
+
+def test_page_without_prose_is_left_alone(ctx: Context) -> None:
+    text = "Home\nAbout\nContact\nShop\n"
+    assert clean_text(text, ctx).text == text
+
+
+def test_text_without_a_stoplist_language_keeps_its_paragraphs(ctx: Context) -> None:
+    ko = "정동극장의 궁 장녹수는 외국인 관광객에게 큰 인기를 얻고 있으며 많은 관람객이 공연을 보고 만족했다고 말했다."
+    text = "\n".join(["홈", "공연", "예매", ko, ko.replace("정동극장의", "극장의"), "공유"])
+    out = kept(ctx, text)
+    assert ko in out and ko.replace("정동극장의", "극장의") in out
+    assert "홈" not in out
+
+
+def test_dates_bylines_and_counters_around_the_article_go(ctx: Context) -> None:
+    text = "\n".join(["By Jane Smith", "Nov. 18th 2019 8:54 am PT", P1, P2, P3, "12", "@riverside_news"])
+    assert kept(ctx, text) == [P1, P2, P3]
+
+
+MENU_PARAGRAPH = ("All Regions Therapists Events Search. Looking for a local counsellor? Try our search. What is grief? "
+                  "How long does grief last? When should I ask for help?")
+
+
+def test_chrome_dense_paragraph_after_removed_chrome_goes(ctx: Context) -> None:
+    text = f"{P1}\n\n{P2}\n\nWe use cookies to provide and improve our services.\n\n{MENU_PARAGRAPH}\n\n{P3}\n"
+    page = clean_text(text, ctx)
+    assert MENU_PARAGRAPH not in page.text and P3 in page.text
+    dense = [e for e in page.edits if e.rule == "chrome.classifier.dense-paragraph"]
+    assert dense and "sentences are menu fragments (1) or short question headings (4)" in dense[0].reason
+
+
+def test_questions_inside_the_article_survive(ctx: Context) -> None:
+    interview = "Who? Mr. Smith, Our Neighbour. When? Last Tuesday. Where? At the Old Mill Pond. Why? Nobody knows."
+    text = f"{P1}\n\n{interview}\n\n{P2}\n\nWill it pass? Who will pay? Can the town wait? Nobody at City Hall would say.\n"
+    assert clean_text(text, ctx).text == text
+
+
+def test_hard_wrapped_paragraphs_survive(ctx: Context) -> None:
+    import textwrap
+
+    paras = [
+        "The history of the Tokyo, Osaka, Kyoto and Nagoya railway lines is long. In 1872 the first line opened between "
+        "Shimbashi and Yokohama, built with British engineers and Indian finance, and within thirty years the main islands "
+        "were linked from Aomori to Shimonoseki.",
+        "Private companies built most of the lines that followed, Hankyu, Hanshin, Keihan and Kintetsu among them, and "
+        "department stores at their terminals. The government bought the trunk lines in 1906 and 1907.",
+    ]
+    text = "Railways of Japan\n\n" + "\n\n".join(textwrap.fill(p, 60) for p in paras) + "\n"
+    assert clean_text(text, ctx).text == text
+
+
+def test_a_long_line_is_prose_even_when_no_stoplist_knows_its_words(ctx: Context) -> None:
+    long_line = " ".join(f"Zorblat{i} krinvex" for i in range(30))  # 60 words no stoplist covers
+    text = "\n".join(["Home", "News", "Sport", long_line, P1, P2])
+    assert long_line in kept(ctx, text)
+
+
+def test_numbered_list_items_are_not_counters(ctx: Context) -> None:
+    items = ["1. Water the seedlings every morning", "2. Turn the trays once a week", "3. Plant them out in May"]
+    text = "\n".join([P1, *items, P2])
+    assert kept(ctx, text) == [P1, *items, P2]
+
+
+def test_an_ingredient_list_inside_the_recipe_survives(ctx: Context) -> None:
+    text = "\n".join([
+        "Home", "Recipes", "Contact", "Spiced pear jam",
+        "This pear jam keeps for a year in a cool cupboard, and it needs no special equipment at all.",
+        "Ingredients", "1 kg pears", "2 cups sugar", "1 lemon", "6 tbsp pectin powder",
+        "Peel and chop the pears, then cook them with the sugar and lemon juice for twenty minutes.",
+        "Stir in the pectin, boil for one more minute and pour the jam into warm, clean jars.",
+    ])
+    assert kept(ctx, text) == text.splitlines()[3:]
