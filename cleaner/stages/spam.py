@@ -1,0 +1,341 @@
+"""Spam: junk spliced into a real article, removed so the article's sentences stay whole.
+
+Four detectors, each committed on its own so its edits carry its own rule id:
+
+1. pattern rules (``rules/spam/*.yaml``): casino/pharma/crypto offers, link farms, comment spam;
+2. off-language sentences: the page language is detected first (``page.meta["lang"]``);
+   a sentence is removed only when py3langid *and* the words themselves (wordfreq) say
+   it is in another language, so a quoted foreign phrase inside a sentence stays;
+3. keyword stuffing: the page's title (a question-form keyword) pasted mid-sentence;
+4. spliced search queries: a query-like run that starts mid-sentence, is made of words
+   the page (and its site) never uses elsewhere, and leaves text on both sides.
+
+Every threshold is a setting (``rules/spam/detectors.yaml``); every reason says
+which signal fired and how strongly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import regex
+
+from cleaner.langid import detect, ensure_page_language
+from cleaner.lexicon import zipf
+from cleaner.matchers import run_rules
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context, Stage
+from cleaner.text import WORD_RE, Span, line_with_newline, lines, removal_span, sentences
+
+# a token of a sentence: a word, or a run of punctuation (which ends a query window)
+_TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
+    w = word.casefold().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+def safe_zipf(word: str, lang: str) -> float:
+    try:
+        return zipf(word.casefold(), lang)
+    except LookupError:
+        return 0.0
+
+
+class SiteVocabulary:
+    """Scan-pass collector: in how many pages of each site a content word occurs."""
+
+    def __init__(self, max_zipf: float = 5.6):
+        self.max_zipf = max_zipf
+        self.df: dict[str, Counter[str]] = {}
+        self.pages: Counter[str] = Counter()
+
+    def add(self, text: str, site: str, name: str) -> None:
+        stems = {stem(m.group()) for m in WORD_RE.finditer(text) if safe_zipf(m.group(), "en") < self.max_zipf}
+        self.df.setdefault(site, Counter()).update(stems)
+        self.pages[site] += 1
+
+    def merge(self, other: SiteVocabulary) -> None:
+        for site, counts in other.df.items():
+            self.df.setdefault(site, Counter()).update(counts)
+        self.pages.update(other.pages)
+
+    def finish(self) -> dict[str, Any]:
+        return {"df": {s: dict(c) for s, c in self.df.items()}, "pages": dict(self.pages)}
+
+
+@dataclass
+class Topic:
+    """What the page is about: its own word counts, its title words and its site's vocabulary."""
+
+    counts: Counter[str]
+    title: set[str]
+    site_df: dict[str, int] = field(default_factory=dict)
+    site_pages: int = 0
+
+    @classmethod
+    def of(cls, page: Page, ctx: Context, title: str) -> Topic:
+        counts = Counter(stem(m.group()) for m in WORD_RE.finditer(page.text))
+        site = (ctx.stats.get("spam") or {}).get("df", {}).get(page.site, {})
+        pages = (ctx.stats.get("spam") or {}).get("pages", {}).get(page.site, 0)
+        return cls(counts, {stem(w.group()) for w in WORD_RE.finditer(title)}, site, pages)
+
+    def elsewhere(self, word: str, inside: Counter[str], min_site_pages: int) -> bool:
+        """Is the word used on the page outside this span, in the title, or in other pages of the site?"""
+        s = stem(word)
+        if s in self.title or self.counts[s] - inside[s] > 0:
+            return True
+        # the page itself was counted by the scan pass, so "other pages" is df - 1
+        return self.site_pages > 1 and self.site_df.get(s, 0) - 1 >= min_site_pages
+
+
+def page_title(text: str, max_words: int = 15) -> str:
+    """The first line when it is short enough to be a title (the page's target keyword), else ''."""
+    for ln in lines(text):
+        if ln.text.strip():
+            return ln.text.strip() if len(ln.text.split()) <= max_words else ""
+    return ""
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.casefold()
+
+
+def _tokens(sent: Span) -> list[Word]:
+    return [Word(sent.start + m.start(), sent.start + m.end(), m.group()) for m in _TOKEN.finditer(sent.text)]
+
+
+def _is_word(tok: Word) -> bool:
+    return bool(_WORDLIKE.match(tok.text))
+
+
+class SpamStage(Stage):
+    name = "spam"
+    rule_types = ("line", "sentence", "span", "substitution")
+    defaults: ClassVar[dict[str, Any]] = {
+        "splice_languages": ["en"],
+        "query_starters": ["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
+        "reported_question_words": [],
+        "splice_extra_licensors": [],
+        "relative_pronouns": ["who", "which", "whose", "whom"],
+        "lowercase_queries": True,
+        "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
+        "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
+        "neutral_zipf": 5.6,
+        "max_query_words": 10,
+        "min_query_words": 3,
+        "min_offtopic_words": 2,
+        "min_words_after": 2,
+        "min_site_pages": 1,
+        "keyword_min_words": 3,
+        "keyword_max_words": 10,
+        "offlang_min_words": 4,
+        "offlang_min_confidence": 0.2,
+        "offlang_confident": 0.97,
+        "offlang_min_foreign_share": 0.5,
+        "offlang_max_page_share": 0.34,
+    }
+
+    def collector(self, ctx: Context) -> SiteVocabulary:
+        return SiteVocabulary(float(ctx.settings(self.name, self.defaults)["neutral_zipf"]))
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, self.defaults)
+        lang = ensure_page_language(page)
+        run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
+        page.commit(self.name, OffLanguage(cfg).propose(page.text, lang))
+        if lang not in cfg["splice_languages"]:
+            return
+        title = page_title(page.text)
+        page.commit(self.name, KeywordStuffing(cfg).propose(page.text, title))
+        topic = Topic.of(page, ctx, title)
+        page.commit(self.name, SpliceDetector(cfg, lang).propose(page.text, topic))
+
+
+def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
+    a, b = removal_span(text, sent.start, sent.end)
+    if text[line.start : a].strip() == "" and text[b : line.end].strip() == "":
+        return line_with_newline(text, line)
+    return a, b
+
+
+class OffLanguage:
+    """Sentences in another language than the page's: langid and the words must both agree."""
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+
+    def propose(self, text: str, page_lang: str) -> Iterable[Proposal]:
+        for ln in lines(text):
+            if not ln.text.strip():
+                continue
+            for sent in sentences(ln.text, ln.start):
+                verdict = self.judge(sent.text, page_lang)
+                if verdict is not None:
+                    a, b = _sentence_removal(text, ln, sent)
+                    yield Proposal(a, b, "", "spam.off-language", verdict[0], verdict[1])
+
+    def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
+        cfg = self.cfg
+        ws = [m.group() for m in WORD_RE.finditer(sentence)]
+        if len(ws) < cfg["offlang_min_words"]:
+            return None
+        lang, conf = detect(sentence)
+        if not lang or lang == page_lang or conf < cfg["offlang_min_confidence"]:
+            return None
+        foreign = sum(1 for w in ws if safe_zipf(w, lang) > safe_zipf(w, page_lang) + 0.5) / len(ws)
+        native = sum(1 for w in ws if safe_zipf(w, page_lang) >= 3.0 and safe_zipf(w, page_lang) >= safe_zipf(w, lang)) / len(ws)
+        if native > cfg["offlang_max_page_share"]:
+            return None
+        if foreign < cfg["offlang_min_foreign_share"] and conf < cfg["offlang_confident"]:
+            return None
+        reason = (f"sentence in {lang} (langid p={conf:.2f}) on a {page_lang} page; {foreign:.0%} of its words are "
+                  f"commoner in {lang}, {native:.0%} are {page_lang} words")
+        return reason, {"lang": lang, "confidence": round(conf, 3), "foreign_share": round(foreign, 2), "native_share": round(native, 2)}
+
+
+def _licensed(prev: Word | None, cfg: dict[str, Any]) -> bool:
+    """Does the word before a question-like phrase make it a legitimate reported question?"""
+    return prev is not None and prev.low in set(cfg["reported_question_words"])
+
+
+class KeywordStuffing:
+    """The page's question-form title keyword pasted into the middle of a sentence."""
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+
+    def keyword(self, title: str) -> list[str] | None:
+        head = regex.split(r"\s[-|–—:]\s|:\s|\?", title)[0]
+        ws = [w.casefold() for w in WORD_RE.findall(head)]
+        if not (self.cfg["keyword_min_words"] <= len(ws) <= self.cfg["keyword_max_words"]):
+            return None
+        if ws[0] not in set(self.cfg["query_starters"]):
+            return None  # only question-form keywords: a plain noun phrase may be used legitimately anywhere
+        return ws
+
+    def propose(self, text: str, title: str) -> Iterable[Proposal]:
+        kw = self.keyword(title)
+        if kw is None:
+            return
+        n = len(kw)
+        all_lines = lines(text)
+        first = next((i for i, ln in enumerate(all_lines) if ln.text.strip()), None)
+        for i, ln in enumerate(all_lines):
+            if i == first or not ln.text.strip():
+                continue
+            line_words = [w.casefold() for w in WORD_RE.findall(ln.text)]
+            if line_words == kw and i - (first or 0) <= 4:
+                a, b = line_with_newline(text, ln)
+                yield Proposal(a, b, "", "spam.keyword-title-repeat", f"the title keyword '{' '.join(kw)}' repeated as a line under the title",
+                               {"keyword": " ".join(kw)})
+                continue
+            for sent in sentences(ln.text, ln.start):
+                toks = _tokens(sent)
+                for j in range(1, len(toks) - n):
+                    if [t.low for t in toks[j : j + n]] != kw:
+                        continue
+                    prev, nxt = toks[j - 1], toks[j + n]
+                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(prev, self.cfg):
+                        continue
+                    a, b = removal_span(text, toks[j].start, toks[j + n - 1].end)
+                    yield Proposal(a, b, "", "spam.keyword-stuffing",
+                                   f"title keyword '{' '.join(kw)}' pasted mid-sentence between '{prev.text}' and '{nxt.text}' "
+                                   f"(no punctuation or reporting verb around it)", {"keyword": " ".join(kw)})
+
+
+class SpliceDetector:
+    """Search queries spliced into a sentence: off-topic words in a query shape, text on both sides."""
+
+    def __init__(self, cfg: dict[str, Any], lang: str):
+        self.cfg = cfg
+        self.lang = lang
+        self.starters = set(cfg["query_starters"])
+        self.stops = set(cfg["window_stop_words"])
+        self.be_ok = set(cfg["be_ok_after"])
+
+    def neutral(self, w: Word) -> bool:
+        return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.cfg["neutral_zipf"]
+
+    def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
+        for ln in lines(text):
+            if len(ln.text.split()) < 6:
+                continue
+            for sent in sentences(ln.text, ln.start):
+                toks = _tokens(sent)
+                j = 1
+                while j < len(toks):
+                    found = self.candidate(toks, j, topic)
+                    if found is None:
+                        j += 1
+                        continue
+                    end, reason, detail = found
+                    a, b = removal_span(text, toks[j].start, toks[end].end)
+                    yield Proposal(a, b, "", "spam.spliced-query", reason, detail)
+                    j = end + 1
+
+    def candidate(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
+        cfg = self.cfg
+        start = toks[j]
+        if start.low not in self.starters or not _is_word(start):
+            return None
+        prev = toks[j - 1]
+        if _licensed(prev, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
+            return None
+        if start.low in set(cfg["relative_pronouns"]) and not _is_word(prev):
+            return None  # ', who was at ...': a relative clause, not a query
+        window: list[int] = []
+        k = j + 1
+        while k < len(toks) and len(window) < cfg["max_query_words"]:
+            t = toks[k]
+            if not _is_word(t) or t.low in self.stops:
+                break
+            if t.low == "be" and toks[k - 1].low not in self.be_ok:
+                break  # a bare 'be' is where the sentence resumes ('there [may] be a sense of ...')
+            window.append(k)
+            k += 1
+        inside = Counter(stem(toks[i].text) for i in [j, *window])
+        off: list[int] = []
+        for i in window:
+            t = toks[i]
+            if self.neutral(t) or t.text[0].isdigit():
+                continue
+            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+                break  # an on-topic word: the article has resumed
+            if cfg["lowercase_queries"] and any(c.isupper() for c in t.text):
+                return None  # capitalised names mid-sentence are prose; pasted queries come lowercase
+            off.append(i)
+        if not off:
+            return None
+        end = off[-1]
+        words_after = 0
+        for t in toks[end + 1 :]:
+            if not _is_word(t):
+                break
+            words_after += 1
+        if end - j + 1 < cfg["min_query_words"] or len(off) < cfg["min_offtopic_words"] or words_after < cfg["min_words_after"]:
+            return None
+        offw = [toks[i].text for i in off]
+        nxt = toks[end + 1].text
+        reason = (f"spliced query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic words "
+                  f"({', '.join(offw)}) used nowhere else on the page or its site, starts with '{start.text}' after "
+                  f"'{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
+        return end, reason, {"offtopic": offw, "words_after": words_after}
