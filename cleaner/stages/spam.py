@@ -49,7 +49,7 @@ def stem(word: str) -> str:
 def safe_zipf(word: str, lang: str) -> float:
     try:
         return zipf(word.casefold(), lang)
-    except LookupError:
+    except (LookupError, ImportError):  # a language wordfreq lacks, or one that needs an optional tokenizer
         return 0.0
 
 
@@ -137,6 +137,10 @@ class SpamStage(Stage):
         "splice_extra_licensors": [],
         "relative_pronouns": ["who", "which", "whose", "whom"],
         "lowercase_queries": True,
+        "weak_starters": ["when", "where", "why", "who", "which"],
+        "min_strength": 2.0,
+        "min_strength_weak": 4.0,
+        "query_markers": [],
         "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
         "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
         "neutral_zipf": 5.6,
@@ -271,6 +275,7 @@ class SpliceDetector:
         self.starters = set(cfg["query_starters"])
         self.stops = set(cfg["window_stop_words"])
         self.be_ok = set(cfg["be_ok_after"])
+        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
 
     def neutral(self, w: Word) -> bool:
         return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.cfg["neutral_zipf"]
@@ -283,7 +288,7 @@ class SpliceDetector:
                 toks = _tokens(sent)
                 j = 1
                 while j < len(toks):
-                    found = self.candidate(toks, j, topic)
+                    found = self.candidate(toks, j, topic) or self.marked(toks, j, topic)
                     if found is None:
                         j += 1
                         continue
@@ -291,6 +296,50 @@ class SpliceDetector:
                     a, b = removal_span(text, toks[j].start, toks[end].end)
                     yield Proposal(a, b, "", "spam.spliced-query", reason, detail)
                     j = end + 1
+
+    def marked(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
+        """A product/price/location query ('iphone 13 pro max price in india'): a run of off-topic nouns
+        ending in a query marker.  ``j`` is the run's first word; the marker fixes where it ends."""
+        cfg = self.cfg
+        prev = toks[j - 1]
+        if not _is_word(prev) or self.neutral(toks[j]) or toks[j].text[0].isdigit():
+            return None
+        inside: Counter[str] = Counter()
+        off: list[int] = []
+        k = j
+        while k < len(toks) and k - j < cfg["max_query_words"]:
+            t = toks[k]
+            if not _is_word(t):
+                break
+            rest = " ".join(x.low for x in toks[k : k + 4])
+            m = self.markers.match(rest)
+            if m is not None and len(off) >= cfg["min_offtopic_words"]:
+                n_marker = len(m.group().split())
+                end = k + n_marker - 1
+                words_after = 0
+                for x in toks[end + 1 :]:
+                    if not _is_word(x):
+                        break
+                    words_after += 1
+                strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
+                if words_after < cfg["min_words_after"] or strength < cfg["min_strength"]:
+                    return None
+                offw = [toks[i].text for i in off]
+                reason = (f"spliced product/price query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic "
+                          f"words ({', '.join(offw)}; rarity strength {strength:.1f}) used nowhere else on the page or its site, "
+                          f"ending in the query marker '{m.group()}', between '{prev.text}' and '{toks[end + 1].text}'")
+                return end, reason, {"offtopic": offw, "strength": round(strength, 2), "marker": m.group()}
+            if t.text[0].isdigit():
+                k += 1
+                continue
+            if self.neutral(t) or (cfg["lowercase_queries"] and any(c.isupper() for c in t.text)):
+                return None
+            inside[stem(t.text)] += 1
+            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+                return None
+            off.append(k)
+            k += 1
+        return None
 
     def candidate(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
         cfg = self.cfg
@@ -326,6 +375,12 @@ class SpliceDetector:
         if not off:
             return None
         end = off[-1]
+        while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < cfg["max_query_words"]:
+            end += 1  # a trailing year or model number belongs to the query ('... for pet hair 2024')
+        strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
+        weak = start.low in set(cfg["weak_starters"])
+        if strength < (cfg["min_strength_weak"] if weak else cfg["min_strength"]):
+            return None
         words_after = 0
         for t in toks[end + 1 :]:
             if not _is_word(t):
@@ -336,6 +391,6 @@ class SpliceDetector:
         offw = [toks[i].text for i in off]
         nxt = toks[end + 1].text
         reason = (f"spliced query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic words "
-                  f"({', '.join(offw)}) used nowhere else on the page or its site, starts with '{start.text}' after "
-                  f"'{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
-        return end, reason, {"offtopic": offw, "words_after": words_after}
+                  f"({', '.join(offw)}; rarity strength {strength:.1f}) used nowhere else on the page or its site, starts with "
+                  f"'{start.text}' after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
+        return end, reason, {"offtopic": offw, "strength": round(strength, 2), "words_after": words_after}
