@@ -302,8 +302,10 @@ class SpliceDetector:
         ending in a query marker.  ``j`` is the run's first word; the marker fixes where it ends."""
         cfg = self.cfg
         prev = toks[j - 1]
-        if not _is_word(prev) or self.neutral(toks[j]) or toks[j].text[0].isdigit():
+        if (not _is_word(prev) and prev.text != ",") or self.neutral(toks[j]) or toks[j].text[0].isdigit():
             return None
+        if _is_word(prev) and not self.neutral(prev) and not topic.elsewhere(prev.text, Counter(), cfg["min_site_pages"]):
+            return None  # the run starts earlier: let that start claim it
         inside: Counter[str] = Counter()
         off: list[int] = []
         k = j
