@@ -118,3 +118,22 @@ def test_detect_and_page_language() -> None:
     assert detect("Los tomates necesitan sol y agua todos los días.")[0] == "es"
     assert detect("12345 !!!") == ("", 0.0)
     assert page_language("Menu\nHome\n" + "Die Tomaten brauchen jeden Tag viel Sonne und Wasser im Sommer.\n" * 3)[0] == "de"
+
+
+def test_held_out_pages_lose_their_queries_and_keep_their_traps(ctx: Context) -> None:
+    """Pages written after the detector was built; the known boundary misses are listed in the README."""
+    out = {name: run_spam((PAGES / f"spam_{name}.txt").read_text(encoding="utf-8"), ctx).text
+           for name in ("heldout_finance", "heldout_cooking", "heldout2_running", "heldout2_pets")}
+    assert "before you can spend it, and treat it like any other bill." in out["heldout_finance"]
+    assert "When you do dip into it, rebuild it before you start investing again." in out["heldout_finance"]
+    assert "petit à petit, l'oiseau fait son nid" in out["heldout_finance"]
+    assert "onto a rack where it can cool completely." in out["heldout_cooking"]
+    assert "People often wonder what makes this bread different from banana cake." in out["heldout_cooking"]
+    assert "the muscles and the bone do not have time to adapt" in out["heldout2_running"]
+    assert "Many coaches say that is mostly a question" in out["heldout2_running"]
+    assert "My physio asked me which shoes I had been running in" in out["heldout2_running"]
+    assert "What is the difference between shin splints and a stress fracture?" in out["heldout2_running"]
+    assert "Bonjour" not in out["heldout2_running"] and "claim your free bonus" not in out["heldout2_running"]
+    assert "some become real friends who sleep curled up together on the sofa." in out["heldout2_pets"]
+    assert "Our vet once told us how long it had taken her own collie to accept a kitten" in out["heldout2_pets"]
+    assert "Ask your vet or a behaviourist whether your dog's breed" in out["heldout2_pets"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -46,7 +47,16 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
 def safe_zipf(word: str, lang: str) -> float:
+    if lang not in _wordfreq_languages():
+        return 0.0  # no word list for this language: the words give no evidence either way
     try:
         return zipf(word.casefold(), lang)
     except (LookupError, ImportError):  # a language wordfreq lacks, or one that needs an optional tokenizer
@@ -134,12 +144,15 @@ class SpamStage(Stage):
         "splice_languages": ["en"],
         "query_starters": ["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
         "reported_question_words": [],
+        "licensor_window": 3,
+        "licensor_barriers": ["that"],
         "splice_extra_licensors": [],
         "relative_pronouns": ["who", "which", "whose", "whom"],
         "lowercase_queries": True,
         "weak_starters": ["when", "where", "why", "who", "which"],
-        "min_strength": 2.0,
-        "min_strength_weak": 4.0,
+        "min_strength": 2.5,
+        "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
+        "question_syntax_bonus": 1.0,
         "query_markers": [],
         "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
         "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
@@ -216,9 +229,16 @@ class OffLanguage:
         return reason, {"lang": lang, "confidence": round(conf, 3), "foreign_share": round(foreign, 2), "native_share": round(native, 2)}
 
 
-def _licensed(prev: Word | None, cfg: dict[str, Any]) -> bool:
-    """Does the word before a question-like phrase make it a legitimate reported question?"""
-    return prev is not None and prev.low in set(cfg["reported_question_words"])
+def _licensed(toks: list[Word], j: int, cfg: dict[str, Any]) -> bool:
+    """Is the question-like phrase at ``toks[j]`` a reported question?  A reporting word within the few
+    words before it, with no punctuation between, licenses it ('told us how long', 'ask your vet whether')."""
+    words = set(cfg["reported_question_words"])
+    for k in range(j - 1, max(-1, j - 1 - cfg["licensor_window"]), -1):
+        if not _is_word(toks[k]) or toks[k].low in cfg["licensor_barriers"]:
+            return False
+        if toks[k].low in words:
+            return True
+    return False
 
 
 class KeywordStuffing:
@@ -258,7 +278,7 @@ class KeywordStuffing:
                     if [t.low for t in toks[j : j + n]] != kw:
                         continue
                     prev, nxt = toks[j - 1], toks[j + n]
-                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(prev, self.cfg):
+                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(toks, j, self.cfg):
                         continue
                     a, b = removal_span(text, toks[j].start, toks[j + n - 1].end)
                     yield Proposal(a, b, "", "spam.keyword-stuffing",
@@ -349,7 +369,7 @@ class SpliceDetector:
         if start.low not in self.starters or not _is_word(start):
             return None
         prev = toks[j - 1]
-        if _licensed(prev, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
+        if _licensed(toks, j, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
             return None
         if start.low in set(cfg["relative_pronouns"]) and not _is_word(prev):
             return None  # ', who was at ...': a relative clause, not a query
@@ -376,23 +396,34 @@ class SpliceDetector:
             off.append(i)
         if not off:
             return None
-        end = off[-1]
-        while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < cfg["max_query_words"]:
-            end += 1  # a trailing year or model number belongs to the query ('... for pet hair 2024')
-        strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
-        weak = start.low in set(cfg["weak_starters"])
-        if strength < (cfg["min_strength_weak"] if weak else cfg["min_strength"]):
-            return None
-        words_after = 0
-        for t in toks[end + 1 :]:
-            if not _is_word(t):
+        # question syntax right after the starter ('what is', 'how to', 'where can', 'how much') is grammar evidence
+        nxt_word = toks[j + 1].low if j + 1 < len(toks) else ""
+        question_syntax = nxt_word in set(cfg["question_syntax_next"])
+        if start.low in set(cfg["weak_starters"]) and not question_syntax:
+            return None  # 'when it reaches', 'where the path ends': a conjunction, not a query
+        # the longest query that leaves the sentence going on afterwards; shorter ones when the window ran to its end
+        for n in range(len(off), cfg["min_offtopic_words"] - 1, -1):
+            end = off[n - 1]
+            while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < cfg["max_query_words"]:
+                end += 1  # a trailing year or model number belongs to the query ('... for pet hair 2024')
+            words_after = 0
+            for t in toks[end + 1 :]:
+                if not _is_word(t):
+                    break
+                words_after += 1
+            if words_after >= cfg["min_words_after"]:
+                off = off[:n]
                 break
-            words_after += 1
-        if end - j + 1 < cfg["min_query_words"] or len(off) < cfg["min_offtopic_words"] or words_after < cfg["min_words_after"]:
+        else:
+            return None
+        strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
+        score = strength + (cfg["question_syntax_bonus"] if question_syntax else 0.0)
+        if score < cfg["min_strength"] or end - j + 1 < cfg["min_query_words"]:
             return None
         offw = [toks[i].text for i in off]
         nxt = toks[end + 1].text
         reason = (f"spliced query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic words "
-                  f"({', '.join(offw)}; rarity strength {strength:.1f}) used nowhere else on the page or its site, starts with "
-                  f"'{start.text}' after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
-        return end, reason, {"offtopic": offw, "strength": round(strength, 2), "words_after": words_after}
+                  f"({', '.join(offw)}; rarity strength {strength:.1f}"
+                  f"{' + question syntax ' + repr(start.text + ' ' + nxt_word) if question_syntax else ''}) used nowhere else on "
+                  f"the page or its site, starts after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
+        return end, reason, {"offtopic": offw, "strength": round(strength, 2), "question_syntax": question_syntax, "words_after": words_after}
