@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -34,6 +34,8 @@ from cleaner.text import WORD_RE, Span, line_with_newline, lines, removal_span, 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
 _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
 _WORDLIKE = regex.compile(r"[\p{L}\p{N}]")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
+_LETTERS = regex.compile(r"\p{L}")
 
 
 def stem(word: str) -> str:
@@ -54,7 +56,22 @@ def _wordfreq_languages() -> frozenset[str]:
     return frozenset(available_languages())
 
 
+@cache
+def _tokenizes(lang: str) -> bool:
+    """Some wordfreq languages (zh, ja, ko) need an optional tokenizer; without it their words give no evidence."""
+    try:
+        zipf("a", lang)
+    except (LookupError, ImportError):
+        return False
+    return True
+
+
+#: langid codes whose words wordfreq lists under another code (Croatian, Bosnian, Serbian: Serbo-Croatian)
+_WORDLIST_ALIAS = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
+
+
 def safe_zipf(word: str, lang: str) -> float:
+    lang = _WORDLIST_ALIAS.get(lang, lang)
     if lang not in _wordfreq_languages():
         return 0.0  # no word list for this language: the words give no evidence either way
     try:
@@ -169,6 +186,9 @@ class SpamStage(Stage):
         "offlang_confident": 0.97,
         "offlang_min_foreign_share": 0.5,
         "offlang_max_page_share": 0.34,
+        "offlang_nolist_confidence": 0.5,
+        "offlang_min_unspaced_chars": 8,
+        "offlang_nolist_max_page_share": 0.1,
     }
 
     def collector(self, ctx: Context) -> SiteVocabulary:
@@ -213,7 +233,8 @@ class OffLanguage:
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
         cfg = self.cfg
         ws = [m.group() for m in WORD_RE.finditer(sentence)]
-        if len(ws) < cfg["offlang_min_words"]:
+        unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
+        if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):
             return None
         lang, conf = detect(sentence)
         if not lang or lang == page_lang or conf < cfg["offlang_min_confidence"]:
@@ -222,8 +243,12 @@ class OffLanguage:
         native = sum(1 for w in ws if safe_zipf(w, page_lang) >= 3.0 and safe_zipf(w, page_lang) >= safe_zipf(w, lang)) / len(ws)
         if native > cfg["offlang_max_page_share"]:
             return None
-        if foreign < cfg["offlang_min_foreign_share"] and conf < cfg["offlang_confident"]:
+        listed = _WORDLIST_ALIAS.get(lang, lang)
+        has_list = listed in _wordfreq_languages() and _tokenizes(listed)
+        if has_list and foreign < cfg["offlang_min_foreign_share"] and conf < cfg["offlang_confident"]:
             return None
+        if not has_list and (native > cfg["offlang_nolist_max_page_share"] or conf < cfg["offlang_nolist_confidence"]):
+            return None  # no word list for the detected language: only langid and the absence of page-language words
         reason = (f"sentence in {lang} (langid p={conf:.2f}) on a {page_lang} page; {foreign:.0%} of its words are "
                   f"commoner in {lang}, {native:.0%} are {page_lang} words")
         return reason, {"lang": lang, "confidence": round(conf, 3), "foreign_share": round(foreign, 2), "native_share": round(native, 2)}
