@@ -38,3 +38,13 @@ eval: setup
 
 clean-build:
 	rm -rf build
+
+# spam stage: language ID on short lines (add lingua in a separate venv to compare) and precision on the bench pages
+BENCH ?= ../shared/bench
+.PHONY: bench-spam
+bench-spam: setup
+	$(BIN)/python benchmarks/langid_short_lines.py $(BENCH)
+	rm -rf build/bench-spam && mkdir -p build/bench-spam/in
+	cp $(BENCH)/boilerplate/*.raw.txt $(BENCH)/boilerplate_htmltotext/*.raw.txt build/bench-spam/in/
+	$(BIN)/cleaner run build/bench-spam/in -o build/bench-spam/out -q || true
+	$(BIN)/python benchmarks/spam_precision.py build/bench-spam/out $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext

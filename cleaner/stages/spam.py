@@ -188,6 +188,11 @@ class SpamStage(Stage):
         "offlang_max_page_share": 0.34,
         "offlang_nolist_confidence": 0.5,
         "offlang_min_unspaced_chars": 8,
+        "offlang_max_title_case": 0.6,
+        "offlang_not_languages": ["zxx"],
+        "offlang_lingua_franca": ["en"],
+        "lingua_franca_min_words": 8,
+        "lingua_franca_confidence": 0.99,
         "offlang_nolist_max_page_share": 0.1,
     }
 
@@ -236,9 +241,14 @@ class OffLanguage:
         unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
         if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):
             return None
+        caps = sum(1 for w in ws if w[0].isupper()) / len(ws)
+        if caps >= cfg["offlang_max_title_case"] and not unspaced:
+            return None  # 'Picture Archiving and Communication Systems', 'Wladimir J. van der Laan': names and titles
         lang, conf = detect(sentence)
-        if not lang or lang == page_lang or conf < cfg["offlang_min_confidence"]:
+        if not lang or lang == page_lang or lang in cfg["offlang_not_languages"] or conf < cfg["offlang_min_confidence"]:
             return None
+        if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
+            return None  # short English quotes, terms and lyrics are normal on pages in any language
         foreign = sum(1 for w in ws if safe_zipf(w, lang) > safe_zipf(w, page_lang) + 0.5) / len(ws)
         native = sum(1 for w in ws if safe_zipf(w, page_lang) >= 3.0 and safe_zipf(w, page_lang) >= safe_zipf(w, lang)) / len(ws)
         if native > cfg["offlang_max_page_share"]:
