@@ -171,6 +171,7 @@ class SpamStage(Stage):
         "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
         "question_syntax_bonus": 1.0,
         "query_markers": [],
+        "query_tails": [],
         "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
         "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
         "neutral_zipf": 5.6,
@@ -330,6 +331,7 @@ class SpliceDetector:
         self.starters = set(cfg["query_starters"])
         self.stops = set(cfg["window_stop_words"])
         self.be_ok = set(cfg["be_ok_after"])
+        self.tails = set(cfg["query_tails"])
         self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
 
     def neutral(self, w: Word) -> bool:
@@ -373,6 +375,8 @@ class SpliceDetector:
             if m is not None and len(off) >= cfg["min_offtopic_words"]:
                 n_marker = len(m.group().split())
                 end = k + n_marker - 1
+                while end + 1 < len(toks) and (toks[end + 1].low in self.tails or toks[end + 1].text[0].isdigit()):
+                    end += 1  # '... best price uk', '... price list 2024'
                 words_after = 0
                 for x in toks[end + 1 :]:
                     if not _is_word(x):
