@@ -137,3 +137,9 @@ def test_held_out_pages_lose_their_queries_and_keep_their_traps(ctx: Context) ->
     assert "some become real friends who sleep curled up together on the sofa." in out["heldout2_pets"]
     assert "Our vet once told us how long it had taken her own collie to accept a kitten" in out["heldout2_pets"]
     assert "Ask your vet or a behaviourist whether your dog's breed" in out["heldout2_pets"]
+
+
+def test_spam_runs_after_chrome_and_before_tidy() -> None:
+    from cleaner.stages import STAGE_NAMES
+
+    assert STAGE_NAMES.index("chrome") < STAGE_NAMES.index("spam") < STAGE_NAMES.index("tidy")
