@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -86,3 +86,13 @@ $(BENCH_VENV)/.justext:
 bench-chrome: setup $(BENCH_VENV)/.justext
 	$(BIN)/python benchmarks/bench_chrome.py $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext \
 		--cleaner $(BIN)/cleaner --justext-python $(BENCH_VENV)/bin/python
+
+# spam stage: language ID on short lines (add lingua in a separate venv to compare) and precision on the bench pages
+BENCH ?= ../shared/bench
+.PHONY: bench-spam
+bench-spam: setup
+	$(BIN)/python benchmarks/langid_short_lines.py $(BENCH)
+	rm -rf build/bench-spam && mkdir -p build/bench-spam/in
+	cp $(BENCH)/boilerplate/*.raw.txt $(BENCH)/boilerplate_htmltotext/*.raw.txt build/bench-spam/in/
+	$(BIN)/cleaner run build/bench-spam/in -o build/bench-spam/out -q || true
+	$(BIN)/python benchmarks/spam_precision.py build/bench-spam/out $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext

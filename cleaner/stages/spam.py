@@ -1,0 +1,470 @@
+"""Spam: junk spliced into a real article, removed so the article's sentences stay whole.
+
+Four detectors, each committed on its own so its edits carry its own rule id:
+
+1. pattern rules (``rules/spam/*.yaml``): casino/pharma/crypto offers, link farms, comment spam;
+2. off-language sentences: the page language is detected first (``page.meta["lang"]``);
+   a sentence is removed only when py3langid *and* the words themselves (wordfreq) say
+   it is in another language, so a quoted foreign phrase inside a sentence stays;
+3. keyword stuffing: the page's title (a question-form keyword) pasted mid-sentence;
+4. spliced search queries: a query-like run that starts mid-sentence, is made of words
+   the page (and its site) never uses elsewhere, and leaves text on both sides.
+
+Every threshold is a setting (``rules/spam/detectors.yaml``); every reason says
+which signal fired and how strongly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any, ClassVar
+
+import regex
+
+from cleaner.langid import detect, ensure_page_language
+from cleaner.lexicon import zipf
+from cleaner.matchers import run_rules
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Context, Stage
+from cleaner.text import WORD_RE, Span, line_with_newline, lines, removal_span, sentences
+
+# a token of a sentence: a word, or a run of punctuation (which ends a query window)
+_TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
+_LETTERS = regex.compile(r"\p{L}")
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
+    w = word.casefold().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: len(w) - len(suffix)] + repl
+    return w
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
+@cache
+def _tokenizes(lang: str) -> bool:
+    """Some wordfreq languages (zh, ja, ko) need an optional tokenizer; without it their words give no evidence."""
+    try:
+        zipf("a", lang)
+    except (LookupError, ImportError):
+        return False
+    return True
+
+
+#: langid codes whose words wordfreq lists under another code (Croatian, Bosnian, Serbian: Serbo-Croatian)
+_WORDLIST_ALIAS = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
+
+
+def safe_zipf(word: str, lang: str) -> float:
+    lang = _WORDLIST_ALIAS.get(lang, lang)
+    if lang not in _wordfreq_languages():
+        return 0.0  # no word list for this language: the words give no evidence either way
+    try:
+        return zipf(word.casefold(), lang)
+    except (LookupError, ImportError):  # a language wordfreq lacks, or one that needs an optional tokenizer
+        return 0.0
+
+
+class SiteVocabulary:
+    """Scan-pass collector: in how many pages of each site a content word occurs."""
+
+    def __init__(self, max_zipf: float = 5.6):
+        self.max_zipf = max_zipf
+        self.df: dict[str, Counter[str]] = {}
+        self.pages: Counter[str] = Counter()
+
+    def add(self, text: str, site: str, name: str) -> None:
+        stems = {stem(m.group()) for m in WORD_RE.finditer(text) if safe_zipf(m.group(), "en") < self.max_zipf}
+        self.df.setdefault(site, Counter()).update(stems)
+        self.pages[site] += 1
+
+    def merge(self, other: SiteVocabulary) -> None:
+        for site, counts in other.df.items():
+            self.df.setdefault(site, Counter()).update(counts)
+        self.pages.update(other.pages)
+
+    def finish(self) -> dict[str, Any]:
+        return {"df": {s: dict(c) for s, c in self.df.items()}, "pages": dict(self.pages)}
+
+
+@dataclass
+class Topic:
+    """What the page is about: its own word counts, its title words and its site's vocabulary."""
+
+    counts: Counter[str]
+    title: set[str]
+    site_df: dict[str, int] = field(default_factory=dict)
+    site_pages: int = 0
+
+    @classmethod
+    def of(cls, page: Page, ctx: Context, title: str) -> Topic:
+        # the raw page, not the current text: a word the page used in a box that chrome removed is
+        # still the page's vocabulary, and the topic must not depend on which stages ran before
+        counts = Counter(stem(m.group()) for m in WORD_RE.finditer(page.raw))
+        site = (ctx.stats.get("spam") or {}).get("df", {}).get(page.site, {})
+        pages = (ctx.stats.get("spam") or {}).get("pages", {}).get(page.site, 0)
+        return cls(counts, {stem(w.group()) for w in WORD_RE.finditer(title)}, site, pages)
+
+    def elsewhere(self, word: str, inside: Counter[str], min_site_pages: int) -> bool:
+        """Is the word used on the page outside this span, in the title, or in other pages of the site?"""
+        s = stem(word)
+        if s in self.title or self.counts[s] - inside[s] > 0:
+            return True
+        # the page itself was counted by the scan pass, so "other pages" is df - 1
+        return self.site_pages > 1 and self.site_df.get(s, 0) - 1 >= min_site_pages
+
+
+def page_title(text: str, max_words: int = 15) -> str:
+    """The first line when it is short enough to be a title (the page's target keyword), else ''."""
+    for ln in lines(text):
+        if ln.text.strip():
+            return ln.text.strip() if len(ln.text.split()) <= max_words else ""
+    return ""
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.casefold()
+
+
+def _tokens(sent: Span) -> list[Word]:
+    return [Word(sent.start + m.start(), sent.start + m.end(), m.group()) for m in _TOKEN.finditer(sent.text)]
+
+
+def _is_word(tok: Word) -> bool:
+    return bool(_WORDLIKE.match(tok.text))
+
+
+class SpamStage(Stage):
+    name = "spam"
+    rule_types = ("line", "sentence", "span", "substitution")
+    defaults: ClassVar[dict[str, Any]] = {
+        "splice_languages": ["en"],
+        "query_starters": ["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
+        "reported_question_words": [],
+        "licensor_window": 3,
+        "licensor_barriers": ["that"],
+        "splice_extra_licensors": [],
+        "relative_pronouns": ["who", "which", "whose", "whom"],
+        "lowercase_queries": True,
+        "weak_starters": ["when", "where", "why", "who", "which"],
+        "min_strength": 2.5,
+        "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
+        "question_syntax_bonus": 1.0,
+        "query_markers": [],
+        "query_tails": [],
+        "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
+        "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
+        "neutral_zipf": 5.6,
+        "max_query_words": 10,
+        "min_query_words": 3,
+        "min_offtopic_words": 2,
+        "min_words_after": 2,
+        "min_site_pages": 1,
+        "keyword_min_words": 3,
+        "keyword_max_words": 10,
+        "offlang_min_words": 4,
+        "offlang_min_confidence": 0.2,
+        "offlang_confident": 0.97,
+        "offlang_min_foreign_share": 0.5,
+        "offlang_max_page_share": 0.34,
+        "offlang_nolist_confidence": 0.5,
+        "offlang_min_unspaced_chars": 8,
+        "offlang_max_title_case": 0.6,
+        "offlang_not_languages": ["zxx"],
+        "offlang_lingua_franca": ["en"],
+        "lingua_franca_min_words": 8,
+        "lingua_franca_confidence": 0.99,
+        "offlang_nolist_max_page_share": 0.1,
+    }
+
+    def collector(self, ctx: Context) -> SiteVocabulary:
+        return SiteVocabulary(float(ctx.settings(self.name, self.defaults)["neutral_zipf"]))
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, self.defaults)
+        lang = ensure_page_language(page)
+        run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
+        page.commit(self.name, OffLanguage(cfg).propose(page.text, lang))
+        if lang not in cfg["splice_languages"]:
+            return
+        title = page_title(page.text)
+        page.commit(self.name, KeywordStuffing(cfg).propose(page.text, title))
+        topic = Topic.of(page, ctx, title)
+        page.commit(self.name, SpliceDetector(cfg, lang).propose(page.text, topic))
+
+
+def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
+    a, b = removal_span(text, sent.start, sent.end)
+    if text[line.start : a].strip() == "" and text[b : line.end].strip() == "":
+        return line_with_newline(text, line)
+    return a, b
+
+
+class OffLanguage:
+    """Sentences in another language than the page's: langid and the words must both agree."""
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+
+    def propose(self, text: str, page_lang: str) -> Iterable[Proposal]:
+        for ln in lines(text):
+            if not ln.text.strip():
+                continue
+            for sent in sentences(ln.text, ln.start):
+                verdict = self.judge(sent.text, page_lang)
+                if verdict is not None:
+                    a, b = _sentence_removal(text, ln, sent)
+                    yield Proposal(a, b, "", "spam.off-language", verdict[0], verdict[1])
+
+    def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
+        cfg = self.cfg
+        ws = [m.group() for m in WORD_RE.finditer(sentence)]
+        unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
+        if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):
+            return None
+        caps = sum(1 for w in ws if w[0].isupper()) / len(ws)
+        if caps >= cfg["offlang_max_title_case"] and not unspaced:
+            return None  # 'Picture Archiving and Communication Systems', 'Wladimir J. van der Laan': names and titles
+        lang, conf = detect(sentence)
+        if not lang or lang == page_lang or lang in cfg["offlang_not_languages"] or conf < cfg["offlang_min_confidence"]:
+            return None
+        if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
+            return None  # short English quotes, terms and lyrics are normal on pages in any language
+        foreign = sum(1 for w in ws if safe_zipf(w, lang) > safe_zipf(w, page_lang) + 0.5) / len(ws)
+        native = sum(1 for w in ws if safe_zipf(w, page_lang) >= 3.0 and safe_zipf(w, page_lang) >= safe_zipf(w, lang)) / len(ws)
+        if native > cfg["offlang_max_page_share"]:
+            return None
+        listed = _WORDLIST_ALIAS.get(lang, lang)
+        has_list = listed in _wordfreq_languages() and _tokenizes(listed)
+        if has_list and foreign < cfg["offlang_min_foreign_share"] and conf < cfg["offlang_confident"]:
+            return None
+        if not has_list and (native > cfg["offlang_nolist_max_page_share"] or conf < cfg["offlang_nolist_confidence"]):
+            return None  # no word list for the detected language: only langid and the absence of page-language words
+        reason = (f"sentence in {lang} (langid p={conf:.2f}) on a {page_lang} page; {foreign:.0%} of its words are "
+                  f"commoner in {lang}, {native:.0%} are {page_lang} words")
+        return reason, {"lang": lang, "confidence": round(conf, 3), "foreign_share": round(foreign, 2), "native_share": round(native, 2)}
+
+
+def _licensed(toks: list[Word], j: int, cfg: dict[str, Any]) -> bool:
+    """Is the question-like phrase at ``toks[j]`` a reported question?  A reporting word within the few
+    words before it, with no punctuation between, licenses it ('told us how long', 'ask your vet whether')."""
+    words = set(cfg["reported_question_words"])
+    for k in range(j - 1, max(-1, j - 1 - cfg["licensor_window"]), -1):
+        if not _is_word(toks[k]) or toks[k].low in cfg["licensor_barriers"]:
+            return False
+        if toks[k].low in words:
+            return True
+    return False
+
+
+class KeywordStuffing:
+    """The page's question-form title keyword pasted into the middle of a sentence."""
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+
+    def keyword(self, title: str) -> list[str] | None:
+        head = regex.split(r"\s[-|–—:]\s|:\s|\?", title)[0]
+        ws = [w.casefold() for w in WORD_RE.findall(head)]
+        if not (self.cfg["keyword_min_words"] <= len(ws) <= self.cfg["keyword_max_words"]):
+            return None
+        if ws[0] not in set(self.cfg["query_starters"]):
+            return None  # only question-form keywords: a plain noun phrase may be used legitimately anywhere
+        return ws
+
+    def propose(self, text: str, title: str) -> Iterable[Proposal]:
+        kw = self.keyword(title)
+        if kw is None:
+            return
+        n = len(kw)
+        all_lines = lines(text)
+        first = next((i for i, ln in enumerate(all_lines) if ln.text.strip()), None)
+        for i, ln in enumerate(all_lines):
+            if i == first or not ln.text.strip():
+                continue
+            line_words = [w.casefold() for w in WORD_RE.findall(ln.text)]
+            if line_words == kw and i - (first or 0) <= 4:
+                a, b = line_with_newline(text, ln)
+                yield Proposal(a, b, "", "spam.keyword-title-repeat", f"the title keyword '{' '.join(kw)}' repeated as a line under the title",
+                               {"keyword": " ".join(kw)})
+                continue
+            for sent in sentences(ln.text, ln.start):
+                toks = _tokens(sent)
+                for j in range(1, len(toks) - n):
+                    if [t.low for t in toks[j : j + n]] != kw:
+                        continue
+                    prev, nxt = toks[j - 1], toks[j + n]
+                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(toks, j, self.cfg):
+                        continue
+                    a, b = removal_span(text, toks[j].start, toks[j + n - 1].end)
+                    yield Proposal(a, b, "", "spam.keyword-stuffing",
+                                   f"title keyword '{' '.join(kw)}' pasted mid-sentence between '{prev.text}' and '{nxt.text}' "
+                                   f"(no punctuation or reporting verb around it)", {"keyword": " ".join(kw)})
+
+
+class SpliceDetector:
+    """Search queries spliced into a sentence: off-topic words in a query shape, text on both sides."""
+
+    def __init__(self, cfg: dict[str, Any], lang: str):
+        self.cfg = cfg
+        self.lang = lang
+        self.starters = set(cfg["query_starters"])
+        self.stops = set(cfg["window_stop_words"])
+        self.be_ok = set(cfg["be_ok_after"])
+        self.tails = set(cfg["query_tails"])
+        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
+
+    def neutral(self, w: Word) -> bool:
+        return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.cfg["neutral_zipf"]
+
+    def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
+        for ln in lines(text):
+            if len(ln.text.split()) < 6:
+                continue
+            for sent in sentences(ln.text, ln.start):
+                toks = _tokens(sent)
+                j = 1
+                while j < len(toks):
+                    found = self.candidate(toks, j, topic) or self.marked(toks, j, topic)
+                    if found is None:
+                        j += 1
+                        continue
+                    end, reason, detail = found
+                    a, b = removal_span(text, toks[j].start, toks[end].end)
+                    yield Proposal(a, b, "", "spam.spliced-query", reason, detail)
+                    j = end + 1
+
+    def marked(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
+        """A product/price/location query ('iphone 13 pro max price in india'): a run of off-topic nouns
+        ending in a query marker.  ``j`` is the run's first word; the marker fixes where it ends."""
+        cfg = self.cfg
+        prev = toks[j - 1]
+        if (not _is_word(prev) and prev.text != ",") or self.neutral(toks[j]) or toks[j].text[0].isdigit():
+            return None
+        if _is_word(prev) and not self.neutral(prev) and not topic.elsewhere(prev.text, Counter(), cfg["min_site_pages"]):
+            return None  # the run starts earlier: let that start claim it
+        inside: Counter[str] = Counter()
+        off: list[int] = []
+        k = j
+        while k < len(toks) and k - j < cfg["max_query_words"]:
+            t = toks[k]
+            if not _is_word(t):
+                break
+            rest = " ".join(x.low for x in toks[k : k + 4])
+            m = self.markers.match(rest)
+            if m is not None and len(off) >= cfg["min_offtopic_words"]:
+                n_marker = len(m.group().split())
+                end = k + n_marker - 1
+                while end + 1 < len(toks) and (toks[end + 1].low in self.tails or toks[end + 1].text[0].isdigit()):
+                    end += 1  # '... best price uk', '... price list 2024'
+                words_after = 0
+                for x in toks[end + 1 :]:
+                    if not _is_word(x):
+                        break
+                    words_after += 1
+                strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
+                if words_after < cfg["min_words_after"] or strength < cfg["min_strength"]:
+                    return None
+                offw = [toks[i].text for i in off]
+                reason = (f"spliced product/price query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic "
+                          f"words ({', '.join(offw)}; rarity strength {strength:.1f}) used nowhere else on the page or its site, "
+                          f"ending in the query marker '{m.group()}', between '{prev.text}' and '{toks[end + 1].text}'")
+                return end, reason, {"offtopic": offw, "strength": round(strength, 2), "marker": m.group()}
+            if t.text[0].isdigit():
+                k += 1
+                continue
+            if self.neutral(t) or (cfg["lowercase_queries"] and any(c.isupper() for c in t.text)):
+                return None
+            inside[stem(t.text)] += 1
+            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+                return None
+            off.append(k)
+            k += 1
+        return None
+
+    def candidate(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
+        cfg = self.cfg
+        start = toks[j]
+        if start.low not in self.starters or not _is_word(start):
+            return None
+        prev = toks[j - 1]
+        if _licensed(toks, j, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
+            return None
+        if start.low in set(cfg["relative_pronouns"]) and not _is_word(prev):
+            return None  # ', who was at ...': a relative clause, not a query
+        window: list[int] = []
+        k = j + 1
+        while k < len(toks) and len(window) < cfg["max_query_words"]:
+            t = toks[k]
+            if not _is_word(t) or t.low in self.stops:
+                break
+            if t.low == "be" and toks[k - 1].low not in self.be_ok:
+                break  # a bare 'be' is where the sentence resumes ('there [may] be a sense of ...')
+            window.append(k)
+            k += 1
+        inside = Counter(stem(toks[i].text) for i in [j, *window])
+        off: list[int] = []
+        for i in window:
+            t = toks[i]
+            if self.neutral(t) or t.text[0].isdigit():
+                continue
+            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+                break  # an on-topic word: the article has resumed
+            if cfg["lowercase_queries"] and any(c.isupper() for c in t.text):
+                return None  # capitalised names mid-sentence are prose; pasted queries come lowercase
+            off.append(i)
+        if not off:
+            return None
+        # question syntax right after the starter ('what is', 'how to', 'where can', 'how much') is grammar evidence
+        nxt_word = toks[j + 1].low if j + 1 < len(toks) else ""
+        question_syntax = nxt_word in set(cfg["question_syntax_next"])
+        if start.low in set(cfg["weak_starters"]) and not question_syntax:
+            return None  # 'when it reaches', 'where the path ends': a conjunction, not a query
+        # the longest query that leaves the sentence going on afterwards; shorter ones when the window ran to its end
+        for n in range(len(off), cfg["min_offtopic_words"] - 1, -1):
+            end = off[n - 1]
+            while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < cfg["max_query_words"]:
+                end += 1  # a trailing year or model number belongs to the query ('... for pet hair 2024')
+            words_after = 0
+            for t in toks[end + 1 :]:
+                if not _is_word(t):
+                    break
+                words_after += 1
+            if words_after >= cfg["min_words_after"]:
+                off = off[:n]
+                break
+        else:
+            return None
+        strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
+        score = strength + (cfg["question_syntax_bonus"] if question_syntax else 0.0)
+        if score < cfg["min_strength"] or end - j + 1 < cfg["min_query_words"]:
+            return None
+        offw = [toks[i].text for i in off]
+        nxt = toks[end + 1].text
+        reason = (f"spliced query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic words "
+                  f"({', '.join(offw)}; rarity strength {strength:.1f}"
+                  f"{' + question syntax ' + repr(start.text + ' ' + nxt_word) if question_syntax else ''}) used nowhere else on "
+                  f"the page or its site, starts after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
+        return end, reason, {"offtopic": offw, "strength": round(strength, 2), "question_syntax": question_syntax, "words_after": words_after}
