@@ -112,3 +112,26 @@ def test_an_ingredient_list_inside_the_recipe_survives(ctx: Context) -> None:
         "Stir in the pectin, boil for one more minute and pour the jam into warm, clean jars.",
     ])
     assert kept(ctx, text) == text.splitlines()[3:]
+
+
+def test_a_numbered_list_ending_the_article_survives_footer_links_after_it_go(ctx: Context) -> None:
+    items = ["1) Garden hose with brass fittings", "https://example.com/a", "2) Rain barrel, 200 litres",
+             "https://example.com/b", "3) Compost bin (wooden)", "4) Pruning shears"]
+    text = "\n".join([P1, P2, "Our picks for the season:", *items, "About Us", "Careers", "Privacy"])
+    out = kept(ctx, text)
+    assert out[: 3 + len(items)] == [P1, P2, "Our picks for the season:", *items]
+    assert "Careers" not in out
+
+
+def test_a_data_table_ending_the_article_survives(ctx: Context) -> None:
+    rows = ["1 Kevin Harvick 5033 4 6 15", "2 Martin Truex Jr. 5035 7 0 15", "3 Denny Hamlin 5027 6 3 19",
+            "4 Joey Logano 2380 2 3 12", "5 Ryan Blaney 2339 1 1 11"]
+    text = "\n".join([P1, P2, P3, *rows])
+    assert kept(ctx, text) == [P1, P2, P3, *rows]
+
+
+def test_records_punctuated_alike_ending_the_article_survive(ctx: Context) -> None:
+    rows = ["England (Group A): 10th appearance", "Ukraine (Group B): Third appearance",
+            "Spain (Group F): 11th appearance", "Sweden (Group F): Seventh appearance", "Poland (Group G): Fourth appearance"]
+    text = "\n".join([P1, P2, P3, *rows])
+    assert kept(ctx, text) == [P1, P2, P3, *rows]

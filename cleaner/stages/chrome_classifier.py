@@ -72,6 +72,16 @@ DEFAULTS: dict[str, Any] = {
     "list_max_lines": 30,
     "weight_heading_punctuation": -1,
     "weight_stopword_rich": -1,
+    # a numbered list (1), 2), 3) ...) or the rows of a data table (several numbers a line, the same number
+    # of them line after line) is the article's, wherever it sits: menus and footers are neither
+    "numbered_list_min_lines": 3,
+    "weight_numbered_list": -3,
+    "table_min_rows": 4,
+    "table_min_numbers": 3,
+    "weight_table_row": -3,
+    # consecutive lines punctuated alike ("Spain (Group F): 11th appearance") are records of one list
+    "uniform_min_lines": 5,
+    "weight_uniform_list": -3,
 }
 
 #: languages whose wordfreq top words serve as a stoplist (tried in this order, loaded lazily)
@@ -87,7 +97,7 @@ _SCRIPT = {name: regex.compile(rf"\p{{Script={name}}}") for name in _STOPLIST_LA
 _SENTENCE_END = regex.compile(r"[.!?…。！？](?:[\"'’”)\]]*)$")
 _SENTENCE_INSIDE = regex.compile(r"\p{Ll}[.!?]\s+\p{Lu}")
 _HEADING_END = regex.compile(r"[:?](?:[\"'’”)\]]*)$")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 _DATE_BYLINE_COUNTER = regex.compile(
     r"(?i)^[\s\W]*(?:"
     rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?)"
@@ -98,6 +108,9 @@ _DATE_BYLINE_COUNTER = regex.compile(
     r")(?:[\s\W]+.{0,40})?$"
     r"|^\W*\d[\d.,]*\s*[kKmM]?(?:\s+\p{L}+)?\W*$"  # a counter: a number and at most one word ("12 views")
 )
+_ENUMERATOR = regex.compile(r"^[\s\W]{0,2}?[(\[]?(\d{1,3})[.)\]]\s+\S")
+_NUMBER = regex.compile(r"(?<![\p{L}\d])\d[\d.,:%]*(?![\p{L}\d])")
+_PUNCT = regex.compile(r"[\p{L}\p{N}\s]+")
 _LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·»/\n]{1,30}")
 
 
@@ -199,6 +212,9 @@ class LineClassifier:
         first, last = prose_idx[0], prose_idx[-1]
         run_len = _menu_runs(infos)
         run_bounds = _runs(infos, lambda x: not x.prose)
+        numbered = _numbered_lists(infos, cfg["numbered_list_min_lines"])
+        table = _table_rows(infos, cfg["table_min_rows"], cfg["table_min_numbers"])
+        uniform = _uniform_runs(infos, cfg["uniform_min_lines"])
         for i, info in enumerate(infos):
             if info.prose:
                 continue
@@ -206,7 +222,8 @@ class LineClassifier:
             add = _Adder(info.signals, cfg)
             nxt = infos[i + 1] if i + 1 < len(infos) else None
             prv = infos[i - 1] if i > 0 else None
-            if info.menu_item and run_len[i] >= cfg["menu_run_lines"] and not (nxt is not None and nxt.prose):
+            if info.menu_item and run_len[i] >= cfg["menu_run_lines"] and not (nxt is not None and nxt.prose) and not (
+                    numbered[i] or table[i] or uniform[i]):  # a list, a table or records: not a menu
                 # not the headline right before the article; between prose a run is as likely a list of the article's
                 add(f"menu-run({run_len[i]} lines)", "weight_menu_run" if not first < i < last else "weight_menu_run_between_content")
             if has_stops and info.words and info.stop_share == 0:
@@ -236,6 +253,12 @@ class LineClassifier:
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
                 add("stopword-rich", "weight_stopword_rich")
+            if numbered[i]:
+                add(f"numbered-list({numbered[i]} items)", "weight_numbered_list")
+            if table[i]:
+                add(f"table-row({table[i]} rows)", "weight_table_row")
+            if uniform[i]:
+                add(f"uniform-list({uniform[i]} lines)", "weight_uniform_list")
 
 
 class DenseParagraph:
@@ -302,6 +325,71 @@ def _has_case(s: str) -> bool:
 def _menu_runs(infos: list[LineInfo]) -> list[int]:
     """For each line, the length of the run of consecutive menu items it belongs to (0 if none)."""
     return _runs(infos, lambda x: x.menu_item)
+
+
+def _numbered_lists(infos: list[LineInfo], min_lines: int) -> list[int]:
+    """For each line, the number of items of the numbered list (non-prose lines counting 1, 2, 3 ..., at most
+    two other lines, such as a link, between two items) it is in; 0 outside lists."""
+    nums = [None if x.prose else _enumerator(x.span.stripped) for x in infos]
+    out = [0] * len(infos)
+    i = 0
+    while i < len(infos):
+        if nums[i] is None:
+            i += 1
+            continue
+        items, last, j = 1, i, i + 1
+        while j < len(infos) and j - last <= 3 and not infos[j].prose:
+            if nums[j] is not None:
+                if nums[j] != nums[last] + 1:  # type: ignore[operator]
+                    break
+                items, last = items + 1, j
+            j += 1
+        if items >= min_lines:
+            out[i:last + 1] = [items] * (last + 1 - i)
+        i = last + 1
+    return out
+
+
+def _enumerator(s: str) -> int | None:
+    m = _ENUMERATOR.match(s)
+    return int(m.group(1)) if m else None
+
+
+def _uniform_runs(infos: list[LineInfo], min_lines: int) -> list[int]:
+    """For each line, the length of the run of consecutive non-prose lines sharing one non-empty
+    punctuation skeleton (the line's punctuation in order) it is in; bare menus have no skeleton."""
+    skel = [None if x.prose else (_PUNCT.sub("", x.span.stripped) or None) for x in infos]
+    out = [0] * len(infos)
+    i = 0
+    while i < len(infos):
+        j = i + 1
+        while skel[i] is not None and j < len(infos) and skel[j] == skel[i]:
+            j += 1
+        if j - i >= min_lines:
+            out[i:j] = [j - i] * (j - i)
+        i = j
+    return out
+
+
+def _table_rows(infos: list[LineInfo], min_rows: int, min_numbers: int) -> list[int]:
+    """For each line, the number of rows of the data table it is in: consecutive lines with at least
+    ``min_numbers`` numbers each, every row with the same count give or take one."""
+    counts = [len(_NUMBER.findall(x.span.stripped)) for x in infos]
+    out = [0] * len(infos)
+    i = 0
+    while i < len(infos):
+        if counts[i] < min_numbers:
+            i += 1
+            continue
+        j = i + 1
+        lo = hi = counts[i]
+        while j < len(infos) and counts[j] >= min_numbers and max(hi, counts[j]) - min(lo, counts[j]) <= 1:
+            lo, hi = min(lo, counts[j]), max(hi, counts[j])
+            j += 1
+        if j - i >= min_rows:
+            out[i:j] = [j - i] * (j - i)
+        i = j
+    return out
 
 
 def _runs(infos: list[LineInfo], pred: Callable[[LineInfo], bool]) -> list[int]:
