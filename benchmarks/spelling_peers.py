@@ -72,7 +72,9 @@ def main() -> None:
                 return fixed[:1].upper() + fixed[1:] if w[:1].isupper() else fixed
             return TOKEN.sub(repl, text)
 
-        out[f"pyspellchecker {version('pyspellchecker')}"] = run(sc_fix, sc_line, job, 1, load)
+        # ~12 words/s at distance 2: only the sets named in the job, once, and no in-context lines
+        small = {"sets": {k: v for k, v in job["sets"].items() if k in job.get("pyspellchecker_sets", [])}, "lines": []}
+        out[f"pyspellchecker {version('pyspellchecker')}"] = run(sc_fix, sc_line, small, 1, load)
     json.dump(out, sys.stdout)
 
 
