@@ -45,7 +45,7 @@ _CHUNK = regex.compile(r"\S+")
 _CORE = regex.compile(r"^([\p{P}\p{S}]*)(\p{L}+(?:[-'’]\p{L}+)*)([\p{P}\p{S}]*)$")
 #: chunks that are URLs, e-mail addresses, paths, handles, code or numbers: never touched
 _NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
-_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{")
+_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
 _SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -432,7 +432,7 @@ class Speller:
             cands = self.candidates(low)
         z = self.zipf(low)
         glued = self.split_glued(low) if z < cfg["real_zipf"] else None
-        if glued is not None and (not cands or cands[0].edits > 1):
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
             return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
@@ -442,7 +442,7 @@ class Speller:
             return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
         best = cands[0]
         sugg = _recase(word, best.word)
-        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z)
+        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title")
         if kept is not None:
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
         reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
@@ -453,13 +453,29 @@ class Speller:
             detail["word_zipf"] = z  # a word wordfreq lists, overruled: only in running prose (see propose)
         return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
 
-    def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float) -> str | None:
+    def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
         """Why the best candidate is not good enough to fix with, or None."""
         cfg = self.cfg
         if best.score < cfg["min_score"]:
             return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg['min_score']}"
         if best.edits > self.max_edits(len(low)):
             return f"best candidate '{best.word}' is {best.edits} edits away"
+        if best.edits > 1 and best.cost > cfg["max_cost"]:
+            return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg['max_cost']})"
+        general = best.source.startswith("general")
+        if general and best.edits > cfg["general_max_edits"]:
+            return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
+        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"]:
+            return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
+        if low[0] != best.word[0].casefold() and len(low) < cfg["first_letter_min_length"]:
+            return f"'{best.word}' changes the first letter of a word shorter than {cfg['first_letter_min_length']}"
+        if title and general:
+            return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
+        if _inflection_sibling(low, best.word.casefold()):
+            return f"'{best.word}' is another inflection of the same stem, not a typo"
+        derived = self.derived(low)
+        if derived is not None:
+            return f"a derived word ({derived})"
         if runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold():
             return f"ambiguous: '{best.word}' or '{runner.word}'"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
@@ -475,16 +491,62 @@ class Speller:
         if not cfg["enabled"] or len(low) < cfg["min_length"]:
             return None
         best: tuple[float, str, str] | None = None
-        for i in range(cfg["min_part"], len(low) - cfg["min_part"] + 1):
+        joiners = set(cfg["function_words"])
+        for i in range(1, len(low)):
             left, right = low[:i], low[i:]
-            zl = 7.0 if left in self.vocab_words else self.zipf(left)
-            zr = 7.0 if right in self.vocab_words else self.zipf(right)
-            score = min(zl, zr)
-            if score >= cfg["min_zipf"] and (best is None or score > best[0]):
-                best = (score, left, right)
+            # one half a function word, the other a real word: 'psychotherapyand', 'aneffort'; compounds and
+            # prefixes ('hyperoperation', 'keypool', 'superpattern') are words of their own, not glue
+            content = right if left in joiners else left if right in joiners else None
+            if content is None or len(content) < cfg["min_content_length"]:
+                continue
+            zc = 7.0 if content in self.vocab_words else self.zipf(content)
+            if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
+                best = (zc, left, right)
         if best is None:
             return None
-        return best[1], best[2], f"both halves are words, the rarer at Zipf {min(best[0], 7.0):.2f}"
+        return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
+
+    def derived(self, low: str) -> str | None:
+        """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
+        or suffix is a word of its own (jargon coins them freely), not a typo of a neighbour."""
+        cfg = self.cfg["derivation"]
+
+        def real(w: str) -> bool:
+            return len(w) >= cfg["min_base"] and (w in self.vocab_words or self.zipf(w) >= cfg["min_zipf"])
+
+        def by_suffix(w: str) -> str | None:
+            for suf in cfg["suffixes"]:
+                if w.endswith(suf) and len(w) > len(suf):
+                    base = w[: -len(suf)]
+                    for cand in (base, base + "e", base[:-1] + "y" if base.endswith("i") else base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                        if real(cand):
+                            return f"{cand} + -{suf}"
+            return None
+
+        why = by_suffix(low)
+        if why:
+            return why
+        for pre in cfg["prefixes"]:
+            if low.startswith(pre) and len(low) - len(pre) >= cfg["min_base"]:
+                rest = low[len(pre):].lstrip("-")
+                if real(rest):
+                    return f"{pre}- + {rest}"
+                sub = by_suffix(rest)
+                if sub:
+                    return f"{pre}- + {sub}"
+        return None
+
+
+_INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
+
+
+def _inflection_sibling(low: str, cand: str) -> bool:
+    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es is a spelling slip, not this)."""
+    p = 0
+    while p < min(len(low), len(cand)) and low[p] == cand[p]:
+        p += 1
+    a, b = low[p:], cand[p:]
+    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} != {"s", "es"}
 
 
 def _shape(word: str) -> str:
@@ -512,7 +574,7 @@ class SpellingStage(Stage):
     defaults: ClassVar[dict[str, Any]] = {
         "general_languages": ["en"],
         "ascii_languages": ["en"],
-        "min_length": 4,
+        "min_length": 5,
         "max_edits": [[4, 1], [9, 2]],
         "min_score": 75,
         "real_zipf": 1.0,
@@ -529,7 +591,23 @@ class SpellingStage(Stage):
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_min_line_words": 8,
-        "glued": {"enabled": True, "min_length": 7, "min_part": 2, "min_zipf": 3.0},
+        "glued": {"enabled": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+                  "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
+                                     "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
+                                     "your", "their", "its", "has", "have", "can", "will", "which"]},
+        "general_max_edits": 1,
+        "max_cost": 1.5,
+        "glue_over_cost": 0.9,
+        "short_length": 8,
+        "short_max_cost": 0.7,
+        "first_letter_min_length": 7,
+        "derivation": {"min_base": 4, "min_zipf": 2.0,
+                       "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
+                                    "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
+                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally"],
+                       "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
+                                    "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
+                                    "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
         "min_line_words": 3,
         "line_min_lang_share": 0.5,
         "line_other_language_p": 0.9,
