@@ -107,7 +107,7 @@ def score_file(speller: object, tsv: Path) -> None:
             wrong += v.correction not in targets
         else:
             kept += 1
-        sugg_right += (v.suggestion or v.word) in targets
+        sugg_right += speller.suggest(w) in targets
     secs = time.perf_counter() - t0
     n = len(pairs) or 1
     click.echo(f"{tsv.name}: {len(pairs)} misspellings: fixed right {right} ({right / n:.1%}), wrong {wrong} ({wrong / n:.1%}), "

@@ -203,6 +203,7 @@ class General:
             if w.isalpha():
                 self.zipf[w] = round(math.log10(f * 1e9), 2)
         self.min_zipf = min_zipf
+        self.listed = frozenset(w for w, z in self.zipf.items() if z >= min_zipf)
         buckets: dict[str, list[str]] = {}
         for w, z in self.zipf.items():
             if z >= min_zipf:
@@ -335,16 +336,16 @@ class Speller:
         return None
 
     # -- candidates ------------------------------------------------------------------------------
-    def max_edits(self, n: int) -> int:
+    def max_edits(self, n: int, key: str = "max_edits") -> int:
         best = 0
-        for min_len, edits in self.cfg["max_edits"]:
+        for min_len, edits in self.cfg[key]:
             if n >= min_len:
                 best = int(edits)
         return best
 
-    def candidates(self, low: str) -> list[Candidate]:
+    def candidates(self, low: str, edits_key: str = "max_edits") -> list[Candidate]:
         n = len(low)
-        k = self.max_edits(n)
+        k = self.max_edits(n, edits_key)
         if k <= 0:
             return []
         letters = {low[0], low[1] if n > 1 else low[0], *_keyboard().get(low[0], frozenset())}
@@ -354,11 +355,10 @@ class Speller:
             for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
                 self._add(found, low, cand, int(dist))
         if self.general is not None:
-            # one edit: every word of the list at distance 1 (exact); two edits only when nothing is that close
-            for letter in sorted(letters):
-                pool = self.general.window(letter, n - 1, n + 1)
-                for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=1, limit=None):
-                    self._add(found, low, cand, int(dist))
+            # one edit: every word of the list at distance 1 (Norvig's edits, exact and fast); two edits (rapidfuzz
+            # over first-letter buckets) only when nothing is that close
+            for cand in sorted(_edits1(low) & self.general.listed):
+                self._add(found, low, cand, 1)
             if not found and k >= 2:
                 for letter in sorted(letters):
                     pool = self.general.window(letter, n - k, n + k)
@@ -391,6 +391,18 @@ class Speller:
         found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank)
 
     # -- the decision ----------------------------------------------------------------------------
+    def suggest(self, word: str) -> str:
+        """The best correction when told the word is wrong (no precision gates): what the misspelling
+        benchmarks compare with symspellpy and pyspellchecker, which always answer from their dictionary."""
+        low = word.casefold()
+        if not low.isalpha() or low in self.vocab_words or self.zipf(low) >= self.cfg["common_zipf"]:
+            return word
+        cands = self.candidates(low, "suggest_max_edits")
+        glued = self.split_glued(low) if self.zipf(low) < self.cfg["real_zipf"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= self.cfg["glue_over_cost"]):
+            return _recase(word, glued[0]) + " " + glued[1]
+        return _recase(word, cands[0].word) if cands else word
+
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
         self.page_count = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
@@ -537,6 +549,20 @@ class Speller:
         return None
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(w: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away (a-z)."""
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    out.discard(w)
+    return out
+
+
 _INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
 
 
@@ -596,6 +622,7 @@ class SpellingStage(Stage):
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
         "general_max_edits": 1,
+        "suggest_max_edits": [[2, 1], [5, 2]],
         "max_cost": 1.5,
         "glue_over_cost": 0.9,
         "short_length": 8,
