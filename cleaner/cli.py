@@ -79,9 +79,6 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     site_from = click.get_current_context().meta.get("site_from")
     if site_from:
         options["site_from"] = site_from
-    # -- spelling: --vocab selection, and the vocabularies' content in the options (a changed list re-cleans) --
-    from cleaner.spell_cli import vocab_options
-    options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
     try:
         ctx = make_context(rule_dirs, options=options)
     except RulesInvalid as exc:
@@ -120,6 +117,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         _fail(f"{outdir}: cannot write output: {exc.strerror or exc}")
     remove_stale_temp_files(outdir)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    # -- spelling: --vocab selection and the word lists' digest (after the examples, which test the shipped rules) --
+    from cleaner.spell_cli import vocab_options
+    options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
     stats = local.scan(sources, rule_dirs, options, jobs)
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")

@@ -25,8 +25,15 @@ def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]
     from cleaner.rules import load_rules
     from cleaner.stages.spelling import vocab_path
 
+    from cleaner.stages.spelling import select_vocabularies
+
     h = hashlib.sha256()
-    paths = [vocab_path(r) for r in load_rules(rule_dirs).rules if r.type == "vocabulary"] + [Path(w) for w in wanted if Path(w).is_file()]
+    declared = [r for r in load_rules(rule_dirs).rules if r.type == "vocabulary"]
+    try:
+        select_vocabularies(declared, list(wanted) or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--vocab") from exc
+    paths = [vocab_path(r) for r in declared] + [Path(w) for w in wanted if Path(w).is_file()]
     for p in sorted(set(paths)):
         if p.is_file():
             h.update(p.read_bytes())

@@ -158,3 +158,50 @@ def test_spell_command_scores_a_misspelling_list(tmp_path: Path) -> None:
 
 def test_spelling_runs_after_spam_and_before_tidy() -> None:
     assert STAGE_NAMES.index("spam") < STAGE_NAMES.index("spelling") < STAGE_NAMES.index("tidy")
+
+
+def _rules_with(tmp_path: Path, yaml_text: str, words: str, name: str) -> list[Path]:
+    d = tmp_path / "extra" / "spelling"
+    d.mkdir(parents=True)
+    (d / f"{name}.txt").write_text(words, encoding="utf-8")
+    (d / f"{name}.yaml").write_text(yaml_text, encoding="utf-8")
+    return [default_rules_dir(), tmp_path / "extra"]
+
+
+def test_a_vocabulary_for_the_page_language_enables_fixes_there(tmp_path: Path) -> None:
+    dirs = _rules_with(tmp_path, "- id: spelling.vocab.terapia\n  type: vocabulary\n  path: terapia.txt\n  lang: es\n"
+                       "  reason: Spanish therapy terms\n", "terapéutica\nrelación\nterapeuta\n", "terapia")
+    ctx = make_context(dirs)
+    text = ("La relación terapéutica es el vínculo entre el terapeuta y el paciente. Sin esta relación no hay terapia "
+            "efectiva, y el terapuета no puede ayudar; la relacion terapeutica se construye con confianza y respeto.")
+    page = spell(text.replace("terapuета", "terapueta"), ctx)
+    assert page.meta["lang"] == "es"
+    assert ("terapueta", "terapeuta") in fixes(page)
+    assert all(before != "relación" for before, _ in fixes(page))
+
+
+def test_a_vocabulary_scoped_to_a_site_applies_only_there(tmp_path: Path) -> None:
+    dirs = _rules_with(tmp_path, "- id: spelling.vocab.widgets\n  type: vocabulary\n  path: widgets.txt\n  lang: en\n"
+                       "  sites: [widgets.example]\n  reason: product names\n", "zorbanite\n", "widgets")
+    ctx = make_context(dirs)
+    text = f"{PROSE} The zorbanitte panels arrived on time and work well."
+    on_site, elsewhere = Page(text, site="widgets.example"), Page(text, site="other.example")
+    stage = SpellingStage()
+    stage.apply(on_site, ctx)
+    stage.apply(elsewhere, ctx)
+    assert fixes(on_site) == [("zorbanitte", "zorbanite")]
+    assert fixes(elsewhere) == []
+
+
+def test_run_vocab_option_selects_vocabularies(tmp_path: Path) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    (raw / "p.txt").write_text(f"{PROSE}\nThe zorbanitte panel arrived, and the relatoonship held firm.\n", encoding="utf-8")
+    vocab = tmp_path / "garden.txt"
+    vocab.write_text("zorbanite\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(raw), "-o", str(tmp_path / "out"), "-q", "-j", "1", "--vocab", str(vocab)])
+    assert res.exit_code == 0, res.output
+    out = (tmp_path / "out" / "p.txt").read_text(encoding="utf-8")
+    assert "zorbanite panel" in out and "relationship held" in out
+    res = CliRunner().invoke(main, ["run", str(raw), "-o", str(tmp_path / "out2"), "-q", "--vocab", "nosuch"])
+    assert res.exit_code != 0

@@ -235,7 +235,9 @@ def general(lang: str, min_zipf: float) -> General | None:
 class CorpusWords:
     """Scan-pass collector: how often each lower-case word occurs in the corpus, and on how many pages."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_count: int = 2, min_pages: int = 1) -> None:
+        self.min_count = min_count
+        self.min_pages = min_pages
         self.count: Counter[str] = Counter()
         self.pages: Counter[str] = Counter()
 
@@ -249,8 +251,9 @@ class CorpusWords:
         self.pages.update(other.pages)
 
     def finish(self) -> dict[str, Any]:
-        # words seen once say nothing either way; dropping them keeps the statistics small
-        return {"count": {w: n for w, n in self.count.items() if n >= 2}, "pages": {w: n for w, n in self.pages.items() if self.count[w] >= 2}}
+        # only the words that count as corpus vocabulary travel to the workers: the statistics stay small
+        keep = sorted(w for w, n in self.count.items() if n >= self.min_count and self.pages[w] >= self.min_pages)
+        return {"count": {w: self.count[w] for w in keep}, "pages": {w: self.pages[w] for w in keep}}
 
 
 # -- the corrector ---------------------------------------------------------------------------------
@@ -641,7 +644,8 @@ class SpellingStage(Stage):
     }
 
     def collector(self, ctx: Context) -> CorpusWords:
-        return CorpusWords()
+        cfg = ctx.settings(self.name, self.defaults)
+        return CorpusWords(int(cfg["corpus_min_count"]), int(cfg["corpus_min_pages"]))
 
     def __init__(self) -> None:
         self._spellers: dict[tuple[Any, ...], tuple[Any, Speller]] = {}
