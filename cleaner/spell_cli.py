@@ -23,9 +23,7 @@ def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]
     import hashlib
 
     from cleaner.rules import load_rules
-    from cleaner.stages.spelling import vocab_path
-
-    from cleaner.stages.spelling import select_vocabularies
+    from cleaner.stages.spelling import select_vocabularies, vocab_path
 
     h = hashlib.sha256()
     declared = [r for r in load_rules(rule_dirs).rules if r.type == "vocabulary"]
