@@ -618,7 +618,7 @@ class SpellingStage(Stage):
         "corpus_min_count": 5,
         "corpus_min_pages": 2,
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
-        "overwhelming_general": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 3.0},
+        "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
         "overwhelming_min_line_words": 8,
         "glued": {"enabled": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
