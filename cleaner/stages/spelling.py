@@ -362,10 +362,12 @@ class Speller:
             # over first-letter buckets) only when nothing is that close
             for cand in sorted(_edits1(low) & self.general.listed):
                 self._add(found, low, cand, 1)
-            if not found and k >= 2:
+            # the stage never takes a general-list candidate beyond `general_max_edits`: do not look for one
+            kg = k if edits_key != "max_edits" else min(k, int(self.cfg["general_max_edits"]))
+            if not found and kg >= 2:
                 for letter in sorted(letters):
-                    pool = self.general.window(letter, n - k, n + k)
-                    for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
+                    pool = self.general.window(letter, n - kg, n + kg)
+                    for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=kg, limit=None):
                         self._add(found, low, cand, int(dist))
         out = sorted(found.values(), key=lambda c: (c.rank, c.word))
         return out
