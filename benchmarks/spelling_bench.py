@@ -162,9 +162,8 @@ def main() -> int:
     ctx = make_context([default_rules_dir()], options={"vocab": []})
     line_outs = []
     for src, _ in rows:
-        page = Page(src, meta={"lang": "en"})
-        ctx_general = ctx
-        stage.apply(page, ctx_general)
+        page = Page(src, meta={"lang": "en"})  # one line says little about its language; the set is English
+        stage.apply(page, ctx)
         line_outs.append(page.text)
     peers: dict[str, Any] = {}
     if args.peer_python:
