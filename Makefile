@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -96,3 +96,15 @@ bench-spam: setup
 	cp $(BENCH)/boilerplate/*.raw.txt $(BENCH)/boilerplate_htmltotext/*.raw.txt build/bench-spam/in/
 	$(BIN)/cleaner run build/bench-spam/in -o build/bench-spam/out -q || true
 	$(BIN)/python benchmarks/spam_precision.py build/bench-spam/out $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext
+
+# -- spelling: the speller vs symspellpy and pyspellchecker (bench-only virtualenv), false fixes on clean text --
+.PHONY: bench-spelling
+$(BENCH_VENV)/.spelling:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q 'symspellpy==6.10.1' 'pyspellchecker==0.9.1'
+	touch $@
+
+bench-spelling: setup $(BENCH_VENV)/.spelling
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/spelling_bench.py --bench $(BENCH) --peer-python $(BENCH_VENV)/bin/python \
+		--out build/bench/spelling.txt

@@ -53,6 +53,9 @@ def main() -> None:
 @add_rules_option
 @click.option("--site-from", metavar="REGEX", expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("site_from", v),
               help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
+@click.option("--vocab", metavar="NAME_OR_FILE", multiple=True, expose_value=False,
+              callback=lambda c, _p, v: c.meta.__setitem__("vocab", list(v)),
+              help="Spelling: use only these vocabularies (a declared name or a word-list file; repeatable).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
@@ -114,6 +117,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         _fail(f"{outdir}: cannot write output: {exc.strerror or exc}")
     remove_stale_temp_files(outdir)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    # -- spelling: --vocab selection and the word lists' digest (after the examples, which test the shipped rules) --
+    from cleaner.spell_cli import vocab_options
+    options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
     stats = local.scan(sources, rule_dirs, options, jobs)
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
@@ -281,3 +287,7 @@ from cleaner.review.cli import diff, report, stats  # noqa: E402
 main.add_command(diff)
 main.add_command(stats)
 main.add_command(report)
+
+from cleaner.spell_cli import spell_command  # noqa: E402
+
+main.add_command(spell_command)

@@ -11,6 +11,7 @@ from cleaner.stages.base import Context, Stage
 from cleaner.stages.chrome import ChromeStage
 from cleaner.stages.normalize import NormalizeStage
 from cleaner.stages.spam import SpamStage
+from cleaner.stages.spelling import SpellingStage
 from cleaner.stages.tidy import TidyStage
 
 STAGE_CLASSES: list[type[Stage]] = [
@@ -19,6 +20,7 @@ STAGE_CLASSES: list[type[Stage]] = [
     # dedup, spam and spelling slot in here, in that order
     # spam: after chrome and dedup, before spelling (its splice detector reads whole sentences)
     SpamStage,
+    SpellingStage,  # spelling: after spam (fixes only the words that stay), before tidy
     TidyStage,
 ]
 

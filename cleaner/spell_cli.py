@@ -1,0 +1,120 @@
+"""``cleaner spell``: the spelling stage's speller, apart from pages.
+
+How users debug a surprising fix (the same vocabularies and settings as the stage print why a word is
+fixed or kept), and how the stage is measured on misspelling lists (``--file TSV``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from cleaner.rules import default_rules_dir
+
+
+def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]:
+    """Run options for the spelling stage: the selected vocabularies and a digest of their words.
+
+    The digest goes into every page's manifest key, so editing a word list re-cleans the pages.
+    """
+    import hashlib
+
+    from cleaner.rules import load_rules
+    from cleaner.stages.spelling import select_vocabularies, vocab_path
+
+    h = hashlib.sha256()
+    declared = [r for r in load_rules(rule_dirs).rules if r.type == "vocabulary"]
+    try:
+        select_vocabularies(declared, list(wanted) or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--vocab") from exc
+    paths = [vocab_path(r) for r in declared] + [Path(w) for w in wanted if Path(w).is_file()]
+    for p in sorted(set(paths)):
+        if p.is_file():
+            h.update(p.read_bytes())
+    out: dict[str, object] = {"vocab_digest": h.hexdigest()[:16]} if paths else {}
+    if wanted:
+        out["vocab"] = [str(Path(w).resolve()) if Path(w).is_file() else w for w in wanted]
+    return out
+
+
+def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only: bool, lang: str = "en") -> object:
+    """A `Speller` configured like the stage (or with the general list only)."""
+    from cleaner.page import Page
+    from cleaner.pipeline import RulesInvalid, make_context
+    from cleaner.stages.spelling import Speller, SpellingStage, select_vocabularies
+
+    try:
+        ctx = make_context(list(rules) or [default_rules_dir()], options={"vocab": list(vocab)} if vocab else None)
+    except RulesInvalid as exc:
+        for err in exc.errors:
+            click.echo(err, err=True)
+        sys.exit(2)
+    stage = SpellingStage()
+    cfg = ctx.settings(stage.name, stage.defaults)
+    if general_only:
+        return Speller(cfg, [], lang)
+    page = Page("", name="", site="")
+    try:
+        vocabs = select_vocabularies(ctx.rules_for(stage.name, page, ("vocabulary",)), list(vocab) or None)
+    except ValueError as exc:
+        click.echo(f"cleaner: {exc}", err=True)
+        sys.exit(2)
+    return Speller(cfg, vocabs, lang)
+
+
+@click.command("spell")
+@click.argument("words", nargs=-1)
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="Rule directory (default: the shipped rules).")
+@click.option("--vocab", "vocab", multiple=True, metavar="NAME_OR_FILE", help="Use only these vocabularies (repeatable).")
+@click.option("--general-only", is_flag=True, help="Only the general word list (wordfreq), no domain vocabularies.")
+@click.option("--lang", default="en", show_default=True, help="Language of the words.")
+@click.option("--file", "tsv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Score a list of misspelling<TAB>correction pairs instead (accuracy, words per second).")
+def spell_command(words: tuple[str, ...], rules: tuple[Path, ...], vocab: tuple[str, ...], general_only: bool, lang: str,
+                  tsv: Path | None) -> None:
+    """Print WORD<TAB>CORRECTION<TAB>REASON for each word (or each line of standard input).
+
+    The correction equals the word when it is left alone; the reason says why either way.
+    """
+    from cleaner.stages.spelling import Speller
+
+    speller = build_speller(rules, vocab, general_only, lang)
+    assert isinstance(speller, Speller)
+    if tsv is not None:
+        score_file(speller, tsv)
+        return
+    items = list(words) or [ln.strip() for ln in sys.stdin if ln.strip()]
+    for w in items:
+        v = speller.check(w)
+        click.echo(f"{w}\t{v.correction}\t{v.reason}")
+
+
+def score_file(speller: object, tsv: Path) -> None:
+    """Fixes right / kept / wrong over a misspelling list, and how many words a second."""
+    from cleaner.stages.spelling import Speller
+
+    assert isinstance(speller, Speller)
+    pairs: dict[str, set[str]] = {}
+    for line in tsv.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and " " not in parts[0] and parts[0] != parts[1]:
+            pairs.setdefault(parts[0], set()).add(parts[1])
+    right = kept = wrong = sugg_right = 0
+    t0 = time.perf_counter()
+    for w, targets in pairs.items():
+        v = speller.check(w)
+        if v.fixed:
+            right += v.correction in targets
+            wrong += v.correction not in targets
+        else:
+            kept += 1
+        sugg_right += speller.suggest(w) in targets
+    secs = time.perf_counter() - t0
+    n = len(pairs) or 1
+    click.echo(f"{tsv.name}: {len(pairs)} misspellings: fixed right {right} ({right / n:.1%}), wrong {wrong} ({wrong / n:.1%}), "
+               f"kept {kept} ({kept / n:.1%}); best suggestion right {sugg_right} ({sugg_right / n:.1%}); "
+               f"{len(pairs) / secs if secs else 0:,.0f} words/s")

@@ -1,0 +1,736 @@
+"""Spelling: fix misspelled words against vocabularies, and never touch a correct rare word.
+
+Where candidates come from (each fix's reason names its source):
+
+* **domain vocabularies**: plain word lists in ``rules/vocab/`` declared by ``vocabulary`` rules
+  (``rules/spelling/vocabularies.yaml``), optionally scoped to sites, selected per run with ``--vocab``;
+* **the corpus**: the scan pass counts words (`CorpusWords`); a word frequent in the corpus is
+  vocabulary (never fixed, and a candidate), and a word frequent on the page is never fixed;
+* **the general list**: wordfreq's English frequencies, used to know which words are real (a real word
+  is not fixed) and as candidates.
+
+Why wordfreq and no symspellpy at runtime: measured on the real misspelling sets (``make
+bench-spelling``) the wordfreq-backed corrector is as accurate as symspellpy with its bundled dictionary,
+and with the precision gates below it changes far fewer correct words on clean text; wordfreq is already
+a dependency.
+
+Precision first: a word is fixed only when it is unknown to every vocabulary, long enough, not a name
+(capitalised mid-sentence), not in a URL, e-mail, code or number, on an English line (or a language a
+vocabulary is configured for), and its best candidate is a short, explainable edit away (same first
+letter, a keyboard slip or a transposition) and clearly better than the runner-up.  Every threshold is a
+setting in ``rules/spelling/settings.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import regex
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from cleaner.langid import detect, ensure_page_language
+from cleaner.page import Page, Proposal
+from cleaner.rules import Rule
+from cleaner.stages.base import Context, Stage
+from cleaner.text import WORD_RE, lines
+
+# a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
+_CHUNK = regex.compile(r"\S+")
+_CORE = regex.compile(r"^([\p{P}\p{S}]*)(\p{L}+(?:[-'’]\p{L}+)*)([\p{P}\p{S}]*)$")
+#: chunks that are URLs, e-mail addresses, paths, handles, code or numbers: never touched
+_NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
+_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
+_SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiouy")
+
+
+@lru_cache(maxsize=1)
+def _keyboard() -> dict[str, frozenset[str]]:
+    """QWERTY neighbours of each letter (same row and the rows above and below)."""
+    pos = {c: (r, i) for r, row in enumerate(_KEYBOARD_ROWS) for i, c in enumerate(row)}
+    out: dict[str, frozenset[str]] = {}
+    for c, (r, i) in pos.items():
+        near = set()
+        for d, (r2, i2) in pos.items():
+            if d != c and abs(r - r2) <= 1 and (i2 - i) in ((-1, 0, 1) if r2 == r else (-1, 0, 1)):
+                near.add(d)
+        out[c] = frozenset(near)
+    return out
+
+
+def adjacent(a: str, b: str) -> bool:
+    return b in _keyboard().get(a, frozenset())
+
+
+def edit_cost(word: str, cand: str) -> tuple[float, str]:
+    """Weighted edit cost of typing ``word`` for ``cand``, and a short explanation.
+
+    Keyboard slips, vowel swaps, doubled letters and transpositions are cheaper than arbitrary edits:
+    they are how people actually mistype, so they rank candidates better than a plain distance.
+    """
+    if OSA.distance(word, cand) == 1 and Levenshtein.distance(word, cand) == 2:
+        i = next(k for k in range(len(word)) if word[k] != cand[k])
+        return 0.7, f"transposed {cand[i:i + 2]}"
+    ops = Levenshtein.editops(word, cand)
+    cost = 0.0
+    kinds: list[str] = []
+    skip = -1
+    ops_list = list(ops)
+    for k, op in enumerate(ops_list):
+        if k == skip:
+            continue
+        if op.tag == "replace":
+            a, b = word[op.src_pos], cand[op.dest_pos]
+            nxt = ops_list[k + 1] if k + 1 < len(ops_list) else None
+            if (nxt is not None and nxt.tag == "replace" and nxt.src_pos == op.src_pos + 1 and nxt.dest_pos == op.dest_pos + 1
+                    and word[op.src_pos] == cand[nxt.dest_pos] and word[nxt.src_pos] == cand[op.dest_pos]):
+                cost += 0.7
+                kinds.append(f"transposed {cand[op.dest_pos:op.dest_pos + 2]}")
+                skip = k + 1
+            elif adjacent(a, b):
+                cost += 0.6
+                kinds.append(f"keyboard slip {b}→{a}")
+            elif a in _VOWELS and b in _VOWELS:
+                cost += 0.8
+                kinds.append(f"vowel {b}→{a}")
+            else:
+                cost += 1.0
+                kinds.append(f"{b}→{a}")
+        elif op.tag == "delete":  # the word has an extra letter
+            a = word[op.src_pos]
+            doubled = (op.src_pos > 0 and word[op.src_pos - 1] == a) or (op.src_pos + 1 < len(word) and word[op.src_pos + 1] == a)
+            cost += 0.5 if doubled else 0.9
+            kinds.append(f"extra {a}")
+        else:  # insert: the word lacks a letter
+            b = cand[op.dest_pos]
+            doubled = (op.dest_pos > 0 and cand[op.dest_pos - 1] == b) or (op.dest_pos + 1 < len(cand) and cand[op.dest_pos + 1] == b)
+            cost += 0.5 if doubled else 0.9
+            kinds.append(f"missing {b}")
+    return cost, ", ".join(kinds)
+
+
+def first_letter_explained(word: str, cand: str) -> bool:
+    """Same first letter, a keyboard slip on it, or the first two letters swapped."""
+    w, c = word.casefold(), cand.casefold()
+    if not w or not c:
+        return False
+    if w[0] == c[0]:
+        return True
+    if adjacent(w[0], c[0]) and w[1:2] == c[1:2]:
+        return True
+    return len(w) > 1 and len(c) > 1 and w[0] == c[1] and w[1] == c[0]
+
+
+# -- vocabularies ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Vocabulary:
+    """A plain word list: one word a line, '#' comments.  Casing matters: a capitalised entry is a name."""
+
+    name: str
+    lang: str
+    words: dict[str, str]  # casefolded -> as written
+
+    @classmethod
+    def load(cls, path: Path, name: str = "", lang: str = "en") -> Vocabulary:
+        return _load_vocab(str(path), name or path.stem, lang)
+
+
+@lru_cache(maxsize=64)
+def _load_vocab(path: str, name: str, lang: str) -> Vocabulary:
+    words: dict[str, str] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        w = line.split("#", 1)[0].strip()
+        if not w:
+            continue
+        if line.lstrip().startswith("# lang:"):
+            continue
+        words.setdefault(w.casefold(), w)
+    return Vocabulary(name, lang, words)
+
+
+def vocab_path(rule: Rule) -> Path:
+    """A vocabulary rule's ``path`` is relative to its YAML file (or the rules root above it)."""
+    p = Path(rule.data["path"])
+    if p.is_absolute():
+        return p
+    here = Path(rule.file).parent / p
+    return here if here.exists() else Path(rule.file).parent.parent / p
+
+
+def select_vocabularies(rules: list[Rule], wanted: list[str] | None, lang_default: str = "en") -> list[Vocabulary]:
+    """The declared vocabularies (all, or those named in ``wanted``) plus any files named in ``wanted``.
+
+    A name matches a vocabulary rule's id, its last dotted part or its file's stem.
+    """
+    out: list[Vocabulary] = []
+    used: set[str] = set()
+    for r in rules:
+        path = vocab_path(r)
+        names = {r.id, r.id.rsplit(".", 1)[-1], path.stem, str(r.data["path"])}
+        if wanted is not None and not names & set(wanted):
+            continue
+        used |= names & set(wanted or [])
+        out.append(Vocabulary.load(path, r.id.rsplit(".", 1)[-1], str(r.data.get("lang", lang_default))))
+    for w in wanted or []:
+        if w in used:
+            continue
+        p = Path(w)
+        if p.is_file():
+            out.append(Vocabulary.load(p, p.stem, lang_default))
+        else:
+            raise ValueError(f"vocabulary {w!r}: neither a declared vocabulary nor a file")
+    return out
+
+
+# -- the general word list -------------------------------------------------------------------------
+class General:
+    """wordfreq's list for one language as Zipf values, with first-letter buckets for the 2-edit search."""
+
+    def __init__(self, lang: str, min_zipf: float):
+        from wordfreq import get_frequency_dict
+
+        self.lang = lang
+        self.zipf: dict[str, float] = {}
+        for w, f in get_frequency_dict(lang, wordlist="large").items():
+            if w.isalpha():
+                self.zipf[w] = round(math.log10(f * 1e9), 2)
+        self.min_zipf = min_zipf
+        self.listed = frozenset(w for w, z in self.zipf.items() if z >= min_zipf)
+        buckets: dict[str, list[str]] = {}
+        for w, z in self.zipf.items():
+            if z >= min_zipf:
+                buckets.setdefault(w[0], []).append(w)
+        # sorted by length so a length window is one slice
+        self.buckets = {k: sorted(v, key=lambda w: (len(w), w)) for k, v in buckets.items()}
+        self.offsets = {k: [next((i for i, w in enumerate(v) if len(w) >= n), len(v)) for n in range(0, 40)] for k, v in self.buckets.items()}
+
+    def get(self, word: str) -> float:
+        return self.zipf.get(word, 0.0)
+
+    def window(self, letter: str, lo: int, hi: int) -> list[str]:
+        v = self.buckets.get(letter)
+        if not v:
+            return []
+        off = self.offsets[letter]
+        return v[off[min(max(lo, 0), 39)] : off[min(hi + 1, 39)]]
+
+
+@lru_cache(maxsize=8)
+def general(lang: str, min_zipf: float) -> General | None:
+    try:
+        return General(lang, min_zipf)
+    except (LookupError, ValueError, ImportError):
+        return None
+
+
+# -- the scan pass: words learned from the corpus ----------------------------------------------------
+class CorpusWords:
+    """Scan-pass collector: how often each lower-case word occurs in the corpus, and on how many pages."""
+
+    def __init__(self, min_count: int = 2, min_pages: int = 1) -> None:
+        self.min_count = min_count
+        self.min_pages = min_pages
+        self.count: Counter[str] = Counter()
+        self.pages: Counter[str] = Counter()
+
+    def add(self, text: str, site: str, name: str) -> None:
+        c = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        self.count.update(c)
+        self.pages.update(c.keys())
+
+    def merge(self, other: CorpusWords) -> None:
+        self.count.update(other.count)
+        self.pages.update(other.pages)
+
+    def finish(self) -> dict[str, Any]:
+        # only the words that count as corpus vocabulary travel to the workers: the statistics stay small
+        keep = sorted(w for w, n in self.count.items() if n >= self.min_count and self.pages[w] >= self.min_pages)
+        return {"count": {w: self.count[w] for w in keep}, "pages": {w: self.pages[w] for w in keep}}
+
+
+# -- the corrector ---------------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    word: str  # as it should be written (vocabulary casing)
+    source: str  # "vocabulary NAME", "corpus", "general en"
+    zipf: float
+    cost: float
+    edits: int
+    explain: str
+    score: float  # rapidfuzz ratio 0..100
+    rank: float = 0.0
+
+
+@dataclass
+class Verdict:
+    word: str
+    correction: str
+    reason: str
+    rule: str = "spelling.kept"
+    detail: dict[str, Any] = field(default_factory=dict)
+    suggestion: str = ""  # the best candidate even when the word is kept (for measuring)
+
+    @property
+    def fixed(self) -> bool:
+        return self.correction != self.word
+
+
+class Speller:
+    """Decides for one word: keep it (and why) or fix it (to what, from where, how sure)."""
+
+    def __init__(self, cfg: dict[str, Any], vocabs: list[Vocabulary], lang: str = "en", corpus: dict[str, Any] | None = None,
+                 use_general: bool = True):
+        self.cfg = cfg
+        self.lang = lang
+        self.vocabs = [v for v in vocabs if v.lang == lang]
+        self.vocab_words: dict[str, tuple[str, str]] = {}
+        for v in self.vocabs:
+            for k, w in v.words.items():
+                self.vocab_words.setdefault(k, (w, v.name))
+        self.general = general(lang, float(cfg["general_min_zipf"])) if use_general and lang in cfg["general_languages"] else None
+        corpus = corpus or {}
+        self.corpus_count: dict[str, int] = corpus.get("count", {})
+        self.corpus_pages: dict[str, int] = corpus.get("pages", {})
+        self.page_count: Counter[str] = Counter()
+        self._cache: dict[tuple[str, bool], Verdict] = {}
+        self._vocab_buckets: dict[str, list[str]] = {}
+        for k in self.vocab_words:
+            self._vocab_buckets.setdefault(k[0], []).append(k)
+        learned = [w for w, n in self.corpus_count.items()
+                   if n >= cfg["corpus_min_count"] and self.corpus_pages.get(w, 0) >= cfg["corpus_min_pages"] and w.isalpha()]
+        self.learned = set(learned)
+        for w in learned:
+            self._vocab_buckets.setdefault(w[0], []).append(w)
+        for k in self._vocab_buckets:
+            self._vocab_buckets[k] = sorted(set(self._vocab_buckets[k]))
+
+    @property
+    def active(self) -> bool:
+        # corpus words alone never switch the speller on: a language needs its general list or a vocabulary
+        return self.general is not None or bool(self.vocab_words)
+
+    # -- what is known ---------------------------------------------------------------------------
+    def zipf(self, low: str) -> float:
+        if self.general is not None:
+            return self.general.get(low)
+        from cleaner.stages.spam import safe_zipf
+
+        return safe_zipf(low, self.lang)  # no candidates from this language's list, but it still says what is real
+
+    def known(self, low: str) -> str | None:
+        """Why a word is known for sure (never fixed, no candidates looked for), or None."""
+        if low in self.vocab_words:
+            return f"in vocabulary '{self.vocab_words[low][1]}'"
+        if low in self.learned:
+            return f"frequent in the corpus ({self.corpus_count[low]}×)"
+        if self.page_count[low] >= self.cfg["page_min_count"]:
+            return f"used {self.page_count[low]}× on the page"
+        z = self.zipf(low)
+        if z >= self.cfg["common_zipf"]:
+            return f"a real {self.lang} word (Zipf {z:.2f})"
+        return None
+
+    # -- candidates ------------------------------------------------------------------------------
+    def max_edits(self, n: int, key: str = "max_edits") -> int:
+        best = 0
+        for min_len, edits in self.cfg[key]:
+            if n >= min_len:
+                best = int(edits)
+        return best
+
+    def candidates(self, low: str, edits_key: str = "max_edits") -> list[Candidate]:
+        n = len(low)
+        k = self.max_edits(n, edits_key)
+        if k <= 0:
+            return []
+        letters = {low[0], low[1] if n > 1 else low[0], *_keyboard().get(low[0], frozenset())}
+        found: dict[str, Candidate] = {}
+        for letter in sorted(letters):
+            pool = [w for w in self._vocab_buckets.get(letter, []) if abs(len(w) - n) <= k]
+            for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
+                self._add(found, low, cand, int(dist))
+        if self.general is not None:
+            # one edit: every word of the list at distance 1 (Norvig's edits, exact and fast); two edits (rapidfuzz
+            # over first-letter buckets) only when nothing is that close
+            for cand in sorted(_edits1(low) & self.general.listed):
+                self._add(found, low, cand, 1)
+            # the stage never takes a general-list candidate beyond `general_max_edits`: do not look for one
+            kg = k if edits_key != "max_edits" else min(k, int(self.cfg["general_max_edits"]))
+            if not found and kg >= 2:
+                for letter in sorted(letters):
+                    pool = self.general.window(letter, n - kg, n + kg)
+                    for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=kg, limit=None):
+                        self._add(found, low, cand, int(dist))
+        out = sorted(found.values(), key=lambda c: (c.rank, c.word))
+        return out
+
+    def _add(self, found: dict[str, Candidate], low: str, cand: str, dist: int) -> None:
+        if cand == low or cand in found or not first_letter_explained(low, cand):
+            return
+        cfg = self.cfg
+        if cand in self.vocab_words:
+            written, name = self.vocab_words[cand]
+            source = f"vocabulary '{name}'"
+            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
+            bonus = float(cfg["vocab_bonus"])
+        elif cand in self.learned:
+            written, source = cand, f"corpus ({self.corpus_count[cand]}× in {self.corpus_pages.get(cand, 0)} pages)"
+            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
+            bonus = float(cfg["corpus_bonus"])
+        else:
+            written, source = cand, f"general {self.lang} (wordfreq)"
+            z = self.zipf(cand)
+            bonus = 0.0
+            if z < cfg["general_min_zipf"]:
+                return
+        cost, explain = edit_cost(low, cand)
+        rank = cost * float(cfg["edit_weight"]) - z - bonus
+        found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank)
+
+    # -- the decision ----------------------------------------------------------------------------
+    def suggest(self, word: str) -> str:
+        """The best correction when told the word is wrong (no precision gates): what the misspelling
+        benchmarks compare with symspellpy and pyspellchecker, which always answer from their dictionary."""
+        low = word.casefold()
+        if not low.isalpha() or low in self.vocab_words or self.zipf(low) >= self.cfg["common_zipf"]:
+            return word
+        cands = self.candidates(low, "suggest_max_edits")
+        glued = self.split_glued(low) if self.zipf(low) < self.cfg["real_zipf"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= self.cfg["glue_over_cost"]):
+            return _recase(word, glued[0]) + " " + glued[1]
+        return _recase(word, cands[0].word) if cands else word
+
+    def for_page(self, text: str) -> Speller:
+        """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
+        self.page_count = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        self._cache_clear()
+        return self
+
+    def _cache_clear(self) -> None:
+        self._cache = {}
+
+    def check(self, word: str, capitalised_ok: bool = True) -> Verdict:
+        """Fix or keep one bare word (letters only); ``capitalised_ok``: it starts a sentence."""
+        key = (word, capitalised_ok)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._check(word, capitalised_ok)
+        return hit
+
+    def _check(self, word: str, capitalised_ok: bool) -> Verdict:
+        cfg = self.cfg
+        low = word.casefold()
+        if len(word) < cfg["min_length"]:
+            return Verdict(word, word, f"shorter than {cfg['min_length']} letters")
+        if not word.isalpha():
+            return Verdict(word, word, "not a plain word")
+        if self.lang in cfg["ascii_languages"] and not word.isascii():
+            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
+        shape = _shape(word)
+        if shape in ("upper", "mixed"):
+            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
+        why = self.known(low)
+        if why is not None:
+            return Verdict(word, word, why)
+        if shape == "title" and not capitalised_ok:
+            # a capitalised word mid-sentence is a name, unless a vocabulary writes it capitalised
+            cands = [c for c in self.candidates(low) if c.word[:1].isupper()]
+            if not cands:
+                return Verdict(word, word, "capitalised mid-sentence: a name")
+        else:
+            cands = self.candidates(low)
+        z = self.zipf(low)
+        glued = self.split_glued(low) if z < cfg["real_zipf"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
+            left, right, why_split = glued
+            fixed = _recase(word, left) + " " + right
+            return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
+                           {"split": [left, right]}, fixed)
+        if not cands:
+            what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg["real_zipf"] else "unknown"
+            return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
+        best = cands[0]
+        sugg = _recase(word, best.word)
+        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title")
+        if kept is not None:
+            return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
+        reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
+                  f"score {best.score:.0f}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
+        detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
+                  "cost": round(best.cost, 2)}
+        if z >= cfg["real_zipf"]:
+            detail["word_zipf"] = z  # a word wordfreq lists, overruled: only in running prose (see propose)
+        return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
+
+    def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
+        """Why the best candidate is not good enough to fix with, or None."""
+        cfg = self.cfg
+        if best.score < cfg["min_score"]:
+            return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg['min_score']}"
+        if best.edits > self.max_edits(len(low)):
+            return f"best candidate '{best.word}' is {best.edits} edits away"
+        if best.edits > 1 and best.cost > cfg["max_cost"]:
+            return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg['max_cost']})"
+        general = best.source.startswith("general")
+        if general and best.edits > cfg["general_max_edits"]:
+            return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
+        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"]:
+            return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
+        if low[0] != best.word[0].casefold() and len(low) < cfg["first_letter_min_length"]:
+            return f"'{best.word}' changes the first letter of a word shorter than {cfg['first_letter_min_length']}"
+        if title and general:
+            return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
+        if _inflection_sibling(low, best.word.casefold()):
+            return f"'{best.word}' is another inflection of the same stem, not a typo"
+        derived = self.derived(low)
+        if derived is not None:
+            return f"a derived word ({derived})"
+        if runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold():
+            return f"ambiguous: '{best.word}' or '{runner.word}'"
+        if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
+            ow = cfg["overwhelming" if not best.source.startswith("general") else "overwhelming_general"]
+            if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
+                return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
+                        f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
+        return None
+
+    def split_glued(self, low: str) -> tuple[str, str, str] | None:
+        """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split."""
+        cfg = self.cfg["glued"]
+        if not cfg["enabled"] or len(low) < cfg["min_length"]:
+            return None
+        best: tuple[float, str, str] | None = None
+        joiners = set(cfg["function_words"])
+        for i in range(1, len(low)):
+            left, right = low[:i], low[i:]
+            # one half a function word, the other a real word: 'psychotherapyand', 'aneffort'; compounds and
+            # prefixes ('hyperoperation', 'keypool', 'superpattern') are words of their own, not glue
+            content = right if left in joiners else left if right in joiners else None
+            if content is None or len(content) < cfg["min_content_length"]:
+                continue
+            zc = 7.0 if content in self.vocab_words else self.zipf(content)
+            if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
+                best = (zc, left, right)
+        if best is None:
+            return None
+        return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
+
+    def derived(self, low: str) -> str | None:
+        """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
+        or suffix is a word of its own (jargon coins them freely), not a typo of a neighbour."""
+        cfg = self.cfg["derivation"]
+
+        def real(w: str) -> bool:
+            return len(w) >= cfg["min_base"] and (w in self.vocab_words or self.zipf(w) >= cfg["min_zipf"])
+
+        def by_suffix(w: str) -> str | None:
+            for suf in cfg["suffixes"]:
+                if w.endswith(suf) and len(w) > len(suf):
+                    base = w[: -len(suf)]
+                    for cand in (base, base + "e", base[:-1] + "y" if base.endswith("i") else base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                        if real(cand):
+                            return f"{cand} + -{suf}"
+            return None
+
+        why = by_suffix(low)
+        if why:
+            return why
+        for pre in cfg["prefixes"]:
+            if low.startswith(pre) and len(low) - len(pre) >= cfg["min_base"]:
+                rest = low[len(pre):].lstrip("-")
+                if real(rest):
+                    return f"{pre}- + {rest}"
+                sub = by_suffix(rest)
+                if sub:
+                    return f"{pre}- + {sub}"
+        return None
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(w: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away (a-z)."""
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    out |= {a + c + b for a, b in splits for c in _ALPHABET}
+    out.discard(w)
+    return out
+
+
+_INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
+
+
+def _inflection_sibling(low: str, cand: str) -> bool:
+    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es is a spelling slip, not this)."""
+    p = 0
+    while p < min(len(low), len(cand)) and low[p] == cand[p]:
+        p += 1
+    a, b = low[p:], cand[p:]
+    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} != {"s", "es"}
+
+
+def _shape(word: str) -> str:
+    if word.islower():
+        return "lower"
+    if word.isupper():
+        return "upper"
+    if word[0].isupper() and word[1:].islower():
+        return "title"
+    return "mixed"
+
+
+def _recase(original: str, cand: str) -> str:
+    """Keep the original's casing: 'Gherapeutic' -> 'Therapeutic'; a vocabulary name keeps its own capitals."""
+    if cand[:1].isupper():
+        return cand
+    if original[:1].isupper():
+        return cand[:1].upper() + cand[1:]
+    return cand
+
+
+# -- the stage -------------------------------------------------------------------------------------
+class SpellingStage(Stage):
+    name = "spelling"
+    defaults: ClassVar[dict[str, Any]] = {
+        "general_languages": ["en"],
+        "ascii_languages": ["en"],
+        "min_length": 5,
+        "max_edits": [[4, 1], [9, 2]],
+        "min_score": 75,
+        "real_zipf": 1.0,
+        "common_zipf": 3.0,
+        "general_min_zipf": 2.0,
+        "vocab_zipf": 4.0,
+        "vocab_bonus": 2.0,
+        "corpus_bonus": 1.0,
+        "edit_weight": 2.5,
+        "ambiguity_margin": 0.3,
+        "page_min_count": 3,
+        "corpus_min_count": 5,
+        "corpus_min_pages": 2,
+        "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
+        "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
+        "overwhelming_min_line_words": 8,
+        "glued": {"enabled": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+                  "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
+                                     "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
+                                     "your", "their", "its", "has", "have", "can", "will", "which"]},
+        "general_max_edits": 1,
+        "suggest_max_edits": [[2, 1], [5, 2]],
+        "max_cost": 1.5,
+        "glue_over_cost": 0.9,
+        "short_length": 8,
+        "short_max_cost": 0.7,
+        "first_letter_min_length": 7,
+        "derivation": {"min_base": 4, "min_zipf": 2.0,
+                       "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
+                                    "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
+                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally"],
+                       "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
+                                    "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
+                                    "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
+        "min_line_words": 3,
+        "line_min_lang_share": 0.5,
+        "line_other_language_p": 0.9,
+    }
+
+    def collector(self, ctx: Context) -> CorpusWords:
+        cfg = ctx.settings(self.name, self.defaults)
+        return CorpusWords(int(cfg["corpus_min_count"]), int(cfg["corpus_min_pages"]))
+
+    def __init__(self) -> None:
+        self._spellers: dict[tuple[Any, ...], tuple[Any, Speller]] = {}
+
+    def speller(self, ctx: Context, page: Page, lang: str) -> Speller:
+        """The speller for this page's language and vocabularies (built once per combination: the corpus
+        vocabulary can be large)."""
+        rules = ctx.rules_for(self.name, page, ("vocabulary",))
+        wanted = ctx.options.get("vocab")
+        key = (ctx.rules.digest, lang, tuple(r.id for r in rules), tuple(wanted or ()))
+        stats = ctx.stats.get(self.name)
+        hit = self._spellers.get(key)
+        if hit is not None and hit[0] is stats:
+            return hit[1]
+        if len(self._spellers) > 32:
+            self._spellers.clear()
+        cfg = ctx.settings(self.name, self.defaults)
+        vocabs = select_vocabularies(rules, list(wanted) if wanted else None)
+        sp = Speller(cfg, vocabs, lang, stats)
+        self._spellers[key] = (stats, sp)
+        return sp
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        lang = ensure_page_language(page)
+        text = page.text
+        if not text.strip():
+            return
+        speller = self.speller(ctx, page, lang)
+        if not speller.active:
+            return
+        speller.for_page(text)
+        page.commit(self.name, propose(text, speller))
+
+
+def propose(text: str, speller: Speller) -> list[Proposal]:
+    """Proposals for every word of the text the speller fixes (lines in another language are skipped)."""
+    cfg = speller.cfg
+    out: list[Proposal] = []
+    for ln in lines(text):
+        if not ln.text.strip() or _CODE_LINE.search(ln.text):
+            continue
+        if len(ln.text.split()) < cfg["min_line_words"]:
+            continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
+        line_props: list[Proposal] = []
+        n_words = len(ln.text.split())
+        prev = ""
+        for m in _CHUNK.finditer(ln.text):
+            chunk = m.group()
+            at_start = prev == "" or bool(_SENTENCE_END.search(prev)) or prev in ("-", "–", "—", "•", "*")
+            prev = chunk
+            if _NOT_PROSE.search(chunk):
+                continue
+            core = _CORE.match(chunk)
+            if core is None:
+                continue
+            lead = core.group(1)
+            at_start = at_start or any(c in lead for c in "\"“‘'([")
+            word = core.group(2)
+            offset = ln.start + m.start() + len(lead)
+            parts = regex.split(r"([-'’])", word)
+            pos = 0
+            for part in parts:
+                if part and part not in "-'’" and (len(parts) == 1 or part == parts[0] or part.islower()):
+                    v = speller.check(part, capitalised_ok=at_start and pos == 0)
+                    if v.fixed and v.detail.get("word_zipf") is not None and n_words < cfg["overwhelming_min_line_words"]:
+                        pass  # overruling wordfreq needs running prose around the word, not a heading or a label
+                    elif v.fixed:
+                        line_props.append(Proposal(offset + pos, offset + pos + len(part), v.correction, v.rule, v.reason, v.detail))
+                pos += len(part)
+        if line_props and _line_in_language(ln.text, speller, cfg):
+            out.extend(line_props)
+    return out
+
+
+def _line_in_language(line: str, speller: Speller, cfg: dict[str, Any]) -> bool:
+    """Only fix lines written in the speller's language: most words known, and langid not sure of another."""
+    ws = [m.group().casefold() for m in WORD_RE.finditer(line)]
+    if len(ws) >= 3:
+        share = sum(1 for w in ws if speller.zipf(w) >= 3.0 or w in speller.vocab_words) / len(ws)
+        if share < cfg["line_min_lang_share"]:
+            return False
+    if len(ws) >= 4:
+        lang, p = detect(line)
+        if lang and lang != speller.lang and p >= cfg["line_other_language_p"]:
+            return False
+    return True

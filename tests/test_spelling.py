@@ -1,0 +1,207 @@
+"""Spelling stage: typos fixed against vocabularies with their casing kept; correct rare words never touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.page import Page, restore_text
+from cleaner.pipeline import clean_text, make_context
+from cleaner.rules import default_rules_dir
+from cleaner.stages import STAGE_NAMES, Context
+from cleaner.stages.spelling import CorpusWords, SpellingStage, edit_cost, first_letter_explained
+
+PROSE = ("The therapeutic relationship is the connection developed between the therapist and the client over time, "
+         "and it matters in counselling and psychotherapy alike.")
+
+
+def spell(text: str, ctx: Context, lang: str | None = None) -> Page:
+    page = Page(text, meta={"lang": lang} if lang else None)
+    SpellingStage().apply(page, ctx)
+    return page
+
+
+def fixes(page: Page) -> list[tuple[str, str]]:
+    return [(e.before, e.after) for e in page.edits if e.stage == "spelling"]
+
+
+@pytest.mark.parametrize("typo", ["relatoonship", "relatjonship", "rellationship", "relatonship", "relationdhip"])
+def test_typos_of_a_vocabulary_word_are_fixed(typo: str, ctx: Context) -> None:
+    page = spell(f"{PROSE} Why do you need to see a {typo} therapist at all?", ctx)
+    assert fixes(page) == [(typo, "relationship")]
+    assert restore_text(page.text, page.edits) == page.raw
+
+
+def test_fix_reason_names_candidate_score_and_vocabulary(ctx: Context) -> None:
+    page = spell(f"{PROSE} Without it there is no effective or therapeutkc therapy.", ctx)
+    (edit,) = [e for e in page.edits if e.stage == "spelling"]
+    assert edit.rule == "spelling.typo"
+    assert "'therapeutic'" in edit.reason and "vocabulary 'counselling'" in edit.reason and "score" in edit.reason
+    assert edit.detail is not None and edit.detail["candidate"] == "therapeutic" and edit.detail["score"] > 75
+
+
+@pytest.mark.parametrize(("typo", "fixed"), [("Gherapeutic", "Therapeutic"), ("Relagionship", "Relationship"), ("Theeapeutic", "Therapeutic")])
+def test_sentence_start_keeps_its_capital(typo: str, fixed: str, ctx: Context) -> None:
+    page = spell(f"{PROSE} {typo} work needs trust between the client and the therapist.", ctx)
+    assert fixes(page) == [(typo, fixed)]
+
+
+def test_capitalised_word_mid_sentence_is_a_name(ctx: Context) -> None:
+    page = spell(f"{PROSE} We met Relagionship and Brendan at the door of the clinic yesterday.", ctx)
+    assert fixes(page) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Wilson, who was at HMP Grendon at the time, says he would play badminton with him over lunch.",
+    "Researching the reference points of therapeutic work in the birstonas school of existential therapy.",
+    "Medical Dictionary, © Farlex and Partners. The essential missing link in the VAMC approach is the relationship.",
+    "Fertility acupuncturists need to be aware of their patients' needs. He's based in Shoreditch.",
+    "The oak, Quercus robur, grows beside Acer campestre; lorem ipsum dolor sit amet is placeholder Latin.",
+    "It can be especially shat to clients who have struggled forming relationships in their past.",
+])
+def test_correct_rare_words_are_never_fixed(text: str, ctx: Context) -> None:
+    assert fixes(spell(f"{PROSE} {text}", ctx)) == []
+
+
+def test_urls_emails_code_and_numbers_are_untouched(ctx: Context) -> None:
+    text = (f"{PROSE} See https://example.com/relatoonship-guide or write to relatoonship@example.org today.\n"
+            "Use code THERAPY24 or call 0800 555 0199; the variable relatoonship_count = 3;\n")
+    assert fixes(spell(text, ctx)) == []
+
+
+def test_stuck_punctuation_is_stripped_before_checking(ctx: Context) -> None:
+    page = spell(f"{PROSE} Why relationshi; the therapeutic relationship matters (rellationship) to us.", ctx)
+    assert fixes(page) == [("relationshi", "relationship"), ("rellationship", "relationship")]
+    assert "relationship;" in page.text and "(relationship)" in page.text
+
+
+def test_glued_lowercase_words_are_split_once(ctx: Context) -> None:
+    page = clean_text(f"{PROSE}\nThis applies to all forms of counselling and psychotherapyand regardless of the approach.\n", ctx)
+    spelling = [e for e in page.edits if e.stage == "spelling"]
+    assert [(e.before, e.after, e.rule) for e in spelling] == [("psychotherapyand", "psychotherapy and", "spelling.glued")]
+    assert not [e for e in page.edits if e.stage == "normalize" and "psychotherapy" in e.before]
+
+
+def test_non_english_page_is_untouched(ctx: Context) -> None:
+    text = ("La relación terapéutica es el vínculo entre el terapeuta y el paciente. Sin esta relacion no hay terapia "
+            "efectiva, y la relatoonship se construye con confianza, respeto y empatía durante las sesiones.")
+    page = spell(text, ctx)
+    assert page.meta["lang"] == "es"
+    assert fixes(page) == []
+
+
+def test_foreign_line_on_an_english_page_is_untouched(ctx: Context) -> None:
+    page = spell(f"{PROSE}\nNo te entendi ni verga no se ingles sinseramente vine por mi hermana\n", ctx)
+    assert fixes(page) == []
+
+
+def test_fixing_is_idempotent(ctx: Context) -> None:
+    raw = f"{PROSE} Relagionship strong bond is crucial; the relatoonship and therapeutkc work grow over time."
+    once = clean_text(raw, ctx).text
+    assert "Relationship strong bond" in once and "therapeutic work" in once
+    assert clean_text(once, ctx).text == once
+
+
+def test_corpus_vocabulary_from_the_scan_pass(ctx: Context) -> None:
+    """A word frequent in the corpus is vocabulary (kept) and a candidate for its rare near-misses."""
+    stage = SpellingStage()
+    col = stage.collector(ctx)
+    assert isinstance(col, CorpusWords)
+    for i in range(4):
+        col.add(f"Our zorbanite filters are tested. Every zorbanite panel ships today, page {i}.", "s", f"p{i}")
+    stats_ctx = Context(rules=ctx.rules, stats={"spelling": col.finish()})
+    page = Page(f"{PROSE} The zorbanite panels and one zorbanitte filter arrived.", site="s")
+    stage.apply(page, stats_ctx)
+    assert fixes(page) == [("zorbanitte", "zorbanite")]
+    assert "corpus" in page.edits[0].reason
+
+
+def test_vocabulary_selected_per_run(ctx: Context, tmp_path: Path) -> None:
+    vocab = tmp_path / "garden.txt"
+    vocab.write_text("# lang: en\nzorbanite\n", encoding="utf-8")
+    run_ctx = make_context([default_rules_dir()], options={"vocab": [str(vocab)]})
+    page = Page(f"{PROSE} The zorbanitte panel arrived, and the relatoonship held.")
+    SpellingStage().apply(page, run_ctx)
+    # only the selected list: the counselling vocabulary is off, wordfreq still knows 'relationship'
+    assert fixes(page) == [("zorbanitte", "zorbanite"), ("relatoonship", "relationship")]
+    assert "vocabulary 'garden'" in page.edits[0].reason
+
+
+def test_edit_explanations() -> None:
+    assert edit_cost("therapeuitc", "therapeutic")[1] == "transposed ti"
+    assert "keyboard slip" in edit_cost("relatjonship", "relationship")[1]
+    assert first_letter_explained("gherapeutic", "therapeutic")  # g is next to t
+    assert not first_letter_explained("mherapeutic", "therapeutic")
+
+
+def test_spell_command_prints_word_correction_reason() -> None:
+    res = CliRunner().invoke(main, ["spell", "relatoonship", "Shoreditch", "birstonas"])
+    assert res.exit_code == 0, res.output
+    rows = [ln.split("\t") for ln in res.output.splitlines()]
+    assert [r[:2] for r in rows] == [["relatoonship", "relationship"], ["Shoreditch", "Shoreditch"], ["birstonas", "birstonas"]]
+    assert all(len(r) == 3 and r[2] for r in rows)
+    res = CliRunner().invoke(main, ["spell", "--general-only"], input="therapeutkc\n")
+    assert res.output.split("\t")[:2] == ["therapeutkc", "therapeutic"]
+    assert "general en" in res.output
+
+
+def test_spell_command_scores_a_misspelling_list(tmp_path: Path) -> None:
+    tsv = tmp_path / "m.tsv"
+    tsv.write_text("relatoonship\trelationship\nbeutiful\tbeautiful\nbirstonas\tbirstonas\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["spell", "--file", str(tsv)])
+    assert res.exit_code == 0, res.output
+    assert "2 misspellings: fixed right 2" in res.output
+
+
+def test_spelling_runs_after_spam_and_before_tidy() -> None:
+    assert STAGE_NAMES.index("spam") < STAGE_NAMES.index("spelling") < STAGE_NAMES.index("tidy")
+
+
+def _rules_with(tmp_path: Path, yaml_text: str, words: str, name: str) -> list[Path]:
+    d = tmp_path / "extra" / "spelling"
+    d.mkdir(parents=True)
+    (d / f"{name}.txt").write_text(words, encoding="utf-8")
+    (d / f"{name}.yaml").write_text(yaml_text, encoding="utf-8")
+    return [default_rules_dir(), tmp_path / "extra"]
+
+
+def test_a_vocabulary_for_the_page_language_enables_fixes_there(tmp_path: Path) -> None:
+    dirs = _rules_with(tmp_path, "- id: spelling.vocab.terapia\n  type: vocabulary\n  path: terapia.txt\n  lang: es\n"
+                       "  reason: Spanish therapy terms\n", "terapéutica\nrelación\nterapeuta\n", "terapia")
+    ctx = make_context(dirs)
+    text = ("La relación terapéutica es el vínculo entre el terapeuta y el paciente. Sin esta relación no hay terapia "
+            "efectiva, y el terapuета no puede ayudar; la relacion terapeutica se construye con confianza y respeto.")
+    page = spell(text.replace("terapuета", "terapueta"), ctx)
+    assert page.meta["lang"] == "es"
+    assert ("terapueta", "terapeuta") in fixes(page)
+    assert all(before != "relación" for before, _ in fixes(page))
+
+
+def test_a_vocabulary_scoped_to_a_site_applies_only_there(tmp_path: Path) -> None:
+    dirs = _rules_with(tmp_path, "- id: spelling.vocab.widgets\n  type: vocabulary\n  path: widgets.txt\n  lang: en\n"
+                       "  sites: [widgets.example]\n  reason: product names\n", "zorbanite\n", "widgets")
+    ctx = make_context(dirs)
+    text = f"{PROSE} The zorbanitte panels arrived on time and work well."
+    on_site, elsewhere = Page(text, site="widgets.example"), Page(text, site="other.example")
+    stage = SpellingStage()
+    stage.apply(on_site, ctx)
+    stage.apply(elsewhere, ctx)
+    assert fixes(on_site) == [("zorbanitte", "zorbanite")]
+    assert fixes(elsewhere) == []
+
+
+def test_run_vocab_option_selects_vocabularies(tmp_path: Path) -> None:
+    raw = tmp_path / "in"
+    raw.mkdir()
+    (raw / "p.txt").write_text(f"{PROSE}\nThe zorbanitte panel arrived, and the relatoonship held firm.\n", encoding="utf-8")
+    vocab = tmp_path / "garden.txt"
+    vocab.write_text("zorbanite\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(raw), "-o", str(tmp_path / "out"), "-q", "-j", "1", "--vocab", str(vocab)])
+    assert res.exit_code == 0, res.output
+    out = (tmp_path / "out" / "p.txt").read_text(encoding="utf-8")
+    assert "zorbanite panel" in out and "relationship held" in out
+    res = CliRunner().invoke(main, ["run", str(raw), "-o", str(tmp_path / "out2"), "-q", "--vocab", "nosuch"])
+    assert res.exit_code != 0
