@@ -1,0 +1,313 @@
+"""Dedup: repetition inside a page (and, with ``--dedup-corpus``, across pages).
+
+Templates repeat themselves: a heading printed twice in a row, a summary box
+that copies the introduction, a lower-case copy of the title under the title,
+a definition sentence pasted again further down.  The first copy is what the
+reader needs; every later copy is removed and its edit names the kept copy's
+raw offsets.
+
+What repeats legitimately is kept, by shape rather than by word lists:
+- non-adjacent copies count only from ``min_words``/``min_chars`` up, so short
+  headings and labels a structure repeats (steps, FAQ and form labels, table
+  headers, short list items) survive;
+- a repeated line inside a stanza of short lines (a refrain, a table column)
+  is kept even when the copies are adjacent;
+- quoted lines (``>``, or starting with a quotation mark) are never removed;
+- a pull quote, i.e. a line on its own that repeats one sentence of a longer
+  paragraph, is kept, and so is the paragraph's sentence (the article stays
+  whole; which of the two is layout is not knowable from the text);
+- near copies (rapidfuzz ratio) must carry the same numbers, so "Take 2
+  tablets ..." and "Take 3 tablets ..." are different instructions.
+
+The stage runs its detectors to a fixed point (removing a copy can make two
+others adjacent), so cleaning clean text again finds nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz
+
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Collector, Context, Stage
+from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
+from cleaner.text import Span, lines, removal_span, sentences
+
+DEFAULTS: dict[str, Any] = {
+    "enabled": True,
+    # consecutive copies of a line or of a block of up to this many lines, any length
+    "consecutive_max_block": 6,
+    # a stanza (refrain, table column, list) is a block of at least this many lines of at most verse_max_words
+    "verse_min_lines": 3,
+    "verse_max_words": 8,
+    # non-adjacent copies of a line or sentence count from this size up
+    "min_words": 8,
+    "min_chars": 40,
+    # near copies: rapidfuzz ratio (0-100) on the normalised text, and at least this many words
+    "near_threshold": 92,
+    "near_min_words": 10,
+    # a page with more units than this gets exact dedup only (near copies are compared pairwise)
+    "near_max_units": 1500,
+    # a line starting with one of these is a quotation: never removed
+    "quote_prefixes": [">", "\"", "“", "”", "„", "«", "»", "‘", "'"],
+    # a line on its own that repeats a sentence of a longer paragraph is a pull quote: kept (with the sentence)
+    "keep_pull_quotes": True,
+    "max_rounds": 4,
+    # -- across the corpus (scan pass) --
+    "corpus_enabled": True,
+    "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
+    "page_min_words": 30,            # pages shorter than this are not compared as whole pages
+    "corpus_num_perm": 100,          # MinHash functions; banded into corpus_bands bands of equal rows
+    "corpus_bands": 20,
+    "corpus_shingle_words": 3,
+    "corpus_near_enabled": True,
+    "corpus_near_threshold": 0.8,    # estimated Jaccard of the shingles, paragraph copies
+    "page_near_threshold": 0.8,      # ... whole pages
+    "corpus_max_bucket": 200,        # at most this many paragraphs compared in one LSH bucket
+    # a paragraph on at least this many pages of one site is that site's chrome, not a copied paragraph
+    "corpus_site_chrome_min_pages": 3,
+}
+
+_DIGITS = regex.compile(r"\d+")
+_LETTER = regex.compile(r"\p{L}")
+
+
+@dataclass
+class _Unit:
+    """A line or sentence with its normalised key."""
+
+    span: Span
+    key: str
+    words: int
+    line: int  # index of its line in the non-blank lines
+    whole_line: bool  # the sentence is the whole line
+
+
+def _raw_range(page: Page, start: int, end: int) -> tuple[int, int]:
+    a = page.raw_offset(start)
+    b = page.raw_offset(end - 1) + 1 if end > start else a
+    return a, max(a, b)
+
+
+class DedupStage(Stage):
+    name = "dedup"
+    defaults = DEFAULTS
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, DEFAULTS)
+        if not cfg["enabled"]:
+            return
+        stats = ctx.stats.get(self.name)
+        corpus = stats if isinstance(stats, CorpusDuplicates) else None
+        if corpus is not None and page.name in corpus.pages:
+            of, sim = corpus.pages[page.name]
+            page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
+        for _ in range(int(cfg["max_rounds"])):
+            if not page.commit(self.name, self.proposals(page, cfg)):
+                break
+        if corpus is not None and ctx.options.get("dedup_corpus"):
+            page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+
+    def collector(self, ctx: Context) -> Collector | None:
+        cfg = ctx.settings(self.name, DEFAULTS)
+        return CorpusCollector(cfg) if cfg["enabled"] and cfg["corpus_enabled"] else None
+
+    # -- within the page ----------------------------------------------------------------
+    def proposals(self, page: Page, cfg: dict[str, Any]) -> list[Proposal]:
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        if len(nonblank) < 2 and len(text) < 2 * int(cfg["min_chars"]):
+            return []
+        keys = [norm_key(ln.text) for ln in nonblank]
+        verse = self._verse_lines(text, nonblank, cfg)
+        removed: dict[int, tuple[int, str, float]] = {}  # line -> (kept line, rule, similarity)
+        self._consecutive(keys, verse, removed, cfg)
+        quoted = [ln.stripped.startswith(tuple(cfg["quote_prefixes"])) for ln in nonblank]
+        self._lines(nonblank, keys, verse, quoted, removed, cfg)
+        out: list[Proposal] = []
+        for i, (j, rule, sim) in sorted(removed.items()):
+            out.append(self._line_proposal(page, text, nonblank, i, j, rule, sim))
+        out.extend(self._sentences(page, text, nonblank, verse, quoted, removed, cfg))
+        return out
+
+    @staticmethod
+    def _verse_lines(text: str, nonblank: list[Span], cfg: dict[str, Any]) -> set[int]:
+        """Lines in a stanza of short lines (refrain, table column, list): repetition there is structure."""
+        out: set[int] = set()
+        run: list[int] = []
+
+        def flush() -> None:
+            if len(run) >= int(cfg["verse_min_lines"]) and all(len(nonblank[k].text.split()) <= int(cfg["verse_max_words"]) for k in run):
+                if len({norm_key(nonblank[k].text) for k in run}) > 1:  # a block of one line repeated is no stanza
+                    out.update(run)
+            run.clear()
+
+        for i, ln in enumerate(nonblank):
+            if run and text.count("\n", nonblank[run[-1]].end, ln.start) > 1:
+                flush()
+            run.append(i)
+        flush()
+        return out
+
+    @staticmethod
+    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
+        """A line or block of lines that repeats the one right before it (blank lines between allowed)."""
+        n = len(keys)
+        origin = list(range(n))
+        i = 1
+        while i < n:
+            step = 1
+            for k in range(1, int(cfg["consecutive_max_block"]) + 1):
+                if i - k < 0 or i + k > n:
+                    break
+                block, prev = keys[i : i + k], keys[i - k : i]
+                if block != prev or not all(_LETTER.search(x) for x in block):
+                    continue
+                if k == 1 and i in verse and i - 1 in verse:
+                    continue
+                for d in range(k):
+                    removed[i + d] = (origin[i - k + d], "dedup.consecutive", 1.0)
+                    origin[i + d] = origin[i - k + d]
+                step = k
+                break
+            i += step
+
+    @staticmethod
+    def _big(s: str, words: int, cfg: dict[str, Any]) -> bool:
+        return words >= int(cfg["min_words"]) and len(s) >= int(cfg["min_chars"])
+
+    def _lines(self, nonblank: list[Span], keys: list[str], verse: set[int], quoted: list[bool],
+               removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
+        """Non-adjacent copies of a whole line (a paragraph), exact or near."""
+        first: dict[str, int] = {}
+        kept: list[int] = []
+        near_ok = len(nonblank) <= int(cfg["near_max_units"])
+        for i, key in enumerate(keys):
+            if i in removed:
+                continue
+            words = len(key.split())
+            if quoted[i] or i in verse or not self._big(key, words, cfg):
+                continue
+            j = first.get(key)
+            if j is not None:
+                removed[i] = (j, "dedup.paragraph", 1.0)
+                continue
+            if near_ok and words >= int(cfg["near_min_words"]):
+                hit = _near(key, [(k, keys[k]) for k in kept], cfg)
+                if hit is not None:
+                    removed[i] = (hit[0], "dedup.near-paragraph", hit[1])
+                    continue
+            first[key] = i
+            kept.append(i)
+
+    def _sentences(self, page: Page, text: str, nonblank: list[Span], verse: set[int], quoted: list[bool],
+                   removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> list[Proposal]:
+        """Non-adjacent copies of a sentence inside paragraphs (a definition pasted again)."""
+        units: list[_Unit] = []
+        for i, ln in enumerate(nonblank):
+            if i in removed or i in verse:
+                continue
+            ss = sentences(ln.text, ln.start)
+            for s in ss:
+                key = norm_key(s.text)
+                units.append(_Unit(s, key, len(key.split()), i, len(ss) == 1))
+        out: list[Proposal] = []
+        first: dict[str, int] = {}
+        kept: list[int] = []
+        near_ok = len(units) <= int(cfg["near_max_units"])
+        drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
+        for u_i, u in enumerate(units):
+            if not self._big(u.key, u.words, cfg):
+                continue
+            j = first.get(u.key)
+            hit: tuple[int, float] | None = (j, 1.0) if j is not None else None
+            rule = "dedup.sentence"
+            if hit is None and near_ok and u.words >= int(cfg["near_min_words"]):
+                hit = _near(u.key, [(k, units[k].key) for k in kept], cfg)
+                rule = "dedup.near-sentence"
+            if hit is not None:
+                o = units[hit[0]]
+                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line != o.whole_line)
+                if not (pull_quote or quoted[u.line] or _quoted_sentence(u.span.text, cfg)) and not (u.whole_line and o.whole_line):
+                    drop.setdefault(u.line, []).append((u_i, hit[0], rule, hit[1]))
+                    continue
+            if j is None:
+                first[u.key] = u_i
+                kept.append(u_i)
+        for line_i, items in drop.items():
+            n_in_line = sum(1 for u in units if u.line == line_i)
+            if len(items) == n_in_line:  # every sentence of the line is a copy: the line goes as a whole
+                o = units[items[0][1]]
+                out.append(self._line_proposal(page, text, nonblank, line_i, o.line, items[0][2], items[0][3], o.span))
+                continue
+            for u_i, k, rule, sim in items:
+                u, o = units[u_i], units[k]
+                a, b = removal_span(text, u.span.start, u.span.end)
+                ka, kb = _raw_range(page, o.span.start, o.span.end)
+                out.append(Proposal(a, b, "", rule, _reason("sentence", ka, kb, sim),
+                                    {"kept_start": ka, "kept_end": kb, "similarity": sim}))
+        return out
+
+    @staticmethod
+    def _line_proposal(page: Page, text: str, nonblank: list[Span], i: int, j: int, rule: str, sim: float,
+                       kept_span: Span | None = None) -> Proposal:
+        """Remove line i with the line break (and blank lines) before it, naming line j as the kept copy."""
+        ln = nonblank[i]
+        start = nonblank[i - 1].end if i > 0 else ln.start
+        end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
+        ks = kept_span or nonblank[j]
+        ka, kb = _raw_range(page, ks.start, ks.end)
+        kind = "line" if rule == "dedup.consecutive" else "paragraph"
+        if kept_span is not None:
+            kind = "sentence (every sentence of this paragraph is a copy), first"
+        return Proposal(start, end, "", rule, _reason(kind, ka, kb, sim),
+                        {"kept_start": ka, "kept_end": kb, "similarity": sim})
+
+    # -- across the corpus -----------------------------------------------------------------
+    def corpus_proposals(self, page: Page, corpus: CorpusDuplicates, cfg: dict[str, Any]) -> list[Proposal]:
+        """``--dedup-corpus``: remove paragraphs whose first copy (page-name order) is on another page."""
+        dups = corpus.paragraphs.get(page.name)
+        if not dups:
+            return []
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        out: list[Proposal] = []
+        for i, ln in enumerate(nonblank):
+            hit = dups.get(key_hash(norm_key(ln.text)))
+            if hit is None:
+                continue
+            of, sim = hit
+            start = nonblank[i - 1].end if i > 0 else ln.start
+            end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
+            kind = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
+            out.append(Proposal(start, end, "", "dedup.corpus-paragraph",
+                                f"paragraph is a {kind} of one on page {of}, which keeps it (first in page-name order)",
+                                {"kept_page": of, "similarity": sim}))
+        return out
+
+
+def _near(key: str, earlier: list[tuple[int, str]], cfg: dict[str, Any]) -> tuple[int, float] | None:
+    """The first earlier unit this one nearly copies (same numbers, ratio >= threshold)."""
+    thr = float(cfg["near_threshold"])
+    digits = _DIGITS.findall(key)
+    n = len(key)
+    for k, other in earlier:
+        m = len(other)
+        if min(n, m) * 200 < thr * (n + m):  # ratio cannot reach thr with lengths this far apart
+            continue
+        score = fuzz.ratio(key, other, score_cutoff=thr)
+        if score and _DIGITS.findall(other) == digits:
+            return k, round(score / 100, 3)
+    return None
+
+
+def _quoted_sentence(s: str, cfg: dict[str, Any]) -> bool:
+    return s.lstrip().startswith(tuple(cfg["quote_prefixes"]))
+
+
+def _reason(kind: str, ka: int, kb: int, sim: float) -> str:
+    copy = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
+    return f"{copy} of the {kind} kept at raw offsets {ka}-{kb}"
