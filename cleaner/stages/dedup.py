@@ -140,9 +140,10 @@ class DedupStage(Stage):
         run: list[int] = []
 
         def flush() -> None:
-            if len(run) >= int(cfg["verse_min_lines"]) and all(len(nonblank[k].text.split()) <= int(cfg["verse_max_words"]) for k in run):
-                if len({norm_key(nonblank[k].text) for k in run}) > 1:  # a block of one line repeated is no stanza
-                    out.update(run)
+            short = all(len(nonblank[k].text.split()) <= int(cfg["verse_max_words"]) for k in run)
+            # a block of one line repeated is no stanza
+            if len(run) >= int(cfg["verse_min_lines"]) and short and len({norm_key(nonblank[k].text) for k in run}) > 1:
+                out.update(run)
             run.clear()
 
         for i, ln in enumerate(nonblank):
