@@ -25,6 +25,7 @@ others adjacent), so cleaning clean text again finds nothing more.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,12 @@ DEFAULTS: dict[str, Any] = {
     "verse_min_lines": 3,
     "verse_max_words": 8,
     # non-adjacent copies of a line or sentence count from this size up
-    "min_words": 8,
-    "min_chars": 40,
+    "min_words": 12,
+    "min_chars": 60,
+    # more copies than this on one page is a structure (a questionnaire's recurring question): all kept
+    "max_copies": 2,
+    # a line or sentence with 2+ numbers making up this share of its words is data (meal plan, schedule)
+    "max_number_share": 0.1,
     # near copies: rapidfuzz ratio (0-100) on the normalised text, and at least this many words
     "near_threshold": 92,
     "near_min_words": 10,
@@ -53,9 +58,18 @@ DEFAULTS: dict[str, Any] = {
     "near_max_units": 1500,
     # a line starting with one of these is a quotation: never removed
     "quote_prefixes": [">", "\"", "“", "”", "„", "«", "»", "‘", "'"],
+    # a quote mark opening before a sentence on its line, or closing it, makes it a quotation
+    "quote_open": ["\"", "“", "„", "«", "‘"],
+    "quote_close": ["\"", "”", "“", "»", "’"],
+    # a line matching one of these introduces a quotation (forum replies): copies in the next lines are quotes
+    "quote_introducers": [r"\b(?:wrote|said|says|schrieb|a écrit|escribió|написал[аи]?)\b\W{0,3}$",
+                          r"^(?:quote|quoting|zitat|citation|cita|цитата)\b"],
+    "quote_zone_lines": 4,
     # a line on its own that repeats a sentence of a longer paragraph is a pull quote: kept (with the sentence)
     "keep_pull_quotes": True,
     "max_rounds": 4,
+    # chrome looks at a line's neighbours: after removing copies, run it again on the page (idempotence)
+    "rerun_chrome": True,
     # -- across the corpus (scan pass) --
     "corpus_enabled": True,
     "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
@@ -72,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _DIGITS = regex.compile(r"\d+")
+# "Level 2: ...", "Note: ...": a labelled entry of a list the text repeats on purpose
+_LABEL = regex.compile(r"^[\p{L}\p{N}#.\- ]{1,24}:\s")
+_PROSE_END = regex.compile(r"[.!…](?:\)|\]|\s)*$")
 _LETTER = regex.compile(r"\p{L}")
 
 
@@ -108,8 +125,18 @@ class DedupStage(Stage):
         for _ in range(int(cfg["max_rounds"])):
             if not page.commit(self.name, self.proposals(page, cfg)):
                 break
+            if cfg["rerun_chrome"]:
+                self._chrome_again(page, ctx)
         if corpus is not None and ctx.options.get("dedup_corpus"):
             page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+
+    @staticmethod
+    def _chrome_again(page: Page, ctx: Context) -> None:
+        """Chrome judges a line by its neighbours (a byline between two paragraphs is kept, one at the end
+        is not): after copies are removed it looks again, or a second cleaning of the text would."""
+        from cleaner.stages.chrome import ChromeStage
+
+        ChromeStage().apply(page, ctx)
 
     def collector(self, ctx: Context) -> Collector | None:
         cfg = ctx.settings(self.name, DEFAULTS)
@@ -125,12 +152,11 @@ class DedupStage(Stage):
         verse = self._verse_lines(text, nonblank, cfg)
         removed: dict[int, tuple[int, str, float]] = {}  # line -> (kept line, rule, similarity)
         self._consecutive(keys, verse, removed, cfg)
-        quoted = [ln.stripped.startswith(tuple(cfg["quote_prefixes"])) for ln in nonblank]
-        self._lines(nonblank, keys, verse, quoted, removed, cfg)
+        self._lines(text, nonblank, keys, verse, removed, cfg)
         out: list[Proposal] = []
         for i, (j, rule, sim) in sorted(removed.items()):
             out.append(self._line_proposal(page, text, nonblank, i, j, rule, sim))
-        out.extend(self._sentences(page, text, nonblank, verse, quoted, removed, cfg))
+        out.extend(self._sentences(page, text, nonblank, verse, removed, cfg))
         return out
 
     @staticmethod
@@ -180,23 +206,58 @@ class DedupStage(Stage):
     def _big(s: str, words: int, cfg: dict[str, Any]) -> bool:
         return words >= int(cfg["min_words"]) and len(s) >= int(cfg["min_chars"])
 
-    def _lines(self, nonblank: list[Span], keys: list[str], verse: set[int], quoted: list[bool],
+    def _eligible(self, s: str, key: str, copies: int, cfg: dict[str, Any], prose_end: bool) -> bool:
+        """May a non-adjacent copy of this line or sentence go?  Only prose that a structure does not repeat:
+        big enough, not a question (FAQ, questionnaire), not data (numbers: meal plans, schedules), on the page
+        at most ``max_copies`` times (more is a structure: an interview's recurring question)."""
+        words = len(key.split())
+        if not self._big(key, words, cfg) or copies > int(cfg["max_copies"]):
+            return False
+        t = s.rstrip()
+        if t.endswith("?") or (prose_end and not _PROSE_END.search(t)):
+            return False
+        digits = len(_DIGITS.findall(key))
+        return digits < 2 or digits / max(words, 1) < float(cfg["max_number_share"])
+
+    @staticmethod
+    def _quotation(text: str, nonblank: list[Span], i: int, start: int, end: int, cfg: dict[str, Any],
+                   run_start: list[int] | None = None) -> bool:
+        """A quotation: the line starts with a quote mark, a quote mark opens before the span on its line,
+        the span ends in a closing quote, or the line before introduces it ("Gerald #75:", "X wrote:")."""
+        ln = nonblank[i]
+        prefixes = tuple(cfg["quote_prefixes"])
+        if ln.stripped.startswith(prefixes) or any(c in text[ln.start : start] for c in cfg["quote_open"]):
+            return True
+        if text[start:end].rstrip().endswith(tuple(cfg["quote_close"])):
+            return True
+        if i > 0 and nonblank[i - 1].stripped.endswith(":"):
+            return True
+        first = run_start[i] if run_start else i  # a quoted block: the run of copied lines this one is in
+        zone = int(cfg["quote_zone_lines"])
+        intro = _introducers(cfg)
+        return any(intro.search(nonblank[k].stripped) for k in range(max(0, first - zone), i))
+
+    def _lines(self, text: str, nonblank: list[Span], keys: list[str], verse: set[int],
                removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
         """Non-adjacent copies of a whole line (a paragraph), exact or near."""
         first: dict[str, int] = {}
         kept: list[int] = []
+        counts = Counter(k for i, k in enumerate(keys) if i not in removed)
         near_ok = len(nonblank) <= int(cfg["near_max_units"])
+        starts = copy_runs(keys)
         for i, key in enumerate(keys):
-            if i in removed:
+            if i in removed or i in verse:
                 continue
-            words = len(key.split())
-            if quoted[i] or i in verse or not self._big(key, words, cfg):
+            ln = nonblank[i]
+            if not self._eligible(ln.text, key, counts[key], cfg, True) or _LABEL.match(ln.stripped):
+                continue
+            if self._quotation(text, nonblank, i, ln.start, ln.end, cfg, starts):
                 continue
             j = first.get(key)
             if j is not None:
                 removed[i] = (j, "dedup.paragraph", 1.0)
                 continue
-            if near_ok and words >= int(cfg["near_min_words"]):
+            if near_ok and len(key.split()) >= int(cfg["near_min_words"]):
                 hit = _near(key, [(k, keys[k]) for k in kept], cfg)
                 if hit is not None:
                     removed[i] = (hit[0], "dedup.near-paragraph", hit[1])
@@ -204,10 +265,15 @@ class DedupStage(Stage):
             first[key] = i
             kept.append(i)
 
-    def _sentences(self, page: Page, text: str, nonblank: list[Span], verse: set[int], quoted: list[bool],
+    def _sentences(self, page: Page, text: str, nonblank: list[Span], verse: set[int],
                    removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> list[Proposal]:
-        """Non-adjacent copies of a sentence inside paragraphs (a definition pasted again)."""
+        """Non-adjacent copies of a sentence inside paragraphs (a definition pasted again).
+
+        A line whose sentences all occur in one other line (or the other way round) is a pull quote or a
+        partial quote of it: both stay.
+        """
         units: list[_Unit] = []
+        line_keys: dict[int, set[str]] = {}
         for i, ln in enumerate(nonblank):
             if i in removed or i in verse:
                 continue
@@ -215,13 +281,17 @@ class DedupStage(Stage):
             for s in ss:
                 key = norm_key(s.text)
                 units.append(_Unit(s, key, len(key.split()), i, len(ss) == 1))
+                line_keys.setdefault(i, set()).add(key)
+        counts = Counter(u.key for u in units)
+        starts = copy_runs([norm_key(ln.text) for ln in nonblank])
         out: list[Proposal] = []
         first: dict[str, int] = {}
         kept: list[int] = []
         near_ok = len(units) <= int(cfg["near_max_units"])
         drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
+        copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
         for u_i, u in enumerate(units):
-            if not self._big(u.key, u.words, cfg):
+            if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
                 continue
             j = first.get(u.key)
             hit: tuple[int, float] | None = (j, 1.0) if j is not None else None
@@ -230,20 +300,19 @@ class DedupStage(Stage):
                 hit = _near(u.key, [(k, units[k].key) for k in kept], cfg)
                 rule = "dedup.near-sentence"
             if hit is not None:
+                copied[u.line] += 1
                 o = units[hit[0]]
-                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line != o.whole_line)
-                if not (pull_quote or quoted[u.line] or _quoted_sentence(u.span.text, cfg)) and not (u.whole_line and o.whole_line):
+                la, lb = line_keys[u.line], line_keys[o.line]
+                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line or o.whole_line or la <= lb or lb <= la)
+                if not pull_quote and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts):
                     drop.setdefault(u.line, []).append((u_i, hit[0], rule, hit[1]))
                     continue
             if j is None:
                 first[u.key] = u_i
                 kept.append(u_i)
         for line_i, items in drop.items():
-            n_in_line = sum(1 for u in units if u.line == line_i)
-            if len(items) == n_in_line:  # every sentence of the line is a copy: the line goes as a whole
-                o = units[items[0][1]]
-                out.append(self._line_proposal(page, text, nonblank, line_i, o.line, items[0][2], items[0][3], o.span))
-                continue
+            if copied[line_i] == sum(1 for u in units if u.line == line_i):
+                continue  # every sentence is a copy of one elsewhere: a pull quote made of the article's sentences
             for u_i, k, rule, sim in items:
                 u, o = units[u_i], units[k]
                 a, b = removal_span(text, u.span.start, u.span.end)
@@ -305,8 +374,28 @@ def _near(key: str, earlier: list[tuple[int, str]], cfg: dict[str, Any]) -> tupl
     return None
 
 
-def _quoted_sentence(s: str, cfg: dict[str, Any]) -> bool:
-    return s.lstrip().startswith(tuple(cfg["quote_prefixes"]))
+def copy_runs(keys: list[str]) -> list[int]:
+    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts."""
+    seen: set[str] = set()
+    out: list[int] = []
+    prev_copied = False
+    for i, key in enumerate(keys):
+        copied = key in seen
+        seen.add(key)
+        out.append(out[i - 1] if copied and prev_copied else i)
+        prev_copied = copied
+    return out
+
+
+_INTRO_CACHE: dict[tuple[str, ...], regex.Pattern[str]] = {}
+
+
+def _introducers(cfg: dict[str, Any]) -> regex.Pattern[str]:
+    pats = tuple(cfg["quote_introducers"])
+    pat = _INTRO_CACHE.get(pats)
+    if pat is None:
+        pat = _INTRO_CACHE[pats] = regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)
+    return pat
 
 
 def _reason(kind: str, ka: int, kb: int, sim: float) -> str:
