@@ -290,7 +290,11 @@ class DedupStage(Stage):
         near_ok = len(units) <= int(cfg["near_max_units"])
         drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
         copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
+        seen: set[str] = set()
         for u_i, u in enumerate(units):
+            if u.key in seen and not self._big(u.key, u.words, cfg):
+                copied[u.line] += 1  # a short copied sentence still counts towards "all of the line is copied"
+            seen.add(u.key)
             if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
                 continue
             j = first.get(u.key)
