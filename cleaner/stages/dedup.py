@@ -68,8 +68,9 @@ DEFAULTS: dict[str, Any] = {
     # a line on its own that repeats a sentence of a longer paragraph is a pull quote: kept (with the sentence)
     "keep_pull_quotes": True,
     "max_rounds": 4,
-    # chrome looks at a line's neighbours: after removing copies, run it again on the page (idempotence)
-    "rerun_chrome": True,
+    # chrome judges lines by their neighbours and spam may remove the line between two copies: on a page with
+    # repetition these run again inside dedup until the text settles (idempotence)
+    "settle_stages": ["normalize", "chrome", "spam"],
     # -- across the corpus (scan pass) --
     "corpus_enabled": True,
     "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
@@ -122,21 +123,54 @@ class DedupStage(Stage):
         if corpus is not None and page.name in corpus.pages:
             of, sim = corpus.pages[page.name]
             page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
+        if corpus is not None and ctx.options.get("dedup_corpus"):
+            page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+        changed = self._rounds(page, cfg)
+        names = tuple(cfg["settle_stages"])
+        if names and (changed or self._repeats(page)):
+            self._settle(page, ctx, cfg, names)
+
+    def _rounds(self, page: Page, cfg: dict[str, Any]) -> bool:
+        """Remove copies until none is left (removing one can make two others adjacent)."""
+        changed = False
         for _ in range(int(cfg["max_rounds"])):
             if not page.commit(self.name, self.proposals(page, cfg)):
                 break
-            if cfg["rerun_chrome"]:
-                self._chrome_again(page, ctx)
-        if corpus is not None and ctx.options.get("dedup_corpus"):
-            page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+            changed = True
+        return changed
+
+    def _settle(self, page: Page, ctx: Context, cfg: dict[str, Any], names: tuple[str, ...]) -> None:
+        """Chrome judges a line by its neighbours, and spam may remove the line between two copies: on a page
+        with repetition, run those stages and dedup again until the text settles, so that cleaning the clean
+        text again finds nothing more (the later stages then find nothing left to do)."""
+        from cleaner.stages import build_stages
+
+        stages = [s for s in build_stages(names) if s.name != self.name]
+        for _ in range(int(cfg["max_rounds"])):
+            before = page.text
+            for stage in stages:
+                stage.apply(page, ctx)
+            self._rounds(page, cfg)
+            if page.text == before:
+                break
 
     @staticmethod
-    def _chrome_again(page: Page, ctx: Context) -> None:
-        """Chrome judges a line by its neighbours (a byline between two paragraphs is kept, one at the end
-        is not): after copies are removed it looks again, or a second cleaning of the text would."""
-        from cleaner.stages.chrome import ChromeStage
-
-        ChromeStage().apply(page, ctx)
+    def _repeats(page: Page) -> bool:
+        """Does any line or sentence occur twice (so that a later removal could make dedup act)?"""
+        seen: set[str] = set()
+        for ln in lines(page.text):
+            if not ln.stripped:
+                continue
+            for s in sentences(ln.text):
+                key = norm_key(s.text)
+                if key in seen:
+                    return True
+                seen.add(key)
+            key = "\n" + norm_key(ln.text)
+            if key in seen:
+                return True
+            seen.add(key)
+        return False
 
     def collector(self, ctx: Context) -> Collector | None:
         cfg = ctx.settings(self.name, DEFAULTS)
