@@ -77,9 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "page_min_words": 30,            # pages shorter than this are not compared as whole pages
     "corpus_num_perm": 100,          # MinHash functions; banded into corpus_bands bands of equal rows
     "corpus_bands": 20,
-    "corpus_shingle_words": 3,
+    "corpus_shingle_chars": 5,
     "corpus_near_enabled": True,
-    "corpus_near_threshold": 0.8,    # estimated Jaccard of the shingles, paragraph copies
+    "corpus_near_threshold": 0.7,    # estimated Jaccard of the shingles, paragraph copies
     "page_near_threshold": 0.8,      # ... whole pages
     "corpus_max_bucket": 200,        # at most this many paragraphs compared in one LSH bucket
     # a paragraph on at least this many pages of one site is that site's chrome, not a copied paragraph

@@ -27,7 +27,6 @@ import numpy as np
 import regex
 
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
-_MERSENNE = np.uint64((1 << 61) - 1)
 _MASK32 = np.uint64(0xFFFFFFFF)
 
 
@@ -43,34 +42,37 @@ def key_hash(key: str) -> int:
 
 
 class MinHasher:
-    """MinHash over word n-gram shingles with fixed (seeded) universal hash functions."""
+    """MinHash over character n-gram shingles with fixed (seeded) universal hash functions."""
 
-    def __init__(self, num_perm: int = 100, shingle_words: int = 3, seed: int = 1):
+    def __init__(self, num_perm: int = 100, shingle_chars: int = 5, seed: int = 1):
         digest = hashlib.blake2b(f"cleaner-minhash-{seed}".encode(), digest_size=64).digest()
         rng = np.random.Generator(np.random.PCG64(int.from_bytes(digest[:16], "big")))
-        # a < 2^29 and h < 2^32 keep a*h + b below 2^62: exact in uint64, then reduced mod the Mersenne prime
-        self.a = rng.integers(1, 1 << 29, size=num_perm, dtype=np.uint64)
-        self.b = rng.integers(0, 1 << 60, size=num_perm, dtype=np.uint64)
+        # multiply-shift hashing: (a*x + b) mod 2^64 (uint64 arithmetic wraps), keep the high 32 bits; a odd
+        self.a = rng.integers(1, 1 << 63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+        self.b = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64)
         self.num_perm = num_perm
-        self.n = shingle_words
+        self.n = shingle_chars
 
-    def shingles(self, words: list[str]) -> np.ndarray:
-        """Hashes (uint32 in uint64) of the word n-grams; a text shorter than n is one shingle."""
-        if not words:
+    def shingles(self, text: str) -> np.ndarray:
+        """Hashes of the character n-grams of a normalised text (a rolling polynomial hash, vectorised).
+
+        Characters, not words: a one-word edit in a 15-word paragraph touches a few of ~90 character
+        shingles (Jaccard ~0.85) but 3 of 13 word 3-grams (~0.6)."""
+        data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8).astype(np.uint64)
+        if data.size == 0:
             return np.zeros(0, dtype=np.uint64)
-        w = np.fromiter((zlib.crc32(x.encode("utf-8", "surrogatepass")) for x in words), dtype=np.uint64, count=len(words))
-        if len(w) < self.n:
-            return np.array([int(np.bitwise_xor.reduce(w * np.uint64(2654435761) & _MASK32))], dtype=np.uint64)
-        s = np.zeros(len(w) - self.n + 1, dtype=np.uint64)
-        for k in range(self.n):
-            s = (s * np.uint64(0x01000193) + w[k : len(w) - self.n + 1 + k]) & _MASK32
+        n = min(self.n, data.size)
+        s = np.zeros(data.size - n + 1, dtype=np.uint64)
+        for k in range(n):
+            s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
+        s = (s * np.uint64(2654435761)) & _MASK32  # spread short n-grams over the 32 bits
         return np.unique(s)
 
     def signature(self, shingles: np.ndarray) -> np.ndarray:
         if shingles.size == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        hv = (shingles[None, :] * self.a[:, None] + self.b[:, None]) % _MERSENNE
-        return (hv.min(axis=1) & _MASK32).astype(np.uint32)
+        hv = (shingles[None, :] * self.a[:, None] + self.b[:, None]) >> np.uint64(32)
+        return hv.min(axis=1).astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray, bands: int) -> list[bytes]:
@@ -126,7 +128,7 @@ class CorpusCollector:
 
     def __init__(self, cfg: dict[str, Any]):
         self.cfg = cfg
-        self.hasher = MinHasher(int(cfg["corpus_num_perm"]), int(cfg["corpus_shingle_words"]))
+        self.hasher = MinHasher(int(cfg["corpus_num_perm"]), int(cfg["corpus_shingle_chars"]))
         self.items: list[_PageItem] = []
 
     def add(self, text: str, site: str, name: str) -> None:
@@ -135,13 +137,14 @@ class CorpusCollector:
         sigs: list[np.ndarray] = []
         all_words: list[str] = []
         for ln in text.splitlines():
-            ws = norm_key(ln).split()
+            key = norm_key(ln)
+            ws = key.split()
             all_words.extend(ws)
             if len(ws) >= min_words:
-                para_hashes.append(key_hash(" ".join(ws)))
-                sigs.append(self.hasher.signature(self.hasher.shingles(ws)))
+                para_hashes.append(key_hash(key))
+                sigs.append(self.hasher.signature(self.hasher.shingles(key)))
         page_words = int(self.cfg["page_min_words"])
-        page_sig = self.hasher.signature(self.hasher.shingles(all_words)) if len(all_words) >= page_words else None
+        page_sig = self.hasher.signature(self.hasher.shingles(" ".join(all_words))) if len(all_words) >= page_words else None
         self.items.append(_PageItem(name, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes,
                                     np.vstack(sigs) if sigs else None))
 
