@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
