@@ -27,6 +27,7 @@ import regex
 
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
 _MASK32 = np.uint64(0xFFFFFFFF)
+_CHUNK = 1 << 14
 
 
 def norm_key(s: str) -> str:
@@ -70,8 +71,12 @@ class MinHasher:
     def signature(self, shingles: np.ndarray) -> np.ndarray:
         if shingles.size == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        hv = (shingles[None, :] * self.a[:, None] + self.b[:, None]) >> np.uint64(32)
-        return hv.min(axis=1).astype(np.uint32)
+        out = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint64)
+        for i in range(0, shingles.size, _CHUNK):  # bounded memory on a huge page: num_perm x _CHUNK at a time
+            part = shingles[i : i + _CHUNK]
+            hv = (part[None, :] * self.a[:, None] + self.b[:, None]) >> np.uint64(32)
+            np.minimum(out, hv.min(axis=1), out=out)
+        return out.astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray, bands: int) -> list[bytes]:
