@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-dedup
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -96,3 +96,9 @@ bench-spam: setup
 	cp $(BENCH)/boilerplate/*.raw.txt $(BENCH)/boilerplate_htmltotext/*.raw.txt build/bench-spam/in/
 	$(BIN)/cleaner run build/bench-spam/in -o build/bench-spam/out -q || true
 	$(BIN)/python benchmarks/spam_precision.py build/bench-spam/out $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext
+
+# dedup: cross-corpus MinHash/LSH on generated corpora of 50k/100k/200k paragraphs with planted near-duplicates
+.PHONY: bench-dedup
+bench-dedup: setup
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/dedup_bench.py --sizes 50000,100000,200000 | tee build/bench/dedup.txt

@@ -79,14 +79,6 @@ class MinHasher:
         return out.astype(np.uint32)
 
 
-def band_keys(sig: np.ndarray, bands: int) -> list[bytes]:
-    """One bucket key per band: the band's index and its rows' bytes."""
-    rows = len(sig) // bands
-    raw = sig.tobytes()
-    step = rows * 4
-    return [bytes([b]) + raw[b * step : (b + 1) * step] for b in range(bands)]
-
-
 @dataclass
 class _PageItem:
     name: str
@@ -160,20 +152,24 @@ class CorpusCollector:
 
 
 def _lsh_pairs(sigs: np.ndarray, owners: list[int], bands: int, max_bucket: int) -> set[tuple[int, int]]:
-    """Candidate pairs (i < j, on different owners) that share at least one band bucket."""
-    buckets: dict[bytes, list[int]] = defaultdict(list)
-    for i in range(len(sigs)):
-        for k in band_keys(sigs[i], bands):
-            buckets[k].append(i)
+    """Candidate pairs (i < j, on different owners) that share at least one band bucket.
+
+    One band at a time, so only one band's buckets are in memory."""
+    rows = sigs.shape[1] // bands
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        members = members[:max_bucket]  # a pathological bucket (boilerplate) must not go quadratic
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if owners[i] != owners[j]:
-                    pairs.add((i, j))
+    for b in range(bands):
+        block = np.ascontiguousarray(sigs[:, b * rows : (b + 1) * rows])
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        for i in range(block.shape[0]):
+            buckets[block[i].tobytes()].append(i)
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            members = members[:max_bucket]  # a pathological bucket (boilerplate) must not go quadratic
+            for x, i in enumerate(members):
+                for j in members[x + 1 :]:
+                    if owners[i] != owners[j]:
+                        pairs.add((i, j))
     return pairs
 
 
