@@ -114,6 +114,9 @@ class DedupStage(Stage):
     name = "dedup"
     defaults = DEFAULTS
 
+    def __init__(self) -> None:
+        self._settlers: list[Stage] | None = None
+
     def apply(self, page: Page, ctx: Context) -> None:
         cfg = ctx.settings(self.name, DEFAULTS)
         if not cfg["enabled"]:
@@ -145,7 +148,9 @@ class DedupStage(Stage):
         text again finds nothing more (the later stages then find nothing left to do)."""
         from cleaner.stages import build_stages
 
-        stages = [s for s in build_stages(names) if s.name != self.name]
+        if self._settlers is None or tuple(s.name for s in self._settlers) != names:
+            self._settlers = [s for s in build_stages(names) if s.name != self.name]
+        stages = self._settlers
         for _ in range(int(cfg["max_rounds"])):
             before = page.text
             for stage in stages:
@@ -163,11 +168,11 @@ class DedupStage(Stage):
                 continue
             for s in sentences(ln.text):
                 key = norm_key(s.text)
-                if key in seen:
+                if key and key in seen:
                     return True
                 seen.add(key)
             key = "\n" + norm_key(ln.text)
-            if key in seen:
+            if len(key) > 1 and key in seen:
                 return True
             seen.add(key)
         return False
@@ -360,17 +365,13 @@ class DedupStage(Stage):
         return out
 
     @staticmethod
-    def _line_proposal(page: Page, text: str, nonblank: list[Span], i: int, j: int, rule: str, sim: float,
-                       kept_span: Span | None = None) -> Proposal:
+    def _line_proposal(page: Page, text: str, nonblank: list[Span], i: int, j: int, rule: str, sim: float) -> Proposal:
         """Remove line i with the line break (and blank lines) before it, naming line j as the kept copy."""
         ln = nonblank[i]
         start = nonblank[i - 1].end if i > 0 else ln.start
         end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
-        ks = kept_span or nonblank[j]
-        ka, kb = _raw_range(page, ks.start, ks.end)
+        ka, kb = _raw_range(page, nonblank[j].start, nonblank[j].end)
         kind = "line" if rule == "dedup.consecutive" else "paragraph"
-        if kept_span is not None:
-            kind = "sentence (every sentence of this paragraph is a copy), first"
         return Proposal(start, end, "", rule, _reason(kind, ka, kb, sim),
                         {"kept_start": ka, "kept_end": kb, "similarity": sim})
 
