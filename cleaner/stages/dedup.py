@@ -128,10 +128,11 @@ class DedupStage(Stage):
             page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
         if corpus is not None and ctx.options.get("dedup_corpus"):
             page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+        start = page.text
         changed = self._rounds(page, cfg)
         names = tuple(cfg["settle_stages"])
         if names and (changed or self._repeats(page)):
-            self._settle(page, ctx, cfg, names)
+            self._settle(page, ctx, cfg, names, changed, start)
 
     def _rounds(self, page: Page, cfg: dict[str, Any]) -> bool:
         """Remove copies until none is left (removing one can make two others adjacent)."""
@@ -142,37 +143,48 @@ class DedupStage(Stage):
             changed = True
         return changed
 
-    def _settle(self, page: Page, ctx: Context, cfg: dict[str, Any], names: tuple[str, ...]) -> None:
-        """Chrome judges a line by its neighbours, and spam may remove the line between two copies: on a page
-        with repetition, run those stages and dedup again until the text settles, so that cleaning the clean
-        text again finds nothing more (the later stages then find nothing left to do)."""
+    def _settle(self, page: Page, ctx: Context, cfg: dict[str, Any], names: tuple[str, ...], changed: bool,
+                normalized: str) -> None:
+        """Run the neighbouring stages and dedup again until the text settles, so that cleaning the clean
+        text again finds nothing more.  Each only when it can matter (they are the costly part):
+        chrome judges a line by its neighbours, so it looks again after something was removed; normalize
+        weighs evidence from the whole page, so it looks again when the text changed since it last looked; spam may remove the
+        line between two copies dedup kept apart, so it runs while the page still has a repeated line."""
         from cleaner.stages import build_stages
 
         if self._settlers is None or tuple(s.name for s in self._settlers) != names:
             self._settlers = [s for s in build_stages(names) if s.name != self.name]
-        stages = self._settlers
+        by_name = {s.name: s for s in self._settlers}
+        order = [n for n in ("chrome", "normalize", "spam") if n in by_name]
         for _ in range(int(cfg["max_rounds"])):
             before = page.text
-            for stage in stages:
-                stage.apply(page, ctx)
+            for n in order:
+                if n == "chrome" and not changed:
+                    continue
+                if n == "normalize":
+                    if page.text == normalized:
+                        continue
+                    by_name[n].apply(page, ctx)
+                    normalized = page.text
+                    continue
+                if n == "spam" and not self._repeats(page):
+                    continue
+                by_name[n].apply(page, ctx)
             self._rounds(page, cfg)
-            if page.text == before:
+            changed = page.text != before
+            if not changed:
                 break
 
     @staticmethod
     def _repeats(page: Page) -> bool:
-        """Does any line or sentence occur twice (so that a later removal could make dedup act)?"""
+        """Does a line occur twice (so that a later stage removing what separates the copies could make
+        dedup act on a second cleaning)?"""
         seen: set[str] = set()
         for ln in lines(page.text):
-            if not ln.stripped:
+            key = norm_key(ln.text)
+            if not _LETTER.search(key):
                 continue
-            for s in sentences(ln.text):
-                key = norm_key(s.text)
-                if key and key in seen:
-                    return True
-                seen.add(key)
-            key = "\n" + norm_key(ln.text)
-            if len(key) > 1 and key in seen:
+            if key in seen:
                 return True
             seen.add(key)
         return False
