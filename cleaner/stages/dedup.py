@@ -71,6 +71,8 @@ DEFAULTS: dict[str, Any] = {
     # chrome judges lines by their neighbours and spam may remove the line between two copies: on a page with
     # repetition these run again inside dedup until the text settles (idempotence)
     "settle_stages": ["normalize", "chrome", "spam"],
+    # spam runs again only while two copies of a line are at most this many lines apart
+    "settle_gap_lines": 3,
     # -- across the corpus (scan pass) --
     "corpus_enabled": True,
     "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
@@ -149,7 +151,8 @@ class DedupStage(Stage):
         text again finds nothing more.  Each only when it can matter (they are the costly part):
         chrome judges a line by its neighbours, so it looks again after something was removed; normalize
         weighs evidence from the whole page, so it looks again when the text changed since it last looked; spam may remove the
-        line between two copies dedup kept apart, so it runs while the page still has a repeated line."""
+        line between two copies dedup kept apart, so it runs while two copies are at most ``settle_gap_lines``
+        apart (or a line is one copy over ``max_copies``)."""
         from cleaner.stages import build_stages
 
         if self._settlers is None or tuple(s.name for s in self._settlers) != names:
@@ -167,7 +170,7 @@ class DedupStage(Stage):
                     by_name[n].apply(page, ctx)
                     normalized = page.text
                     continue
-                if n == "spam" and not self._repeats(page):
+                if n == "spam" and not self._repeats(page, int(cfg["settle_gap_lines"]), int(cfg["max_copies"])):
                     continue
                 by_name[n].apply(page, ctx)
             self._rounds(page, cfg)
@@ -176,18 +179,23 @@ class DedupStage(Stage):
                 break
 
     @staticmethod
-    def _repeats(page: Page) -> bool:
+    def _repeats(page: Page, gap: int | None = None, max_copies: int = 0) -> bool:
         """Does a line occur twice (so that a later stage removing what separates the copies could make
-        dedup act on a second cleaning)?"""
-        seen: set[str] = set()
+        dedup act on a second cleaning)?  With ``gap``: only copies at most that many lines apart, or a line
+        one copy away from ``max_copies`` (removing one copy would change what dedup does)."""
+        last: dict[str, int] = {}
+        counts: Counter[str] = Counter()
+        i = 0
         for ln in lines(page.text):
             key = norm_key(ln.text)
             if not _LETTER.search(key):
                 continue
-            if key in seen:
+            if key in last and (gap is None or i - last[key] - 1 <= gap):
                 return True
-            seen.add(key)
-        return False
+            last[key] = i
+            counts[key] += 1
+            i += 1
+        return max_copies > 0 and any(c == max_copies + 1 for c in counts.values())
 
     def collector(self, ctx: Context) -> Collector | None:
         cfg = ctx.settings(self.name, DEFAULTS)
@@ -365,8 +373,9 @@ class DedupStage(Stage):
             if j is None:
                 first[u.key] = u_i
                 kept.append(u_i)
+        per_line = Counter(u.line for u in units)
         for line_i, items in drop.items():
-            if copied[line_i] == sum(1 for u in units if u.line == line_i):
+            if copied[line_i] == per_line[line_i]:
                 continue  # every sentence is a copy of one elsewhere: a pull quote made of the article's sentences
             for u_i, k, rule, sim in items:
                 u, o = units[u_i], units[k]
