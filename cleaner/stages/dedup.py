@@ -12,15 +12,22 @@ What repeats legitimately is kept, by shape rather than by word lists:
   headers, short list items) survive;
 - a repeated line inside a stanza of short lines (a refrain, a table column)
   is kept even when the copies are adjacent;
-- quoted lines (``>``, or starting with a quotation mark) are never removed;
+- questions, data lines (numbers), labelled entries ("Level 2: ...") and
+  anything on the page more than ``max_copies`` times are a structure: kept;
+- quotations are never removed: lines starting with ``>`` or a quote mark,
+  sentences after an opening quote mark, copies right after "X wrote:" or a
+  line ending in ":" (forum replies quoting a post);
 - a pull quote, i.e. a line on its own that repeats one sentence of a longer
-  paragraph, is kept, and so is the paragraph's sentence (the article stays
-  whole; which of the two is layout is not knowable from the text);
+  paragraph (or whose sentences all occur elsewhere), is kept, and so is the
+  paragraph's sentence (the article stays whole; which of the two is layout is
+  not knowable from the text);
 - near copies (rapidfuzz ratio) must carry the same numbers, so "Take 2
   tablets ..." and "Take 3 tablets ..." are different instructions.
 
 The stage runs its detectors to a fixed point (removing a copy can make two
-others adjacent), so cleaning clean text again finds nothing more.
+others adjacent), and on a page with repetition lets chrome, normalize and
+spam look again until the text settles, so cleaning clean text again finds
+nothing more.  The thresholds are YAML settings (``rules/dedup/settings.yaml``).
 """
 
 from __future__ import annotations
