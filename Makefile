@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -108,3 +108,9 @@ bench-spelling: setup $(BENCH_VENV)/.spelling
 	mkdir -p build/bench
 	PYTHONPATH=. $(BIN)/python benchmarks/spelling_bench.py --bench $(BENCH) --peer-python $(BENCH_VENV)/bin/python \
 		--out build/bench/spelling.txt
+
+# dedup: cross-corpus MinHash/LSH on generated corpora of 50k/100k/200k paragraphs with planted near-duplicates
+.PHONY: bench-dedup
+bench-dedup: setup
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/dedup_bench.py --sizes 50000,100000,200000 | tee build/bench/dedup.txt

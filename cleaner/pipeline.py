@@ -117,6 +117,7 @@ def process_source(src: Source, outdir: Path, ctx: Context, stages: list[Stage],
             "version": __version__,
             "warnings": page.warnings,
         }
+        header.update(page.meta.get("log_header", {}))  # notes a stage adds to the log header (dedup: duplicate_of)
         atomic_write(log_path(out_path), serialize_log(header, page.edits))
         atomic_write(out_path, clean.encode("utf-8"))
     except PageError as exc:

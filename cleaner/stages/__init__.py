@@ -9,6 +9,7 @@ from __future__ import annotations
 from cleaner import matchers  # noqa: F401  (registers the shared rule types)
 from cleaner.stages.base import Context, Stage
 from cleaner.stages.chrome import ChromeStage
+from cleaner.stages.dedup import DedupStage
 from cleaner.stages.normalize import NormalizeStage
 from cleaner.stages.spam import SpamStage
 from cleaner.stages.spelling import SpellingStage
@@ -17,9 +18,8 @@ from cleaner.stages.tidy import TidyStage
 STAGE_CLASSES: list[type[Stage]] = [
     NormalizeStage,
     ChromeStage,
-    # dedup, spam and spelling slot in here, in that order
-    # spam: after chrome and dedup, before spelling (its splice detector reads whole sentences)
-    SpamStage,
+    DedupStage,  # dedup: after chrome (copies of chrome are gone already), before spam (whose topic it reads)
+    SpamStage,  # spam: before spelling (its splice detector reads whole sentences)
     SpellingStage,  # spelling: after spam (fixes only the words that stay), before tidy
     TidyStage,
 ]

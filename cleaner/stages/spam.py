@@ -27,7 +27,7 @@ import regex
 from cleaner.langid import detect, ensure_page_language
 from cleaner.lexicon import zipf
 from cleaner.matchers import run_rules
-from cleaner.page import Page, Proposal
+from cleaner.page import Edit, Page, Proposal
 from cleaner.stages.base import Context, Stage
 from cleaner.text import WORD_RE, Span, line_with_newline, lines, removal_span, sentences
 
@@ -115,7 +115,12 @@ class Topic:
     def of(cls, page: Page, ctx: Context, title: str) -> Topic:
         # the raw page, not the current text: a word the page used in a box that chrome removed is
         # still the page's vocabulary, and the topic must not depend on which stages ran before
-        counts = Counter(stem(m.group()) for m in WORD_RE.finditer(page.raw))
+        raw = page.raw
+        # ... except the copies dedup removed: their words are on the page once more already, and counting a
+        # copied paragraph twice would hide a query spliced into it (until a second cleaning)
+        for a, b in reversed(_copies_removed(page.edits)):
+            raw = raw[:a] + raw[b:]
+        counts = Counter(stem(m.group()) for m in WORD_RE.finditer(raw))
         site = (ctx.stats.get("spam") or {}).get("df", {}).get(page.site, {})
         pages = (ctx.stats.get("spam") or {}).get("pages", {}).get(page.site, 0)
         return cls(counts, {stem(w.group()) for w in WORD_RE.finditer(title)}, site, pages)
@@ -127,6 +132,27 @@ class Topic:
             return True
         # the page itself was counted by the scan pass, so "other pages" is df - 1
         return self.site_pages > 1 and self.site_df.get(s, 0) - 1 >= min_site_pages
+
+
+def _copies_removed(edits: list[Edit]) -> list[tuple[int, int]]:
+    """Raw spans of the copies dedup removed, also those a later edit absorbed (merged, in order)."""
+    spans: list[tuple[int, int]] = []
+
+    def walk(es: list[Edit]) -> None:
+        for e in es:
+            if e.stage == "dedup":
+                spans.append((e.start, e.end))
+            else:
+                walk(e.absorbed)
+
+    walk(edits)
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def page_title(text: str, max_words: int = 15) -> str:

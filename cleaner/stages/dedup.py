@@ -1,0 +1,470 @@
+"""Dedup: repetition inside a page (and, with ``--dedup-corpus``, across pages).
+
+Templates repeat themselves: a heading printed twice in a row, a summary box
+that copies the introduction, a lower-case copy of the title under the title,
+a definition sentence pasted again further down.  The first copy is what the
+reader needs; every later copy is removed and its edit names the kept copy's
+raw offsets.
+
+What repeats legitimately is kept, by shape rather than by word lists:
+- non-adjacent copies count only from ``min_words``/``min_chars`` up, so short
+  headings and labels a structure repeats (steps, FAQ and form labels, table
+  headers, short list items) survive;
+- a repeated line inside a stanza of short lines (a refrain, a table column)
+  is kept even when the copies are adjacent;
+- questions, data lines (numbers), labelled entries ("Level 2: ...") and
+  anything on the page more than ``max_copies`` times are a structure: kept;
+- quotations are never removed: lines starting with ``>`` or a quote mark,
+  sentences after an opening quote mark, copies right after "X wrote:" or a
+  line ending in ":" (forum replies quoting a post);
+- a pull quote, i.e. a line on its own that repeats one sentence of a longer
+  paragraph (or whose sentences all occur elsewhere), is kept, and so is the
+  paragraph's sentence (the article stays whole; which of the two is layout is
+  not knowable from the text);
+- near copies (rapidfuzz ratio) must carry the same numbers, so "Take 2
+  tablets ..." and "Take 3 tablets ..." are different instructions.
+
+The stage runs its detectors to a fixed point (removing a copy can make two
+others adjacent), and on a page with repetition lets chrome, normalize and
+spam look again until the text settles, so cleaning clean text again finds
+nothing more.  The thresholds are YAML settings (``rules/dedup/settings.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz
+
+from cleaner.page import Page, Proposal
+from cleaner.stages.base import Collector, Context, Stage
+from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
+from cleaner.text import Span, lines, removal_span, sentences
+
+DEFAULTS: dict[str, Any] = {
+    "enabled": True,
+    # consecutive copies of a line or of a block of up to this many lines, any length
+    "consecutive_max_block": 6,
+    # a stanza (refrain, table column, list) is a block of at least this many lines of at most verse_max_words
+    "verse_min_lines": 3,
+    "verse_max_words": 8,
+    # non-adjacent copies of a line or sentence count from this size up
+    "min_words": 12,
+    "min_chars": 60,
+    # more copies than this on one page is a structure (a questionnaire's recurring question): all kept
+    "max_copies": 2,
+    # a line or sentence with 2+ numbers making up this share of its words is data (meal plan, schedule)
+    "max_number_share": 0.1,
+    # near copies: rapidfuzz ratio (0-100) on the normalised text, and at least this many words
+    "near_threshold": 92,
+    "near_min_words": 10,
+    # a page with more units than this gets exact dedup only (near copies are compared pairwise)
+    "near_max_units": 1500,
+    # a line starting with one of these is a quotation: never removed
+    "quote_prefixes": [">", "\"", "“", "”", "„", "«", "»", "‘", "'"],
+    # a quote mark opening before a sentence on its line, or closing it, makes it a quotation
+    "quote_open": ["\"", "“", "„", "«", "‘"],
+    "quote_close": ["\"", "”", "“", "»", "’"],
+    # a line matching one of these introduces a quotation (forum replies): copies in the next lines are quotes
+    "quote_introducers": [r"\b(?:wrote|said|says|schrieb|a écrit|escribió|написал[аи]?)\b\W{0,3}$",
+                          r"^(?:quote|quoting|zitat|citation|cita|цитата)\b"],
+    "quote_zone_lines": 4,
+    # a line on its own that repeats a sentence of a longer paragraph is a pull quote: kept (with the sentence)
+    "keep_pull_quotes": True,
+    "max_rounds": 4,
+    # chrome judges lines by their neighbours and spam may remove the line between two copies: on a page with
+    # repetition these run again inside dedup until the text settles (idempotence)
+    "settle_stages": ["normalize", "chrome", "spam"],
+    # spam runs again only while two copies of a line are at most this many lines apart
+    "settle_gap_lines": 3,
+    # -- across the corpus (scan pass) --
+    "corpus_enabled": True,
+    "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
+    "page_min_words": 30,            # pages shorter than this are not compared as whole pages
+    "corpus_num_perm": 100,          # MinHash functions; banded into corpus_bands bands of equal rows
+    "corpus_bands": 20,
+    "corpus_shingle_chars": 5,
+    "corpus_near_enabled": True,
+    "corpus_near_threshold": 0.7,    # estimated Jaccard of the shingles, paragraph copies
+    "page_near_threshold": 0.8,      # ... whole pages
+    "corpus_max_bucket": 200,        # at most this many paragraphs compared in one LSH bucket
+    # a paragraph on at least this many pages of one site is that site's chrome, not a copied paragraph
+    "corpus_site_chrome_min_pages": 3,
+}
+
+_DIGITS = regex.compile(r"\d+")
+# "Level 2: ...", "Note: ...": a labelled entry of a list the text repeats on purpose
+_LABEL = regex.compile(r"^[\p{L}\p{N}#.\- ]{1,24}:\s")
+_PROSE_END = regex.compile(r"[.!…](?:\)|\]|\s)*$")
+_LETTER = regex.compile(r"\p{L}")
+
+
+@dataclass
+class _Unit:
+    """A line or sentence with its normalised key."""
+
+    span: Span
+    key: str
+    words: int
+    line: int  # index of its line in the non-blank lines
+    whole_line: bool  # the sentence is the whole line
+
+
+def _raw_range(page: Page, start: int, end: int) -> tuple[int, int]:
+    a = page.raw_offset(start)
+    b = page.raw_offset(end - 1) + 1 if end > start else a
+    return a, max(a, b)
+
+
+class DedupStage(Stage):
+    name = "dedup"
+    defaults = DEFAULTS
+
+    def __init__(self) -> None:
+        self._settlers: list[Stage] | None = None
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, DEFAULTS)
+        if not cfg["enabled"]:
+            return
+        stats = ctx.stats.get(self.name)
+        corpus = stats if isinstance(stats, CorpusDuplicates) else None
+        if corpus is not None and page.name in corpus.pages:
+            of, sim = corpus.pages[page.name]
+            page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
+        if corpus is not None and ctx.options.get("dedup_corpus"):
+            page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
+        start = page.text
+        changed = self._rounds(page, cfg)
+        names = tuple(cfg["settle_stages"])
+        if names and (changed or self._repeats(page)):
+            self._settle(page, ctx, cfg, names, changed, start)
+
+    def _rounds(self, page: Page, cfg: dict[str, Any]) -> bool:
+        """Remove copies until none is left (removing one can make two others adjacent)."""
+        changed = False
+        for _ in range(int(cfg["max_rounds"])):
+            if not page.commit(self.name, self.proposals(page, cfg)):
+                break
+            changed = True
+        return changed
+
+    def _settle(self, page: Page, ctx: Context, cfg: dict[str, Any], names: tuple[str, ...], changed: bool,
+                normalized: str) -> None:
+        """Run the neighbouring stages and dedup again until the text settles, so that cleaning the clean
+        text again finds nothing more.  Each only when it can matter (they are the costly part):
+        chrome judges a line by its neighbours, so it looks again after something was removed; normalize
+        weighs evidence from the whole page, so it looks again when the text changed since it last looked; spam may remove the
+        line between two copies dedup kept apart, so it runs while two copies are at most ``settle_gap_lines``
+        apart (or a line is one copy over ``max_copies``)."""
+        from cleaner.stages import build_stages
+
+        if self._settlers is None or tuple(s.name for s in self._settlers) != names:
+            self._settlers = [s for s in build_stages(names) if s.name != self.name]
+        by_name = {s.name: s for s in self._settlers}
+        order = [n for n in ("chrome", "normalize", "spam") if n in by_name]
+        for _ in range(int(cfg["max_rounds"])):
+            before = page.text
+            for n in order:
+                if n == "chrome" and not changed:
+                    continue
+                if n == "normalize":
+                    if page.text == normalized:
+                        continue
+                    by_name[n].apply(page, ctx)
+                    normalized = page.text
+                    continue
+                if n == "spam" and not self._repeats(page, int(cfg["settle_gap_lines"]), int(cfg["max_copies"])):
+                    continue
+                by_name[n].apply(page, ctx)
+            self._rounds(page, cfg)
+            changed = page.text != before
+            if not changed:
+                break
+
+    @staticmethod
+    def _repeats(page: Page, gap: int | None = None, max_copies: int = 0) -> bool:
+        """Does a line occur twice (so that a later stage removing what separates the copies could make
+        dedup act on a second cleaning)?  With ``gap``: only copies at most that many lines apart, or a line
+        one copy away from ``max_copies`` (removing one copy would change what dedup does)."""
+        last: dict[str, int] = {}
+        counts: Counter[str] = Counter()
+        i = 0
+        for ln in lines(page.text):
+            key = norm_key(ln.text)
+            if not _LETTER.search(key):
+                continue
+            if key in last and (gap is None or i - last[key] - 1 <= gap):
+                return True
+            last[key] = i
+            counts[key] += 1
+            i += 1
+        return max_copies > 0 and any(c == max_copies + 1 for c in counts.values())
+
+    def collector(self, ctx: Context) -> Collector | None:
+        cfg = ctx.settings(self.name, DEFAULTS)
+        return CorpusCollector(cfg) if cfg["enabled"] and cfg["corpus_enabled"] else None
+
+    # -- within the page ----------------------------------------------------------------
+    def proposals(self, page: Page, cfg: dict[str, Any]) -> list[Proposal]:
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        if len(nonblank) < 2 and len(text) < 2 * int(cfg["min_chars"]):
+            return []
+        keys = [norm_key(ln.text) for ln in nonblank]
+        verse = self._verse_lines(text, nonblank, cfg)
+        removed: dict[int, tuple[int, str, float]] = {}  # line -> (kept line, rule, similarity)
+        self._consecutive(keys, verse, removed, cfg)
+        self._lines(text, nonblank, keys, verse, removed, cfg)
+        out: list[Proposal] = []
+        for i, (j, rule, sim) in sorted(removed.items()):
+            out.append(self._line_proposal(page, text, nonblank, i, j, rule, sim))
+        out.extend(self._sentences(page, text, nonblank, verse, removed, cfg))
+        return out
+
+    @staticmethod
+    def _verse_lines(text: str, nonblank: list[Span], cfg: dict[str, Any]) -> set[int]:
+        """Lines in a stanza of short lines (refrain, table column, list): repetition there is structure."""
+        out: set[int] = set()
+        run: list[int] = []
+
+        def flush() -> None:
+            short = all(len(nonblank[k].text.split()) <= int(cfg["verse_max_words"]) for k in run)
+            # a block of one line repeated is no stanza
+            if len(run) >= int(cfg["verse_min_lines"]) and short and len({norm_key(nonblank[k].text) for k in run}) > 1:
+                out.update(run)
+            run.clear()
+
+        for i, ln in enumerate(nonblank):
+            if run and text.count("\n", nonblank[run[-1]].end, ln.start) > 1:
+                flush()
+            run.append(i)
+        flush()
+        return out
+
+    @staticmethod
+    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
+        """A line or block of lines that repeats the one right before it (blank lines between allowed)."""
+        n = len(keys)
+        origin = list(range(n))
+        i = 1
+        while i < n:
+            step = 1
+            for k in range(1, int(cfg["consecutive_max_block"]) + 1):
+                if i - k < 0 or i + k > n:
+                    break
+                block, prev = keys[i : i + k], keys[i - k : i]
+                if block != prev or not all(_LETTER.search(x) for x in block):
+                    continue
+                if k == 1 and i in verse and i - 1 in verse:
+                    continue
+                for d in range(k):
+                    removed[i + d] = (origin[i - k + d], "dedup.consecutive", 1.0)
+                    origin[i + d] = origin[i - k + d]
+                step = k
+                break
+            i += step
+
+    @staticmethod
+    def _big(s: str, words: int, cfg: dict[str, Any]) -> bool:
+        return words >= int(cfg["min_words"]) and len(s) >= int(cfg["min_chars"])
+
+    def _eligible(self, s: str, key: str, copies: int, cfg: dict[str, Any], prose_end: bool) -> bool:
+        """May a non-adjacent copy of this line or sentence go?  Only prose that a structure does not repeat:
+        big enough, not a question (FAQ, questionnaire), not data (numbers: meal plans, schedules), on the page
+        at most ``max_copies`` times (more is a structure: an interview's recurring question)."""
+        words = len(key.split())
+        if not self._big(key, words, cfg) or copies > int(cfg["max_copies"]):
+            return False
+        t = s.rstrip()
+        if t.endswith("?") or (prose_end and not _PROSE_END.search(t)):
+            return False
+        digits = len(_DIGITS.findall(key))
+        return digits < 2 or digits / max(words, 1) < float(cfg["max_number_share"])
+
+    @staticmethod
+    def _quotation(text: str, nonblank: list[Span], i: int, start: int, end: int, cfg: dict[str, Any],
+                   run_start: list[int] | None = None) -> bool:
+        """A quotation: the line starts with a quote mark, a quote mark opens before the span on its line,
+        the span ends in a closing quote, or the line before introduces it ("Gerald #75:", "X wrote:")."""
+        ln = nonblank[i]
+        prefixes = tuple(cfg["quote_prefixes"])
+        if ln.stripped.startswith(prefixes) or any(c in text[ln.start : start] for c in cfg["quote_open"]):
+            return True
+        if text[start:end].rstrip().endswith(tuple(cfg["quote_close"])):
+            return True
+        if i > 0 and nonblank[i - 1].stripped.endswith(":"):
+            return True
+        first = run_start[i] if run_start else i  # a quoted block: the run of copied lines this one is in
+        zone = int(cfg["quote_zone_lines"])
+        intro = _introducers(cfg)
+        return any(intro.search(nonblank[k].stripped) for k in range(max(0, first - zone), i))
+
+    def _lines(self, text: str, nonblank: list[Span], keys: list[str], verse: set[int],
+               removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
+        """Non-adjacent copies of a whole line (a paragraph), exact or near."""
+        first: dict[str, int] = {}
+        kept: list[int] = []
+        counts = Counter(k for i, k in enumerate(keys) if i not in removed)
+        near_ok = len(nonblank) <= int(cfg["near_max_units"])
+        starts = copy_runs(keys)
+        for i, key in enumerate(keys):
+            if i in removed or i in verse:
+                continue
+            ln = nonblank[i]
+            if not self._eligible(ln.text, key, counts[key], cfg, True) or _LABEL.match(ln.stripped):
+                continue
+            if self._quotation(text, nonblank, i, ln.start, ln.end, cfg, starts):
+                continue
+            j = first.get(key)
+            if j is not None:
+                removed[i] = (j, "dedup.paragraph", 1.0)
+                continue
+            if near_ok and len(key.split()) >= int(cfg["near_min_words"]):
+                hit = _near(key, [(k, keys[k]) for k in kept], cfg)
+                if hit is not None:
+                    removed[i] = (hit[0], "dedup.near-paragraph", hit[1])
+                    continue
+            first[key] = i
+            kept.append(i)
+
+    def _sentences(self, page: Page, text: str, nonblank: list[Span], verse: set[int],
+                   removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> list[Proposal]:
+        """Non-adjacent copies of a sentence inside paragraphs (a definition pasted again).
+
+        A line whose sentences all occur in one other line (or the other way round) is a pull quote or a
+        partial quote of it: both stay.
+        """
+        units: list[_Unit] = []
+        line_keys: dict[int, set[str]] = {}
+        for i, ln in enumerate(nonblank):
+            if i in removed or i in verse:
+                continue
+            ss = sentences(ln.text, ln.start)
+            for s in ss:
+                key = norm_key(s.text)
+                units.append(_Unit(s, key, len(key.split()), i, len(ss) == 1))
+                line_keys.setdefault(i, set()).add(key)
+        counts = Counter(u.key for u in units)
+        starts = copy_runs([norm_key(ln.text) for ln in nonblank])
+        out: list[Proposal] = []
+        first: dict[str, int] = {}
+        kept: list[int] = []
+        near_ok = len(units) <= int(cfg["near_max_units"])
+        drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
+        copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
+        seen: set[str] = set()
+        for u_i, u in enumerate(units):
+            if u.key in seen and not self._big(u.key, u.words, cfg):
+                copied[u.line] += 1  # a short copied sentence still counts towards "all of the line is copied"
+            seen.add(u.key)
+            if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
+                continue
+            j = first.get(u.key)
+            hit: tuple[int, float] | None = (j, 1.0) if j is not None else None
+            rule = "dedup.sentence"
+            if hit is None and near_ok and u.words >= int(cfg["near_min_words"]):
+                hit = _near(u.key, [(k, units[k].key) for k in kept], cfg)
+                rule = "dedup.near-sentence"
+            if hit is not None:
+                copied[u.line] += 1
+                o = units[hit[0]]
+                la, lb = line_keys[u.line], line_keys[o.line]
+                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line or o.whole_line or la <= lb or lb <= la)
+                if not pull_quote and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts):
+                    drop.setdefault(u.line, []).append((u_i, hit[0], rule, hit[1]))
+                    continue
+            if j is None:
+                first[u.key] = u_i
+                kept.append(u_i)
+        per_line = Counter(u.line for u in units)
+        for line_i, items in drop.items():
+            if copied[line_i] == per_line[line_i]:
+                continue  # every sentence is a copy of one elsewhere: a pull quote made of the article's sentences
+            for u_i, k, rule, sim in items:
+                u, o = units[u_i], units[k]
+                a, b = removal_span(text, u.span.start, u.span.end)
+                ka, kb = _raw_range(page, o.span.start, o.span.end)
+                out.append(Proposal(a, b, "", rule, _reason("sentence", ka, kb, sim),
+                                    {"kept_start": ka, "kept_end": kb, "similarity": sim}))
+        return out
+
+    @staticmethod
+    def _line_proposal(page: Page, text: str, nonblank: list[Span], i: int, j: int, rule: str, sim: float) -> Proposal:
+        """Remove line i with the line break (and blank lines) before it, naming line j as the kept copy."""
+        ln = nonblank[i]
+        start = nonblank[i - 1].end if i > 0 else ln.start
+        end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
+        ka, kb = _raw_range(page, nonblank[j].start, nonblank[j].end)
+        kind = "line" if rule == "dedup.consecutive" else "paragraph"
+        return Proposal(start, end, "", rule, _reason(kind, ka, kb, sim),
+                        {"kept_start": ka, "kept_end": kb, "similarity": sim})
+
+    # -- across the corpus -----------------------------------------------------------------
+    def corpus_proposals(self, page: Page, corpus: CorpusDuplicates, cfg: dict[str, Any]) -> list[Proposal]:
+        """``--dedup-corpus``: remove paragraphs whose first copy (page-name order) is on another page."""
+        dups = corpus.paragraphs.get(page.name)
+        if not dups:
+            return []
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        out: list[Proposal] = []
+        for i, ln in enumerate(nonblank):
+            hit = dups.get(key_hash(norm_key(ln.text)))
+            if hit is None:
+                continue
+            of, sim = hit
+            start = nonblank[i - 1].end if i > 0 else ln.start
+            end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
+            kind = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
+            out.append(Proposal(start, end, "", "dedup.corpus-paragraph",
+                                f"paragraph is a {kind} of one on page {of}, which keeps it (first in page-name order)",
+                                {"kept_page": of, "similarity": sim}))
+        return out
+
+
+def _near(key: str, earlier: list[tuple[int, str]], cfg: dict[str, Any]) -> tuple[int, float] | None:
+    """The first earlier unit this one nearly copies (same numbers, ratio >= threshold)."""
+    thr = float(cfg["near_threshold"])
+    digits = _DIGITS.findall(key)
+    n = len(key)
+    for k, other in earlier:
+        m = len(other)
+        if min(n, m) * 200 < thr * (n + m):  # ratio cannot reach thr with lengths this far apart
+            continue
+        score = fuzz.ratio(key, other, score_cutoff=thr)
+        if score and _DIGITS.findall(other) == digits:
+            return k, round(score / 100, 3)
+    return None
+
+
+def copy_runs(keys: list[str]) -> list[int]:
+    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts."""
+    seen: set[str] = set()
+    out: list[int] = []
+    prev_copied = False
+    for i, key in enumerate(keys):
+        copied = key in seen
+        seen.add(key)
+        out.append(out[i - 1] if copied and prev_copied else i)
+        prev_copied = copied
+    return out
+
+
+_INTRO_CACHE: dict[tuple[str, ...], regex.Pattern[str]] = {}
+
+
+def _introducers(cfg: dict[str, Any]) -> regex.Pattern[str]:
+    pats = tuple(cfg["quote_introducers"])
+    pat = _INTRO_CACHE.get(pats)
+    if pat is None:
+        pat = _INTRO_CACHE[pats] = regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)
+    return pat
+
+
+def _reason(kind: str, ka: int, kb: int, sim: float) -> str:
+    copy = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
+    return f"{copy} of the {kind} kept at raw offsets {ka}-{kb}"

@@ -1,0 +1,231 @@
+"""Dedup: copies inside a page, legitimate repetition that must survive, and copies across the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.corpus import read_log
+from cleaner.page import Edit, restore_text
+from cleaner.pipeline import clean_text
+from cleaner.stages import STAGE_NAMES, Context
+from cleaner.stages.dedup import DEFAULTS
+from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, MinHasher, norm_key
+
+P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
+P2 = "Volunteers brought blankets and soup, and the mayor thanked them on the radio that evening."
+P3 = "The school will reopen once the water has gone down, the head teacher said on Tuesday morning."
+P4 = "Insurers have sent assessors to the worst streets, and most claims should be settled within a month."
+
+
+def clean(ctx: Context, text: str) -> tuple[str, list[Edit]]:
+    page = clean_text(text, ctx)
+    assert restore_text(page.text, page.edits) == text
+    return page.text, [e for e in page.edits if e.stage == "dedup"]
+
+
+def kept_text(raw: str, e: Edit) -> str:
+    assert e.detail is not None
+    return raw[e.detail["kept_start"] : e.detail["kept_end"]]
+
+
+def test_dedup_runs_after_chrome_and_before_spam() -> None:
+    assert STAGE_NAMES.index("chrome") < STAGE_NAMES.index("dedup") < STAGE_NAMES.index("spam")
+
+
+# -- copies inside one page ---------------------------------------------------------------------
+def test_a_heading_twice_in_a_row_and_a_lower_case_title_copy_go(ctx: Context) -> None:
+    raw = f"Flood waters recede\nflood waters recede!\n\n{P1}\n\nWhat happens next\nWhat happens next\n\n{P3}\n"
+    out, edits = clean(ctx, raw)
+    assert out == f"Flood waters recede\n\n{P1}\n\nWhat happens next\n\n{P3}\n"
+    assert [e.rule for e in edits] == ["dedup.consecutive", "dedup.consecutive"]
+    assert kept_text(raw, edits[0]) == "Flood waters recede"
+    assert "raw offsets 0-19" in edits[0].reason
+
+
+def test_a_repeated_block_of_lines_goes_once(ctx: Context) -> None:
+    block = "Opening hours\nMonday to Friday, nine to five"
+    out, edits = clean(ctx, f"{P1}\n{block}\n{block}\n{P3}\n")
+    assert out == f"{P1}\n{block}\n{P3}\n"
+    assert {e.rule for e in edits} == {"dedup.consecutive"}
+
+
+def test_a_summary_paragraph_repeated_further_down_goes(ctx: Context) -> None:
+    raw = f"{P1}\n\n{P2}\n\n{P3}\n\n{P1}\n\n{P4}\n"
+    out, edits = clean(ctx, raw)
+    assert out == f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}\n"
+    assert [e.rule for e in edits] == ["dedup.paragraph"]
+    assert kept_text(raw, edits[0]) == P1
+
+
+def test_a_definition_sentence_pasted_into_a_later_paragraph_goes(ctx: Context) -> None:
+    raw = f"{P2} {P1}\n\n{P3}\n\n{P1} {P4}\n"
+    out, edits = clean(ctx, raw)
+    assert out == f"{P2} {P1}\n\n{P3}\n\n{P4}\n"
+    assert [e.rule for e in edits] == ["dedup.sentence"]
+    assert kept_text(raw, edits[0]) == P1
+
+
+def test_near_copies_go_with_their_similarity(ctx: Context) -> None:
+    near = P1.replace("gym", "hall").replace(",", "")
+    out, edits = clean(ctx, f"{P1}\n\n{P2}\n\n{near}\n\n{P3}\n")
+    assert out == f"{P1}\n\n{P2}\n\n{P3}\n"
+    assert edits[0].rule == "dedup.near-paragraph"
+    assert edits[0].detail is not None and 0.92 <= edits[0].detail["similarity"] < 1.0
+    assert "near copy (similarity" in edits[0].reason
+
+
+# -- legitimate repetition ----------------------------------------------------------------------
+def test_how_to_steps_faq_labels_and_table_headers_survive(ctx: Context) -> None:
+    steps = (f"Step 1\n{P1}\nTip\n{P2}\nStep 2\n{P3}\nTip\n{P4}\n")
+    faq = (f"Question:\nHow long does delivery take?\nAnswer:\n{P1}\nQuestion:\nCan I return an item?\nAnswer:\n{P2}\n")
+    table = "Name\nPrice\nIn stock\nApples\n2.00\nYes\nPears\n2.00\nYes\nName\nPrice\nIn stock\nPlums\n3.00\nNo\n"
+    for raw in (steps, faq, f"{P1}\n{table}{P2}\n"):
+        _, edits = clean(ctx, raw)
+        assert edits == [], raw
+
+
+def test_refrains_short_list_items_and_quoted_lines_survive(ctx: Context) -> None:
+    song = "Row, row, row your boat\nGently down the stream\nMerrily, merrily\nMerrily, merrily\nLife is but a dream\n"
+    chorus = "And we sing along tonight\nUnder the silver moon\nAnd we sing along tonight\nTill the morning comes too soon\n"
+    refrain = f"{chorus}\nThe first verse tells of the road.\nIt winds through hills.\n\n{chorus}"
+    items = f"{P1}\n- two eggs\n- a cup of milk\n{P2}\n- two eggs\n- a cup of milk\n{P3}\n"
+    quoted = f"> {P1}\n{P2}\n> {P1}\n{P3}\n"
+    forum = f"{P1}\n{P2}\n\nmaria wrote:\n\n{P2}\n\n{P3}\n"
+    for raw in (song, refrain, items, quoted, forum):
+        _, edits = clean(ctx, raw)
+        assert edits == [], raw
+
+
+def test_a_pull_quote_and_the_sentence_it_repeats_both_survive(ctx: Context) -> None:
+    quote = "We will rebuild every house that the water has taken from us, whatever it costs."
+    for raw in (f"{P1} {quote} {P2}\n\n{quote}\n\n{P3}\n", f"{quote}\n\n{P1} {quote} {P2}\n\n{P3}\n"):
+        out, edits = clean(ctx, raw)
+        assert edits == [] and out == raw
+
+
+def test_structures_that_repeat_a_question_or_data_survive(ctx: Context) -> None:
+    question = "What is your favourite dish to cook at home when friends come round for dinner?"
+    interview = "".join(f"{name} answers.\n\n{question}\n\n{ans}\n\n" for name, ans in (("Anna", P1), ("Ben", P2), ("Cleo", P3)))
+    meal = "Asparagus and Eggs [1 cup asparagus, 2 eggs, 1 slice whole-grain toast, 1 tsp. olive oil]"
+    plan = f"Day 1\n\n{meal}\n\n{P1}\n\nDay 2\n\n{meal}\n\n{P2}\n"
+    thrice = f"{P4}\n\n{P1}\n\n{P4}\n\n{P2}\n\n{P4}\n"  # three copies: a structure, not a template slip
+    for raw in (interview, plan, thrice):
+        _, edits = clean(ctx, raw)
+        assert edits == [], raw
+
+
+def test_instructions_that_differ_only_in_a_number_survive(ctx: Context) -> None:
+    raw = ("Take 2 tablets in the morning with a glass of water before breakfast.\n\nDuring the second week:\n\n"
+           "Take 3 tablets in the morning with a glass of water before breakfast.\n")
+    assert clean(ctx, raw)[1] == []
+
+
+def test_cleaning_twice_changes_nothing(ctx: Context) -> None:
+    raw = f"Title\ntitle\n\n{P1}\n\nby the editors\n\n{P1}\n\n{P2} {P3}\n\n{P3} {P4}\n"
+    once = clean_text(raw, ctx).text
+    assert clean_text(once, ctx).text == once
+
+
+# -- across the corpus ----------------------------------------------------------------------------
+ARTICLE = [P1, P2, P3, P4, "The council will publish a full report on the flood and its causes in the spring."]
+
+
+def collect(pages: dict[str, str], site: str = "s") -> CorpusDuplicates:
+    col = CorpusCollector(dict(DEFAULTS))
+    for name, text in pages.items():
+        col.add(text, site, name)
+    out = col.finish()
+    assert isinstance(out, CorpusDuplicates)
+    return out
+
+
+def test_minhash_is_deterministic_and_estimates_jaccard() -> None:
+    h = MinHasher(100, 5)
+    a = norm_key(" ".join(ARTICLE))
+    b = a.replace("blankets", "quilts")
+    sa, sb = h.signature(h.shingles(a)), MinHasher(100, 5).signature(MinHasher(100, 5).shingles(b))
+    assert np.array_equal(sa, h.signature(h.shingles(a)))
+    assert 0.8 <= float(np.mean(sa == sb)) < 1.0
+    assert float(np.mean(sa == h.signature(h.shingles(norm_key(P1 + P2))))) < 0.5
+
+
+def test_collector_finds_copied_pages_and_paragraphs_first_page_in_name_order_keeps() -> None:
+    other = ["A new bakery opened on Mill Street, selling rye bread and cinnamon buns every morning of the week.",
+             P2.replace("blankets", "quilts")]  # a near copy of P2
+    edited = "\n".join(ARTICLE).replace("report", "summary")  # the last paragraph edited, the page a near copy
+    dups = collect({"b.txt": edited, "a.txt": "\n".join(ARTICLE), "c.txt": "\n".join(other)})
+    assert dups.pages == {"b.txt": ("a.txt", dups.pages["b.txt"][1])}
+    assert dups.pages["b.txt"][1] >= 0.8
+    assert {of for of, _ in dups.paragraphs["b.txt"].values()} == {"a.txt"}
+    assert sorted(sim for _, sim in dups.paragraphs["b.txt"].values())[0] < 1.0 and len(dups.paragraphs["b.txt"]) == 5
+    [(of, sim)] = dups.paragraphs["c.txt"].values()
+    assert of == "a.txt" and 0.7 <= sim < 1.0
+    assert dups.report()["duplicate_pages"] == {"b.txt": {"of": "a.txt", "similarity": dups.pages["b.txt"][1]}}
+
+
+def test_paragraphs_on_many_pages_of_a_site_are_chrome_not_copies() -> None:
+    notice = "This article reflects the facts known at the time it was written, and we correct errors promptly."
+    pages = {f"p{i}.txt": f"{story}\n{notice}" for i, story in enumerate(ARTICLE[:4])}
+    dups = collect(pages)
+    assert dups.paragraphs == {}
+    assert dups.site_recurrence("s", notice) == (4, 4)
+
+
+def run_cli(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write_corpus(root: Path) -> Path:
+    inp = root / "in"
+    (inp / "one.example").mkdir(parents=True)
+    (inp / "two.example").mkdir(parents=True)
+    (inp / "one.example" / "flood.txt").write_text("Flood report\n\n" + "\n\n".join(ARTICLE) + "\n", encoding="utf-8")
+    copy = ["Flood report (syndicated)", ARTICLE[0], ARTICLE[1].replace("soup", "tea"),
+            "Our own reporter adds that the bridge on the ring road is closed until further notice from the police."]
+    (inp / "two.example" / "copy.txt").write_text("\n\n".join(copy) + "\n", encoding="utf-8")
+    (inp / "two.example" / "whole.txt").write_text("Flood report\n\n" + "\n\n".join(ARTICLE) + "\n", encoding="utf-8")
+    return inp
+
+
+def test_cross_page_copies_are_reported_by_default_and_removed_with_dedup_corpus(tmp_path: Path) -> None:
+    inp = write_corpus(tmp_path)
+    out = tmp_path / "out"
+    res = run_cli("run", str(inp), "-o", str(out), "-j", "1", "-q")
+    assert res.exit_code == 0  # type: ignore[attr-defined]
+    summary = json.loads((out / "run-summary.json").read_text())
+    assert summary["duplicates"]["duplicate_pages"]["two.example/whole.txt"]["of"] == "one.example/flood.txt"
+    assert summary["duplicates"]["duplicate_paragraphs"] >= 2
+    header, _ = read_log(out / "two.example" / "whole.changes.jsonl")
+    assert header["duplicate_of"]["page"] == "one.example/flood.txt"
+    assert ARTICLE[0] in (out / "two.example" / "copy.txt").read_text()  # reported, not removed
+
+    out2 = tmp_path / "out2"
+    res = run_cli("run", str(inp), "-o", str(out2), "-j", "1", "-q", "--dedup-corpus")
+    assert res.exit_code == 0  # type: ignore[attr-defined]
+    copy = (out2 / "two.example" / "copy.txt").read_text()
+    assert ARTICLE[0] not in copy and "blankets and" not in copy
+    assert "bridge on the ring road" in copy
+    assert ARTICLE[0] in (out2 / "one.example" / "flood.txt").read_text()  # the first page keeps its text
+    header, edits = read_log(out2 / "two.example" / "copy.changes.jsonl")
+    reasons = [e.reason for e in edits if e.rule == "dedup.corpus-paragraph"]
+    assert len(reasons) == 2 and all("one.example/flood.txt" in r for r in reasons)
+    raw = (inp / "two.example" / "copy.txt").read_text()
+    assert restore_text(copy, edits) == raw
+
+
+def test_output_is_the_same_whatever_jobs_is(tmp_path: Path) -> None:
+    inp = write_corpus(tmp_path)
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        run_cli("run", str(inp), "-o", str(out), "-j", jobs, "-q", "--dedup-corpus")
+        files = sorted(p for p in out.rglob("*") if p.is_file() and ".cleaner" not in p.parts and p.name != "run-summary.json")
+        outs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in files})
+        summary = json.loads((out / "run-summary.json").read_text())
+        outs[-1]["duplicates"] = json.dumps(summary["duplicates"], sort_keys=True).encode()
+    assert outs[0] == outs[1]
