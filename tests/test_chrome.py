@@ -53,3 +53,20 @@ def test_near_misses_in_article_text_survive(ctx: Context) -> None:
 def test_dictionary_attribution_is_cut_out_of_the_sentence(ctx: Context) -> None:
     text = "A bond of trust. Legal Dictionary, © Farlex and Partners. The bond matters.\n"
     assert clean_text(text, ctx).text == "A bond of trust. The bond matters.\n"
+
+
+def test_what_a_widget_leaves_behind_goes_with_it(ctx: Context) -> None:
+    first = "The first session is about getting to know each other, and nothing has to be decided on the day."
+    last = "Most clients come once a week for the first months, and then less often."
+    page = clean_text(f"{first}\nShe is based in Leeds. View profile. Message me. Share this article with a friend.\n{last}\n", ctx)
+    assert page.text == f"{first}\n{last}\n"
+    leftover = [e for e in page.edits if e.rule == "chrome.leftover"]
+    assert len(leftover) == 1 and "5 words stay" in leftover[0].reason
+    # the line's own pieces stay on record inside the leftover edit that covers them
+    assert {a.rule for a in leftover[0].absorbed} == {"chrome.nav.share-sentence"}
+
+
+def test_an_article_paragraph_that_lost_a_cookie_notice_keeps_its_sentences(ctx: Context) -> None:
+    para = ("We use cookies to improve our services. Pruning roses in winter keeps them healthy and strong. "
+            "By using our site, you consent to cookies.")
+    assert clean_text(para, ctx).text.strip() == "Pruning roses in winter keeps them healthy and strong."

@@ -11,7 +11,8 @@ recur across the site's pages, counted in the scan pass) and the line
 classifier (shape and place on the page).  They run inside this stage, not as
 stages of their own, so that they share the stage's name, settings and
 scan-pass statistics (``ctx.stats["chrome"]``) and always run after the
-pattern rules, on the text those left.
+pattern rules, on the text those left.  Last, the few words a widget leaves
+behind when rules cut it out of a line piece by piece go too (``chrome_leftover``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from cleaner.page import Page
 from cleaner.stages.base import Collector, Context, Stage
 from cleaner.stages.chrome_classifier import DEFAULTS as CLASSIFIER_DEFAULTS
 from cleaner.stages.chrome_classifier import LineClassifier
+from cleaner.stages.chrome_leftover import DEFAULTS as LEFTOVER_DEFAULTS
+from cleaner.stages.chrome_leftover import Leftovers
 from cleaner.stages.chrome_site import DEFAULTS as SITE_DEFAULTS
 from cleaner.stages.chrome_site import SiteLineCollector, SiteLineStats, SiteRepetition
 
@@ -28,17 +31,19 @@ from cleaner.stages.chrome_site import SiteLineCollector, SiteLineStats, SiteRep
 class ChromeStage(Stage):
     name = "chrome"
     rule_types = ("line", "sentence", "span", "block", "section", "substitution")
-    defaults = {**SITE_DEFAULTS, **CLASSIFIER_DEFAULTS}
+    defaults = {**SITE_DEFAULTS, **CLASSIFIER_DEFAULTS, **LEFTOVER_DEFAULTS}
 
     def __init__(self) -> None:
         self.site = SiteRepetition()
         self.classifier = LineClassifier()
+        self.leftovers = Leftovers()
 
     def apply(self, page: Page, ctx: Context) -> None:
         run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
         stats = ctx.stats.get(self.name)
         page.commit(self.name, self.site.proposals(page, ctx, stats if isinstance(stats, SiteLineStats) else None))
         page.commit(self.name, self.classifier.proposals(page, ctx))
+        page.commit(self.name, self.leftovers.proposals(page, ctx))
 
     def collector(self, ctx: Context) -> Collector | None:
         cfg = ctx.settings(self.name, SITE_DEFAULTS)
