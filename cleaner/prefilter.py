@@ -62,6 +62,8 @@ def _seq(items: list[Any]) -> set[str] | None:
         r: set[str] | None = None
         if op is _c.SUBPATTERN:
             r = _seq(list(av[-1]))
+        elif op is _c.ASSERT:  # a positive look-around sees only the string being matched: its literals are in it too
+            r = _seq(list(av[1]))
         elif op is getattr(_c, "ATOMIC_GROUP", None):
             r = _seq(list(av))
         elif op is _c.BRANCH:
