@@ -38,8 +38,6 @@ from cleaner.shards import (
 from cleaner.stages import build_stages
 
 _STATE: dict[str, Any] = {}
-# reading is light next to cleaning; readers that held a CPU each could starve the cleaning actors of theirs
-_READ_ARGS = {"num_cpus": 0}
 
 
 def start(address: str | None, jobs: int) -> None:
@@ -98,6 +96,28 @@ def _line_dataset(paths: list[str]) -> Any:
                 yield pa.table({"line": pa.array(chunk, pa.binary()), "path": pa.array([path] * len(chunk), pa.string())})
 
     return ray.data.read_datasource(JsonlLines(paths), num_cpus=0)
+
+
+def _parquet_dataset(path: str, columns: list[str]) -> Any:
+    """A Parquet shard's needed columns as rows, read by the workers.
+
+    ``ray.data.read_parquet`` hung on this machine (Ray 2.60, no network) before yielding a row, so a
+    small ``FileBasedDatasource`` reads the file with pyarrow in the read task instead.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import ray.data
+    from ray.data.datasource import FileBasedDatasource
+
+    class ParquetColumns(FileBasedDatasource):  # type: ignore[misc]
+        _FILE_EXTENSIONS = ["parquet"]
+
+        def _read_stream(self, f: Any, path: str) -> Iterator[Any]:
+            for rb in pq.ParquetFile(pa.BufferReader(f.readall())).iter_batches(batch_size=4096, columns=columns):
+                t = pa.Table.from_batches([rb])
+                yield t.append_column("path", pa.array([path] * t.num_rows, pa.string()))
+
+    return ray.data.read_datasource(ParquetColumns([path]), num_cpus=0)
 
 
 def _key(path: str) -> str:
@@ -185,7 +205,6 @@ def _txt_dataset(sources: list[Source]) -> Any:
 
 def _shard_datasets(shards: list[Shard], spec: FieldSpec) -> Iterator[tuple[list[Shard], Any]]:
     """Consecutive JSONL shards in one dataset; each Parquet shard in its own (its columns may differ)."""
-    import ray.data
 
     run: list[Shard] = []
     for shard in shards:
@@ -197,7 +216,7 @@ def _shard_datasets(shards: list[Shard], spec: FieldSpec) -> Iterator[tuple[list
 
             names = pq.ParquetFile(shard.path).schema_arrow.names
             cols = [c for c in dict.fromkeys([spec.text_field, "site", "url", spec.id_field or ""]) if c and c in names]
-            yield [shard], ray.data.read_parquet(str(shard.path), columns=cols, include_paths=True, ray_remote_args=_READ_ARGS)  # (no num_cpus= here)
+            yield [shard], _parquet_dataset(str(shard.path), cols)
         else:
             run.append(shard)
     if run:
@@ -221,9 +240,15 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
     args = (rule_dirs, options, None, _shard_map(shards), spec)
     merged: dict[str, Any] = {}
     fingerprint = hashlib.sha256()
-    datasets = ([_txt_dataset(sources)] if sources else []) + [ds for _, ds in _shard_datasets(shards, spec)]
-    for ds in datasets:
-        for row in _map(ds, _ScanWorker, args).iter_rows():
+    def datasets() -> Iterator[Any]:
+        if sources:
+            yield _txt_dataset(sources)
+        for _, ds in _shard_datasets(shards, spec):
+            yield ds
+
+    for ds in datasets():
+        mapped = _map(ds, _ScanWorker, args)
+        for row in mapped.iter_rows():
             collectors, shas = pickle.loads(row["blob"])
             for sha in shas:
                 fingerprint.update(sha.encode())
@@ -232,6 +257,8 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
                     merged[name].merge(col)
                 else:
                     merged[name] = col
+        del ds, mapped
+        _release()
     stats = {name: col.finish() for name, col in merged.items()}
     stats["__fingerprint__"] = fingerprint.hexdigest()[:16]
     return stats
@@ -245,6 +272,7 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
     if sources:
         for row in _map(_txt_dataset(sources), _CleanWorker, args).iter_rows():
             yield pickle.loads(row["blob"])
+        _release()
     ctx = make_context(rule_dirs, stats=stats, options=options)
     todo: list[Shard] = []
     keys: dict[str, tuple[str, str]] = {}
@@ -262,6 +290,15 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
         todo.append(shard)
     for group, ds in _shard_datasets(todo, spec):
         yield from _write_group(group, _map(ds, _CleanWorker, args), outdir, keys, spec)
+        del ds
+        _release()
+
+
+def _release() -> None:
+    """Drop a finished dataset's actor pool now: the next dataset's actors need its CPUs."""
+    import gc
+
+    gc.collect()
 
 
 def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec) -> Iterator[PageResult]:
