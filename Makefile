@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-scale
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -96,3 +96,20 @@ bench-spam: setup
 	cp $(BENCH)/boilerplate/*.raw.txt $(BENCH)/boilerplate_htmltotext/*.raw.txt build/bench-spam/in/
 	$(BIN)/cleaner run build/bench-spam/in -o build/bench-spam/out -q || true
 	$(BIN)/python benchmarks/spam_precision.py build/bench-spam/out $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext
+
+# -- scale: record shards, the Ray engine, the throughput/memory benchmark -------------------------
+.PHONY: test-ray bench-scale
+# Ray (and pyarrow, zstandard) are optional extras: `make test` never needs them.
+test-ray: setup-dev
+	$(BIN)/pip install -q -e '.[ray,parquet,zstd]'
+	CLEANER_TEST_RAY=1 $(BIN)/pytest -q tests/test_ray.py tests/test_formats.py
+
+# SCALE_MB of generated JSONL shards under build/bench-scale; slices for the memory/linearity figures.
+SCALE_MB ?= 200
+SCALE_SLICES ?= 50,100,200
+SCALE_REPEAT ?= 3
+bench-scale: setup
+	$(BIN)/pip install -q -e '.[ray,parquet]'
+	mkdir -p build/bench
+	$(BIN)/python benchmarks/scale_bench.py --bench $(BENCH) --mb $(SCALE_MB) --slices $(SCALE_SLICES) --repeat $(SCALE_REPEAT) \
+		--justext-python $(BENCH_VENV)/bin/python | tee build/bench/scale.txt

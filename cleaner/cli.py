@@ -161,6 +161,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         bar.close()
         manifest.close()
     summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
+    import pickle
+
+    summary["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
     path = write_summary(outdir, summary)
     if not quiet:
         _print_summary(summary, path)

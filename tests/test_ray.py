@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+if not os.environ.get("CLEANER_TEST_RAY"):
+    pytest.skip("Ray tests run with `make test-ray` (CLEANER_TEST_RAY=1)", allow_module_level=True)
 pytest.importorskip("ray.data")
 
 from tests.test_formats import records, tree, write_jsonl  # noqa: E402
