@@ -14,7 +14,7 @@ if not os.environ.get("CLEANER_TEST_RAY"):
     pytest.skip("Ray tests run with `make test-ray` (CLEANER_TEST_RAY=1)", allow_module_level=True)
 pytest.importorskip("ray.data")
 
-from tests.test_formats import records, tree, write_jsonl  # noqa: E402
+from test_formats import records, tree, write_jsonl  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
