@@ -201,6 +201,11 @@ def shard_batches(shard: Shard, spec: FieldSpec, size: int = BATCH_RECORDS) -> I
         yield RecordBatch(shard.rel, shard.site, spec, lines=lines), None
 
 
+def shard_key(raw_sha: str, spec: FieldSpec, ctx: Context) -> str:
+    """A shard's output depends on its bytes, the rules and options, and which fields hold the text and id."""
+    return page_key(f"{raw_sha}|{spec.text_field}|{spec.id_field or ''}", ctx)
+
+
 def shard_is_done(shard: Shard, outdir: Path, key: str, done: dict[str, str]) -> bool:
     return done.get(shard.rel) == key and (outdir / shard.rel).exists() and (outdir / edits_rel(shard.rel)).exists()
 
@@ -257,7 +262,7 @@ def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Cont
         except OSError as exc:
             yield PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
             continue
-        key = page_key(raw_sha, ctx)
+        key = shard_key(raw_sha, spec, ctx)
         if shard_is_done(shard, outdir, key, done):
             yield PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
             continue

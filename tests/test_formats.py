@@ -140,3 +140,14 @@ def test_jsonl_shard_resumes_after_a_kill(tmp_path: Path) -> None:
         assert "already done" in again.stdout and not again.stdout.startswith("6 pages: 6 cleaned")
 
 
+
+
+def test_rerun_resumes_a_shard_but_not_under_other_fields(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in" / "a.jsonl", records(5))
+    assert run(tmp_path / "in", tmp_path / "out", "--id-field", "id").returncode == 0
+    again = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                            "--skip-examples", "--id-field", "id"], capture_output=True, text=True)
+    assert "0 cleaned, 1 already done" in again.stdout
+    other = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                            "--skip-examples"], capture_output=True, text=True)
+    assert "1 cleaned, 0 already done" in other.stdout

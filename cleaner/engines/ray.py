@@ -23,7 +23,7 @@ from typing import Any
 
 from cleaner.corpus import Source
 from cleaner.formats import FieldSpec, Shard, record_site
-from cleaner.pipeline import PageResult, make_context, page_key, process_source
+from cleaner.pipeline import PageResult, make_context, process_source
 from cleaner.shards import (
     BATCH_RECORDS,
     RecordBatch,
@@ -34,6 +34,7 @@ from cleaner.shards import (
     file_sha256,
     scan_batch,
     shard_is_done,
+    shard_key,
 )
 from cleaner.stages import build_stages
 
@@ -282,7 +283,7 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
         except OSError as exc:
             yield PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
             continue
-        key = page_key(raw_sha, ctx)
+        key = shard_key(raw_sha, spec, ctx)
         if shard_is_done(shard, outdir, key, done):
             yield PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
             continue
