@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup bench-scale
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -114,3 +114,20 @@ bench-spelling: setup $(BENCH_VENV)/.spelling
 bench-dedup: setup
 	mkdir -p build/bench
 	PYTHONPATH=. $(BIN)/python benchmarks/dedup_bench.py --sizes 50000,100000,200000 | tee build/bench/dedup.txt
+
+# -- scale: record shards, the Ray engine, the throughput/memory benchmark -------------------------
+.PHONY: test-ray bench-scale
+# Ray (and pyarrow, zstandard) are optional extras: `make test` never needs them.
+test-ray: setup-dev
+	$(BIN)/pip install -q -e '.[ray,parquet,zstd]'
+	CLEANER_TEST_RAY=1 $(BIN)/pytest -q tests/test_ray.py tests/test_formats.py
+
+# SCALE_MB of generated JSONL shards under build/bench-scale; slices for the memory/linearity figures.
+SCALE_MB ?= 200
+SCALE_SLICES ?= 50,100,200
+SCALE_REPEAT ?= 3
+bench-scale: setup
+	$(BIN)/pip install -q -e '.[ray,parquet]'
+	mkdir -p build/bench
+	$(BIN)/python benchmarks/scale_bench.py --bench $(BENCH) --mb $(SCALE_MB) --slices $(SCALE_SLICES) --repeat $(SCALE_REPEAT) \
+		--justext-python $(BENCH_VENV)/bin/python | tee build/bench/scale.txt

@@ -58,6 +58,11 @@ def main() -> None:
               help="Spelling: use only these vocabularies (a declared name or a word-list file; repeatable).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
+@click.option("--text-field", default="text", show_default=True, help="Record shards (.jsonl[.gz|.zst], .parquet): the field holding the page.")
+@click.option("--id-field", default=None, help="Record shards: the field naming each page (default: the shard's name).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this machine's processes; ray: Ray Data (pip install -e .[ray]).")
+@click.option("--address", default=None, help="Ray cluster address (default: start a local Ray instance).")
 @click.option("--regex-timeout", type=float, default=1.0, show_default=True, help="Seconds one rule may spend matching a page.")
 @click.option("--skip-examples", is_flag=True, help="Do not run the rules' examples before cleaning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
@@ -67,9 +72,11 @@ def main() -> None:
 @click.option("--dedup-corpus", is_flag=True, expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("dedup_corpus", v),
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None) -> None:
-    """Clean INPUTS (.txt files or directories of them) into OUTDIR."""
+        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None,
+        text_field: str = "text", id_field: str | None = None, engine: str = "local", address: str | None = None) -> None:
+    """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
     from cleaner.engines import local
+    from cleaner.formats import FieldSpec, discover_shards, is_shard
     from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
 
     started = now()
@@ -109,9 +116,12 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             sources = with_sites_from(sources, site_from)
         except SitePatternError as exc:
             _fail(str(exc))
+    shards = discover_shards(list(inputs), discover_errors, outdir)
+    sources = [src for src in sources if not is_shard(src.path)]
+    spec = FieldSpec(text_field, id_field)
     for err in discover_errors:
         click.echo(f"cleaner: {err}", err=True)
-    if not sources and discover_errors:
+    if not sources and not shards and discover_errors:
         sys.exit(EXIT_USAGE)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -125,16 +135,24 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     # -- spelling: --vocab selection and the word lists' digest (after the examples, which test the shipped rules) --
     from cleaner.spell_cli import vocab_options
     options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
-    stats = local.scan(sources, rule_dirs, options, jobs)
+    eng: Any = local
+    if engine == "ray":
+        from cleaner.engines import ray as eng  # type: ignore[no-redef,attr-defined,unused-ignore]
+
+        try:
+            eng.start(address, jobs)
+        except ImportError:
+            _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
+    stats = eng.scan(sources, rule_dirs, options, jobs, shards=shards, spec=spec)
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
     manifest = ManifestWriter(outdir)
     results = []
     from cleaner.review.progress import Progress
-    bar = Progress(len(sources), enabled=None if not quiet else False)
+    bar = Progress(len(sources) + len(shards), enabled=None if not quiet else False)
     try:
-        for result in local.clean(sources, outdir, rule_dirs, stats, options, jobs, done):
+        for result in eng.clean(sources, outdir, rule_dirs, stats, options, jobs, done, shards=shards, spec=spec):
             manifest.record(result)
             results.append(result)
             if result.status in ("skipped", "failed") or result.warnings:
@@ -156,6 +174,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
     if hasattr(stats.get("dedup"), "report"):  # dedup: pages and paragraphs found on other pages
         summary["duplicates"] = stats["dedup"].report()
+    import pickle
+
+    summary["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
     path = write_summary(outdir, summary)
     if not quiet:
         _print_summary(summary, path)

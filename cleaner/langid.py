@@ -26,6 +26,7 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=1 << 14)  # repeated lines (chrome, quotes, duplicates) are classified once
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability 0..1) of one piece of text; ("", 0.0) when it has no letters."""
     if not _LETTER.search(text):

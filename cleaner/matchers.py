@@ -16,8 +16,9 @@ from typing import Any
 import regex
 
 from cleaner.page import Page, Proposal
+from cleaner.prefilter import rule_literals, views
 from cleaner.rules import RULE_TYPES, Rule, RuleType, register_type
-from cleaner.text import Span, line_with_newline, lines, removal_span, sentences
+from cleaner.text import Span, line_with_newline, removal_span
 
 DEFAULT_TIMEOUT = 1.0
 
@@ -108,18 +109,23 @@ def _within_position(rule: Rule, rank: int, total: int) -> bool:
 
 
 def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
-    all_lines = lines(text)
-    nb = _nonblank(all_lines)
+    v = views(text)
+    lits = rule_literals(rule)
+    if not v.may_match(lits):
+        return
+    cand = v.candidate_lines(lits)
+    idxs = v.nonblank if cand is None else [i for i in cand if i in v.rank]
+    total = len(v.nonblank)
     max_words = rule.data.get("max_words")
     max_chars = rule.data.get("max_chars")
-    for rank, idx in enumerate(nb):
-        ln = all_lines[idx]
+    for idx in idxs:
+        ln = v.all_lines[idx]
         s = ln.stripped
         if max_words is not None and len(s.split()) > max_words:
             continue
         if max_chars is not None and len(s) > max_chars:
             continue
-        if not _within_position(rule, rank, len(nb)):
+        if not _within_position(rule, v.rank[idx], total):
             continue
         if matches(rule, s, timeout):
             a, b = line_with_newline(text, ln)
@@ -127,11 +133,15 @@ def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
 
 
 def propose_sentence(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+    v = views(text)
+    lits = rule_literals(rule)
+    if not v.may_match(lits):
+        return
+    cand = v.candidate_lines(lits)
     max_words = rule.data.get("max_words")
-    for ln in lines(text):
-        if not ln.text.strip():
-            continue
-        for sent in sentences(ln.text, ln.start):
+    for idx in (v.nonblank if cand is None else [i for i in cand if i in v.rank]):
+        ln = v.all_lines[idx]
+        for sent in v.sentences_of(idx):
             s = sent.stripped
             if max_words is not None and len(s.split()) > max_words:
                 continue
@@ -143,6 +153,8 @@ def propose_sentence(rule: Rule, text: str, timeout: float) -> Iterable[Proposal
 
 
 def propose_span(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+    if not views(text).may_match(rule_literals(rule)):
+        return
     max_chars = rule.data.get("max_chars", 400)
     for m in _finditer(rule, text, timeout):
         if m.end() == m.start() or m.end() - m.start() > max_chars:
@@ -157,14 +169,19 @@ def propose_span(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
 
 
 def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
-    all_lines = lines(text)
-    nb = _nonblank(all_lines)
+    v = views(text)
+    lits = rule_literals(rule)
+    if not v.may_match(lits):
+        return
+    cand = v.candidate_lines(lits)
+    nb = v.nonblank
     within_last = rule.data.get("within_last")
     max_share = rule.data.get("max_share", 0.5)
-    for rank, idx in enumerate(nb):
+    for idx in (nb if cand is None else [i for i in cand if i in v.rank]):
+        rank = v.rank[idx]
         if within_last is not None and len(nb) - rank > within_last:
             continue
-        ln = all_lines[idx]
+        ln = v.all_lines[idx]
         if matches(rule, ln.stripped, timeout):
             start = ln.start
             if len(text) and (len(text) - start) / len(text) > max_share:
@@ -174,6 +191,8 @@ def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]
 
 
 def propose_block(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+    if not views(text).may_match(rule_literals(rule)):
+        return
     for m in _finditer(rule, text, timeout):
         if m.end() == m.start():
             continue
@@ -184,6 +203,8 @@ def propose_block(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
 
 
 def propose_substitution(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+    if not views(text).may_match(rule_literals(rule)):
+        return
     template = rule.data["replace"]
     for m in _finditer(rule, text, timeout):
         after = m.expand(template)

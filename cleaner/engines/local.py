@@ -8,13 +8,16 @@ the manifest are the same whatever ``jobs`` is.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from cleaner.corpus import PageError, Source, decode
+from cleaner.formats import FieldSpec, Shard
 from cleaner.pipeline import PageResult, make_context, process_source
+from cleaner.shards import RecordBatch, RecordOut, clean_batch, process_shards, scan_batch, shard_batches
 from cleaner.stages import Context, Stage, build_stages
 
 _WORKER: dict[str, Any] = {}
@@ -32,10 +35,12 @@ def _scan_init(rule_dirs: list[Path], options: dict[str, Any]) -> None:
     _WORKER["stages"] = build_stages()
 
 
-def _scan_batch(batch: list[Source]) -> tuple[dict[str, Any], list[str]]:
+def _scan_batch(batch: list[Source] | RecordBatch) -> tuple[dict[str, Any], list[str]]:
     ctx: Context = _WORKER["ctx"]
     stages: list[Stage] = _WORKER["stages"]
     collectors = {s.name: c for s in stages if (c := s.collector(ctx)) is not None}
+    if isinstance(batch, RecordBatch):
+        return collectors, scan_batch(batch, collectors)
     shas: list[str] = []
     for src in batch:
         try:
@@ -53,14 +58,21 @@ def _scan_batch(batch: list[Source]) -> tuple[dict[str, Any], list[str]]:
 
 
 def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], jobs: int,
-         batch_size: int = 64) -> dict[str, Any]:
-    """Corpus statistics for the stages that want them (empty when none does)."""
+         batch_size: int = 64, shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> dict[str, Any]:
+    """Corpus statistics for the stages that want them (empty when none does); .txt pages first, then shards."""
     probe = make_context(rule_dirs, options=options)
     if not any(s.collector(probe) is not None for s in build_stages()):
         return {}
     merged: dict[str, Any] = {}
     fingerprint = hashlib.sha256()
-    for collectors, shas in _map(_scan_init, (rule_dirs, options), _scan_batch, list(_batches(sources, batch_size)), jobs):
+
+    def items() -> Iterator[list[Source] | RecordBatch]:
+        yield from _batches(sources, batch_size)
+        for shard in shards or []:
+            for batch, _ in shard_batches(shard, spec or FieldSpec()):
+                yield batch
+
+    for collectors, shas in _map(_scan_init, (rule_dirs, options), _scan_batch, items(), jobs):
         for sha in shas:
             fingerprint.update(sha.encode())
         for name, col in collectors.items():
@@ -82,24 +94,64 @@ def _clean_init(rule_dirs: list[Path], stats: dict[str, Any], options: dict[str,
     _WORKER["done"] = done
 
 
-def _clean_batch(batch: list[Source]) -> list[PageResult]:
+def _clean_batch(batch: list[Source] | RecordBatch) -> list[PageResult] | list[RecordOut]:
+    if isinstance(batch, RecordBatch):
+        return clean_batch(batch, _WORKER["ctx"], _WORKER["stages"])
     return [process_source(src, _WORKER["outdir"], _WORKER["ctx"], _WORKER["stages"], _WORKER["done"]) for src in batch]
 
 
 def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dict[str, Any], options: dict[str, Any],
-          jobs: int, done: dict[str, str], batch_size: int = 16) -> Iterator[PageResult]:
+          jobs: int, done: dict[str, str], batch_size: int = 16, shards: list[Shard] | None = None,
+          spec: FieldSpec | None = None) -> Iterator[PageResult]:
+    """Clean .txt pages, then record shards (one result per shard), on one pool."""
     init_args = (rule_dirs, stats, options, outdir, done)
-    for results in _map(_clean_init, init_args, _clean_batch, list(_batches(sources, batch_size)), jobs):
-        yield from results
+    with _Pool(_clean_init, init_args, jobs) as pool:
+        for results in pool.map(_clean_batch, _batches(sources, batch_size)):
+            yield from results  # type: ignore[misc]
+        if shards:
+            ctx = make_context(rule_dirs, stats=stats, options=options)
+            yield from process_shards(shards, outdir, spec or FieldSpec(), ctx, done,
+                                      lambda batches: pool.map(_clean_batch, batches))  # type: ignore[arg-type,return-value]
 
 
-def _map(init: Callable[..., None], init_args: tuple[Any, ...], fn: Callable[[Any], Any], items: list[Any],
+class _Pool:
+    """Ordered map over an iterator with a bounded number of batches in flight (memory stays flat).
+
+    In-process for one job; else a process pool whose workers are initialised once.
+    """
+
+    def __init__(self, init: Callable[..., None], init_args: tuple[Any, ...], jobs: int) -> None:
+        self.init, self.init_args, self.jobs = init, init_args, jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Pool:
+        if self.jobs <= 1:
+            self.init(*self.init_args)
+        else:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=self.init, initargs=self.init_args)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        if self.pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        window: deque[Future[Any]] = deque()
+        limit = 4 * self.jobs
+        for item in items:
+            window.append(self.pool.submit(fn, item))
+            if len(window) >= limit:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+def _map(init: Callable[..., None], init_args: tuple[Any, ...], fn: Callable[[Any], Any], items: Iterable[Any],
          jobs: int) -> Iterator[Any]:
     """Ordered map, in-process for one job, else on a process pool."""
-    if jobs <= 1 or len(items) <= 1:
-        init(*init_args)
-        for item in items:
-            yield fn(item)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init, initargs=init_args) as pool:
+    with _Pool(init, init_args, jobs) as pool:
         yield from pool.map(fn, items)

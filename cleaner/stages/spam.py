@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -38,6 +38,7 @@ _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 _LETTERS = regex.compile(r"\p{L}")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
     w = word.casefold().replace("’", "'")
@@ -70,6 +71,7 @@ def _tokenizes(lang: str) -> bool:
 _WORDLIST_ALIAS = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
 
 
+@lru_cache(maxsize=1 << 17)
 def safe_zipf(word: str, lang: str) -> float:
     lang = _WORDLIST_ALIAS.get(lang, lang)
     if lang not in _wordfreq_languages():
@@ -169,7 +171,7 @@ class Word:
     end: int
     text: str
 
-    @property
+    @cached_property
     def low(self) -> str:
         return self.text.casefold()
 
@@ -371,9 +373,11 @@ class SpliceDetector:
                 continue
             for sent in sentences(ln.text, ln.start):
                 toks = _tokens(sent)
+                # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
+                has_marker = self.markers.search(" ".join(t.low for t in toks)) is not None
                 j = 1
                 while j < len(toks):
-                    found = self.candidate(toks, j, topic) or self.marked(toks, j, topic)
+                    found = self.candidate(toks, j, topic) or (self.marked(toks, j, topic) if has_marker else None)
                     if found is None:
                         j += 1
                         continue

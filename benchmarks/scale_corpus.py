@@ -1,0 +1,97 @@
+"""Generate a realistic corpus of JSONL shards for the scale benchmark (no network).
+
+Pages are built from real prose (the gold texts of ../shared/bench) with the
+web's noise planted: per-site menus and footers (chrome that repeats across a
+site's pages), duplicated paragraphs and whole duplicate pages, spam sentences,
+typos and mojibake.  Deterministic for a seed.  Shards of ~``--shard-mb`` MB.
+
+    python benchmarks/scale_corpus.py ../shared/bench build/bench-scale/corpus --mb 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+SPAM = [
+    "Play online casino games now and get free spins with no deposit bonus.",
+    "Buy cheap viagra online without prescription, overnight delivery.",
+    "Double your bitcoin in 24 hours, guaranteed daily profits!",
+    "Great post, thanks for sharing! Visit my site for more.",
+]
+MENU = ["Home", "About Us", "Services", "Blog", "Contact", "Privacy Policy | Terms of Use | Sitemap"]
+FOOTER = ["© {year} {site}. All rights reserved.", "Share this: Facebook Twitter Pinterest", "Subscribe to our newsletter",
+          "Leave a Reply", "Your email address will not be published. Required fields are marked *"]
+MOJIBAKE = {"'": "â€™", "é": "Ã©", "—": "â€”"}
+
+
+def paragraphs(bench: Path) -> list[str]:
+    out: list[str] = []
+    for p in sorted(bench.glob("*/*.gold.txt")):
+        for para in p.read_text(encoding="utf-8", errors="replace").split("\n\n"):
+            para = para.strip()
+            if len(para.split()) >= 12:
+                out.append(para)
+    return out
+
+
+def typo(word: str, rng: random.Random) -> str:
+    if len(word) < 5 or not word.isalpha():
+        return word
+    i = rng.randrange(1, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def page(rng: random.Random, paras: list[str], site: str, i: int) -> str:
+    body = rng.sample(paras, rng.randint(3, 9))
+    if rng.random() < 0.05:
+        body.insert(rng.randrange(len(body)), rng.choice(SPAM))
+    if rng.random() < 0.3:
+        body = [" ".join(typo(w, rng) if rng.random() < 0.01 else w for w in p.split(" ")) for p in body]
+    if rng.random() < 0.03:
+        body = ["".join(MOJIBAKE.get(c, c) for c in p) for p in body]
+    title = " ".join(body[0].split()[:8]).rstrip(".,;:")
+    chrome_top = rng.sample(MENU, 4)
+    chrome_bottom = [f.format(year=2020 + i % 5, site=site) for f in rng.sample(FOOTER, 3)]
+    return "\n".join([*chrome_top, "", title, "", "\n\n".join(body), "", *chrome_bottom]) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("bench", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--mb", type=float, default=200.0)
+    ap.add_argument("--shard-mb", type=float, default=4.0)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    paras = paragraphs(args.bench)
+    sites = [f"site{k:02d}.example" for k in range(40)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    total = shard_bytes = 0
+    shard_no, i = 0, 0
+    fh = (args.out / f"shard{shard_no:04d}.jsonl").open("w", encoding="utf-8")
+    previous: list[str] = []
+    while total < args.mb * 1e6:
+        site = rng.choice(sites)
+        text = rng.choice(previous) if previous and rng.random() < 0.03 else page(rng, paras, site, i)  # exact duplicates
+        previous = (previous + [text])[-50:]
+        line = json.dumps({"id": f"p{i:08d}", "url": f"https://www.{site}/post/{i}", "text": text, "lang": "en"}, ensure_ascii=False) + "\n"
+        fh.write(line)
+        n = len(line.encode("utf-8"))
+        total += n
+        shard_bytes += n
+        i += 1
+        if shard_bytes >= args.shard_mb * 1e6:
+            fh.close()
+            shard_no += 1
+            shard_bytes = 0
+            fh = (args.out / f"shard{shard_no:04d}.jsonl").open("w", encoding="utf-8")
+    fh.close()
+    print(f"{i} pages, {total / 1e6:.1f} MB in {shard_no + 1} shards under {args.out}")
+
+
+if __name__ == "__main__":
+    main()

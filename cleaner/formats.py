@@ -1,0 +1,262 @@
+"""Record shards: JSON Lines (plain, gzip, zstd) and Parquet files of pages, one record per page.
+
+A corpus of millions of pages is not a directory of millions of ``.txt``
+files; it is a few hundred shards of records.  This module finds shards,
+streams their records in bounded batches (never a whole shard in memory) and
+writes the cleaned shard plus its change log with the same compression.
+
+Choices (see README, "Corpus formats"):
+- ``.jsonl`` and ``.jsonl.gz`` need nothing beyond the standard library;
+- ``.jsonl.zst`` needs ``zstandard`` (a small, well-kept wheel), imported only when such a shard is seen;
+- ``.parquet`` needs ``pyarrow``, an optional extra (``pip install -e .[parquet]``), imported lazily too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+SHARD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")
+EDITS_MARK = ".edits"
+
+
+class ShardError(Exception):
+    """A shard that cannot be read or written; the message names it."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Which record fields hold the text, the page id and the site."""
+
+    text_field: str = "text"
+    id_field: str | None = None
+
+
+@dataclass
+class Shard:
+    """One input shard and where its outputs go (``rel`` keeps the input's name and suffix)."""
+
+    path: Path
+    rel: str
+    site: str  # the fallback site: the shard's directory, as for .txt pages
+
+    @property
+    def suffix(self) -> str:
+        return shard_suffix(self.path.name) or ""
+
+
+def shard_suffix(name: str) -> str | None:
+    for suf in sorted(SHARD_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suf):
+            return suf
+    return None
+
+
+def is_shard(path: Path) -> bool:
+    name = path.name
+    suf = shard_suffix(name)
+    return suf is not None and not name[: -len(suf)].endswith(EDITS_MARK)
+
+
+def edits_rel(rel: str) -> str:
+    """``dir/NAME.jsonl.gz`` -> ``dir/NAME.edits.jsonl.gz``; Parquet's change log is plain JSONL."""
+    suf = shard_suffix(rel) or ""
+    stem = rel[: -len(suf)] if suf else rel
+    return stem + EDITS_MARK + (".jsonl" if suf == ".parquet" else suf)
+
+
+def discover_shards(inputs: list[Path], errors: list[str], outdir: Path | None = None) -> list[Shard]:
+    """Record shards among the inputs (files, or directories searched recursively), in a stable order."""
+    out_resolved = outdir.resolve() if outdir is not None else None
+    shards: list[Shard] = []
+    seen: set[Path] = set()
+    for inp in inputs:
+        if inp.is_file():
+            if is_shard(inp) and inp.resolve() not in seen:
+                seen.add(inp.resolve())
+                shards.append(Shard(inp, inp.name, inp.parent.name or "."))
+            continue
+        if not inp.is_dir():
+            continue
+        for root, dirs, files in os.walk(inp, followlinks=False):
+            root_path = Path(root)
+            if out_resolved is not None and root_path.resolve() == out_resolved:
+                dirs[:] = []
+                continue
+            dirs.sort()
+            for fname in sorted(files):
+                p = root_path / fname
+                if not is_shard(p) or p.resolve() in seen:
+                    continue
+                seen.add(p.resolve())
+                site = p.parent.relative_to(inp).as_posix() if p.parent != inp else inp.resolve().name
+                shards.append(Shard(p, p.relative_to(inp).as_posix(), site))
+    return shards
+
+
+def record_site(rec: dict[str, Any], fallback: str) -> str:
+    """A record's site: its ``site`` field, else the host of its ``url`` field, else the shard's directory."""
+    site = rec.get("site")
+    if isinstance(site, str) and site:
+        return site
+    url = rec.get("url")
+    if isinstance(url, str) and url:
+        with contextlib.suppress(ValueError):
+            host = urlsplit(url).hostname
+            if host:
+                return host[4:] if host.startswith("www.") else host
+    return fallback
+
+
+# -- reading --------------------------------------------------------------------------
+def _open_read(path: Path) -> Any:
+    name = path.name
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".zst"):
+        try:
+            import zstandard
+        except ImportError:
+            raise ShardError(f"{path}: reading .zst needs the zstandard package (pip install zstandard)") from None
+        return zstandard.ZstdDecompressor().stream_reader(path.open("rb"), read_across_frames=True)  # type: ignore[no-any-return]
+    return path.open("rb")
+
+
+def iter_jsonl_lines(path: Path, batch_lines: int = 256) -> Iterator[list[bytes]]:
+    """Raw lines (without newline) of a JSONL shard in batches; workers parse them, not the reader."""
+    with _open_read(path) as raw:
+        fh = io.BufferedReader(raw) if path.name.endswith(".zst") else raw
+        batch: list[bytes] = []
+        for line in fh:
+            if line.endswith(b"\n"):
+                line = line[:-1]
+                if line.endswith(b"\r"):
+                    line = line[:-1]
+            if not line.strip():
+                continue
+            batch.append(line)
+            if len(batch) >= batch_lines:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+def iter_parquet(path: Path, spec: FieldSpec, batch_rows: int = 256) -> Iterator[Any]:
+    """Record batches (pyarrow) of a Parquet shard."""
+    pq = _pyarrow_parquet(path)
+    pf = pq.ParquetFile(path)
+    if spec.text_field not in pf.schema_arrow.names:
+        raise ShardError(f"{path}: no column {spec.text_field!r} (--text-field)")
+    yield from pf.iter_batches(batch_size=batch_rows)
+
+
+def _pyarrow_parquet(path: Path) -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ShardError(f"{path}: Parquet needs pyarrow (pip install -e .[parquet])") from None
+    return pq
+
+
+# -- writing --------------------------------------------------------------------------
+class ShardWriter:
+    """Write a cleaned shard and its change log to temp files, renamed into place on ``commit``.
+
+    Compression matches the input; gzip headers carry no time stamp so that
+    outputs are byte-identical from run to run and engine to engine.
+    """
+
+    def __init__(self, out_path: Path, log_path: Path, parquet_schema: Any = None) -> None:
+        self.out_path, self.log_path = out_path, log_path
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp_out = _tempname(out_path)
+        self._tmp_log = _tempname(log_path)
+        self._log = _open_write(self._tmp_log)
+        self._parquet = None
+        self._out: IO[bytes] | None = None
+        if out_path.name.endswith(".parquet"):
+            pq = _pyarrow_parquet(out_path)
+            self._parquet = pq.ParquetWriter(str(self._tmp_out), parquet_schema)
+        else:
+            self._out = _open_write(self._tmp_out)
+
+    def write_lines(self, out_lines: list[bytes], log_lines: list[bytes]) -> None:
+        assert self._out is not None
+        for line in out_lines:
+            self._out.write(line + b"\n")
+        self._write_log(log_lines)
+
+    def write_table(self, table: Any, log_lines: list[bytes]) -> None:
+        assert self._parquet is not None
+        self._parquet.write_table(table)
+        self._write_log(log_lines)
+
+    def _write_log(self, log_lines: list[bytes]) -> None:
+        for line in log_lines:
+            self._log.write(line + b"\n")
+
+    def commit(self) -> None:
+        self._close()
+        os.replace(self._tmp_log, self.log_path)
+        os.replace(self._tmp_out, self.out_path)  # the shard last: its presence means both are complete
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self._close()
+        for p in (self._tmp_out, self._tmp_log):
+            with contextlib.suppress(OSError):
+                os.unlink(p)
+
+    def _close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+        if self._parquet is not None:
+            self._parquet.close()
+        self._log.close()
+
+
+def _tempname(path: Path) -> str:
+    # same shape as corpus.atomic_write's temp files, so remove_stale_temp_files cleans them after a crash
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return tmp
+
+
+def _open_write(tmp: str) -> Any:
+    inner = _inner(tmp)
+    if inner.endswith(".gz"):
+        return _GzipOut(tmp)
+    if inner.endswith(".zst"):
+        import zstandard
+
+        return zstandard.ZstdCompressor(level=3).stream_writer(open(tmp, "wb"), closefd=True)  # type: ignore[no-any-return]  # noqa: SIM115
+    return open(tmp, "wb")  # noqa: SIM115
+
+
+class _GzipOut(gzip.GzipFile):
+    """gzip without a time stamp or file name in its header (byte-identical reruns); closes its file too."""
+
+    def __init__(self, path: str) -> None:
+        self._raw = open(path, "wb")  # noqa: SIM115
+        super().__init__(filename="", mode="wb", fileobj=self._raw, mtime=0)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
+def _inner(tmp: str) -> str:
+    """The final file name inside a temp name ``.NAME.XXXXXXXX.tmp``."""
+    name = Path(tmp).name
+    return name[1:].rsplit(".", 2)[0]

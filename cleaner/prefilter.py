@@ -1,0 +1,154 @@
+"""Cheap literal pre-checks for pattern rules, and the page views they share.
+
+Most rules never match most pages, yet matching every line and sentence
+against every rule was the pipeline's hottest loop.  A regex usually needs
+some literal text to match (``rated``, ``cookie``, ``all rights reserved``):
+we extract, from the pattern's parse tree, a set of literals one of which
+*every* match must contain.  When none occurs in the (case-folded) page, the
+rule cannot fire and is skipped; otherwise only the lines that contain one
+are tried.  The pre-check can only say "cannot match", never "matches", so
+output is unchanged.  Patterns we cannot analyse get no pre-check.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.text import Span, lines, sentences
+
+try:  # the stdlib's regex parser; its internals moved in 3.11
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+MIN_LITERAL = 3
+# constructs of the `regex` module that the stdlib parser would misread: no pre-check for these patterns
+_REGEX_ONLY = re.compile(r"\[\[:|\\[pPXLGKmMN]|\(\?[Vrfbe]|\(\?\||\{[eids]\s*[<=]|\\[0-9]|\(\?&|\(\?R|\(\?P[>&=]|\(\?\(|\(\?[0-9]")
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Case-folded literals of which every match of ``pattern`` contains at least one (None: no such set)."""
+    if _REGEX_ONLY.search(pattern):
+        return None
+    try:
+        parsed = _p.parse(pattern, 0)
+    except Exception:  # noqa: BLE001 - any parse problem means: no pre-check
+        return None
+    found = _seq(list(parsed))
+    if not found or any("\n" in s for s in found):
+        return None
+    return frozenset(s.casefold() for s in found)
+
+
+def _seq(items: list[Any]) -> set[str] | None:
+    cands: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            cands.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        r: set[str] | None = None
+        if op is _c.SUBPATTERN:
+            r = _seq(list(av[-1]))
+        elif op is _c.ASSERT:  # a positive look-around sees only the string being matched: its literals are in it too
+            r = _seq(list(av[1]))
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            r = _seq(list(av))
+        elif op is _c.BRANCH:
+            alts = [_seq(list(b)) for b in av[1]]
+            if alts and all(alts):
+                r = set().union(*alts)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            if lo >= 1:
+                r = _seq(list(sub))
+        if r:
+            cands.append(r)
+    flush()
+    good = [c for c in cands if min(len(s) for s in c) >= MIN_LITERAL]
+    if not good:
+        return None
+    return max(good, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def rule_literals(rule: Any, key: str = "regex") -> frozenset[str] | None:
+    """The rule's pre-check (cached on the rule); None when it has phrases or no analysable pattern."""
+    cache_key = f"_literals_{key}"
+    if cache_key not in rule.compiled:
+        lits = None
+        if "phrases" not in rule.data and isinstance(rule.data.get(key), str):
+            lits = required_literals(rule.data[key])
+        rule.compiled[cache_key] = lits
+    return rule.compiled[cache_key]  # type: ignore[no-any-return]
+
+
+@dataclass
+class Views:
+    """Lines, non-blank ranks, sentences and the case-folded text of one text, computed once for all rules."""
+
+    text: str
+    all_lines: list[Span] = field(default_factory=list)
+    nonblank: list[int] = field(default_factory=list)
+    rank: dict[int, int] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+    folded: str = ""
+    aligned: bool = False
+    _sentences: dict[int, list[Span]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> Views:
+        v = cls(text)
+        v.all_lines = lines(text)
+        v.nonblank = [i for i, ln in enumerate(v.all_lines) if ln.text.strip()]
+        v.rank = {idx: r for r, idx in enumerate(v.nonblank)}
+        v.starts = [ln.start for ln in v.all_lines]
+        v.folded = text.casefold()
+        v.aligned = len(v.folded) == len(text)
+        return v
+
+    def sentences_of(self, idx: int) -> list[Span]:
+        got = self._sentences.get(idx)
+        if got is None:
+            ln = self.all_lines[idx]
+            got = self._sentences[idx] = sentences(ln.text, ln.start)
+        return got
+
+    def may_match(self, lits: frozenset[str] | None) -> bool:
+        return lits is None or any(s in self.folded for s in lits)
+
+    def candidate_lines(self, lits: frozenset[str] | None) -> list[int] | None:
+        """Indexes of the lines holding one of the literals, in order (None: every line is a candidate)."""
+        if lits is None or not self.aligned:
+            return None
+        hits: set[int] = set()
+        folded = self.folded
+        for s in lits:
+            pos = folded.find(s)
+            while pos >= 0:
+                hits.add(bisect.bisect_right(self.starts, pos) - 1)
+                pos = folded.find(s, pos + 1)
+        return sorted(hits)
+
+
+_LAST: list[Views] = []
+
+
+def views(text: str) -> Views:
+    """The views of ``text``; the last one is kept, since every rule of a stage looks at the same text."""
+    if _LAST and _LAST[0].text is text:
+        return _LAST[0]
+    v = Views.of(text)
+    _LAST[:] = [v]
+    return v

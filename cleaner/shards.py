@@ -1,0 +1,295 @@
+"""Cleaning record shards: the per-batch work (run in any worker) and the per-shard driver.
+
+The work on a batch of records is a pure function of (records, rules,
+corpus statistics), like ``clean_page`` for a ``.txt`` page, so the local
+engine's processes and Ray's tasks call the same functions here and write the
+same bytes.  Output records keep every field, in the same order, with the
+text replaced by the clean text; the change log has one line per record, in
+the same order: ``{"page": {...header...}, "edits": [...]}``.
+
+Resume works per shard: a shard is done when the manifest holds its key (the
+shard file's hash with the rules' and options' digest) and both outputs
+exist.  An interrupted shard is cleaned again from its start, so shards of a
+few hundred MB at most are the sensible unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner import __version__
+from cleaner.formats import FieldSpec, Shard, ShardError, ShardWriter, edits_rel, iter_jsonl_lines, iter_parquet, record_site
+from cleaner.page import Page
+from cleaner.pipeline import PageResult, clean_page, count_edits, page_key
+from cleaner.stages import Context, Stage
+
+BATCH_RECORDS = 64
+
+
+@dataclass
+class RecordBatch:
+    """A batch of one shard's records as a worker receives it: raw JSONL lines or (text, site, name) rows."""
+
+    shard_rel: str
+    fallback_site: str
+    spec: FieldSpec
+    lines: list[bytes] = field(default_factory=list)
+    rows: list[tuple[str | None, str, str]] = field(default_factory=list)  # Parquet: text, site, name
+
+
+@dataclass
+class RecordOut:
+    """One cleaned record: its output line (JSONL) or clean text (Parquet), its change-log line, its counts."""
+
+    out: bytes | str | None
+    log: bytes
+    raw_chars: int = 0
+    clean_chars: int = 0
+    rules: dict[str, list[int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def _parse(line: bytes | str, batch: RecordBatch, n: int) -> tuple[dict[str, Any] | None, str | None, str, str, str]:
+    """(record, text, site, name, problem) of one JSONL line."""
+    where = f"{batch.shard_rel}: record {n + 1}"
+    try:
+        rec = json.loads(line)
+    except ValueError as exc:
+        return None, None, batch.fallback_site, batch.shard_rel, f"{where}: not JSON ({exc}); copied unchanged"
+    if not isinstance(rec, dict):
+        return None, None, batch.fallback_site, batch.shard_rel, f"{where}: not a JSON object; copied unchanged"
+    text = rec.get(batch.spec.text_field)
+    site = record_site(rec, batch.fallback_site)
+    name = _name(rec, batch)
+    if not isinstance(text, str):
+        return rec, None, site, name, f"{where}: no string field {batch.spec.text_field!r}; copied unchanged"
+    return rec, text, site, name, ""
+
+
+def _name(rec: dict[str, Any], batch: RecordBatch) -> str:
+    """A record's page name: its id field when given, else the shard's name (rules scoped to files match shards)."""
+    if batch.spec.id_field and rec.get(batch.spec.id_field) is not None:
+        return str(rec[batch.spec.id_field])
+    return batch.shard_rel
+
+
+def _norm_lines(lines: Iterable[bytes | str]) -> Iterator[bytes]:
+    """Lines as bytes, without a trailing CR, blank ones dropped (every engine's reader gives the same)."""
+    for line in lines:
+        b = line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
+        b = b.rstrip(b"\r")
+        if b.strip():
+            yield b
+
+
+def texts_of(batch: RecordBatch) -> Iterator[tuple[bytes, str | None, str, str]]:
+    """(bytes for the fingerprint, text, site, name) of each record of the batch."""
+    if batch.rows:
+        for text, site, name in batch.rows:
+            yield (text or "").encode("utf-8", "surrogatepass"), text, site, name
+        return
+    for n, line in enumerate(_norm_lines(batch.lines)):
+        _, text, site, name, _ = _parse(line, batch, n)
+        yield line, text, site, name
+
+
+# -- scan pass ------------------------------------------------------------------------
+def scan_batch(batch: RecordBatch, collectors: dict[str, Any]) -> list[str]:
+    """Feed a batch's pages to the collectors; return the records' hashes (the corpus fingerprint)."""
+    shas: list[str] = []
+    for data, text, site, name in texts_of(batch):
+        shas.append(hashlib.sha256(data).hexdigest())
+        if text is not None:
+            for col in collectors.values():
+                col.add(text, site, name)
+    return shas
+
+
+# -- clean pass -----------------------------------------------------------------------
+def clean_batch(batch: RecordBatch, ctx: Context, stages: list[Stage]) -> list[RecordOut]:
+    if batch.rows:
+        return [_clean_one(None, text, site, name, batch, n, ctx, stages) for n, (text, site, name) in enumerate(batch.rows)]
+    out: list[RecordOut] = []
+    for n, line in enumerate(_norm_lines(batch.lines)):
+        rec, text, site, name, problem = _parse(line, batch, n)
+        if problem:
+            header = {"name": name, "site": site, "problem": problem}
+            out.append(RecordOut(line, _log_line(header, []), problem=problem))
+            continue
+        out.append(_clean_one(rec, text, site, name, batch, n, ctx, stages, line))
+    return out
+
+
+def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: str, batch: RecordBatch, n: int,
+               ctx: Context, stages: list[Stage], line: bytes | None = None) -> RecordOut:
+    if text is None:
+        problem = f"{batch.shard_rel}: record {n + 1}: no text; copied unchanged"
+        return RecordOut(line if rec is not None else None, _log_line({"name": name, "site": site, "problem": problem}, []),
+                         problem=problem)
+    try:
+        page = clean_page(Page(text, name=name, site=site), ctx, stages)
+        clean = page.text
+    except Exception as exc:  # a bug must not stop the corpus: the record is copied unchanged and reported
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        problem = (f"{batch.shard_rel}: record {n + 1}: internal error {type(exc).__name__}: {exc} "
+                   f"(at {Path(where.filename).name}:{where.lineno}); copied unchanged")
+        return RecordOut(line if rec is not None else text, _log_line({"name": name, "site": site, "problem": problem}, []),
+                         problem=problem)
+    header = {
+        "name": name,
+        "site": site,
+        "raw_sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "raw_chars": len(text),
+        "rules_digest": ctx.rules.digest,
+        "version": __version__,
+        "warnings": page.warnings,
+    }
+    result = RecordOut(None, _log_line(header, [e.to_json() for e in page.edits]), len(text), len(clean),
+                       warnings=[f"{batch.shard_rel}: {name}: {w}" for w in page.warnings])
+    count_edits(page.edits, result.rules)
+    if rec is None:
+        result.out = clean
+    else:
+        rec[batch.spec.text_field] = clean
+        result.out = _dump(rec)
+    return result
+
+
+def _dump(rec: dict[str, Any]) -> bytes:
+    try:
+        return json.dumps(rec, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in some field: keep it as a JSON escape
+        return json.dumps(rec, ensure_ascii=True).encode("ascii")
+
+
+def _log_line(header: dict[str, Any], edits: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"page": header, "edits": edits}, ensure_ascii=True, sort_keys=True).encode("ascii")
+
+
+# -- the per-shard driver -------------------------------------------------------------
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def shard_batches(shard: Shard, spec: FieldSpec, size: int = BATCH_RECORDS) -> Iterator[tuple[RecordBatch, Any]]:
+    """The shard's records in batches, with the Parquet record batch they came from (None for JSONL)."""
+    if shard.suffix == ".parquet":
+        for rb in iter_parquet(shard.path, spec, size):
+            cols = rb.to_pydict()
+            texts = cols[spec.text_field]
+            rows = []
+            for i, text in enumerate(texts):
+                rec = {k: cols[k][i] for k in ("site", "url") if k in cols}
+                if spec.id_field and spec.id_field in cols:
+                    rec[spec.id_field] = cols[spec.id_field][i]
+                b = RecordBatch(shard.rel, shard.site, spec)
+                rows.append((text if isinstance(text, str) else None, record_site(rec, shard.site), _name(rec, b)))
+            yield RecordBatch(shard.rel, shard.site, spec, rows=rows), rb
+        return
+    for lines in iter_jsonl_lines(shard.path, size):
+        yield RecordBatch(shard.rel, shard.site, spec, lines=lines), None
+
+
+def shard_key(raw_sha: str, spec: FieldSpec, ctx: Context) -> str:
+    """A shard's output depends on its bytes, the rules and options, and which fields hold the text and id."""
+    return page_key(f"{raw_sha}|{spec.text_field}|{spec.id_field or ''}", ctx)
+
+
+def shard_is_done(shard: Shard, outdir: Path, key: str, done: dict[str, str]) -> bool:
+    return done.get(shard.rel) == key and (outdir / shard.rel).exists() and (outdir / edits_rel(shard.rel)).exists()
+
+
+class ShardSink:
+    """Collects a shard's cleaned batches, in order, into its writer and its run-summary result."""
+
+    def __init__(self, shard: Shard, outdir: Path, key: str, raw_sha: str, parquet_schema: Any = None) -> None:
+        self.shard = shard
+        self.writer = ShardWriter(outdir / shard.rel, outdir / edits_rel(shard.rel), parquet_schema)
+        self.result = PageResult(shard.rel, "cleaned", key=key, raw_sha256=raw_sha)
+        self.records = 0
+
+    def add(self, outs: list[RecordOut], source_batch: Any = None) -> None:
+        self.records += len(outs)
+        logs = [o.log for o in outs]
+        if source_batch is not None:
+            import pyarrow as pa
+
+            col = source_batch.schema.names.index(self._text_field)
+            typ = source_batch.schema.field(col).type
+            texts = pa.array([o.out if o.out is not None else source_batch.column(col)[i].as_py() for i, o in enumerate(outs)], type=typ)
+            table = pa.Table.from_batches([source_batch]).set_column(col, source_batch.schema.field(col), texts)
+            self.writer.write_table(table, logs)
+        else:
+            self.writer.write_lines([o.out if isinstance(o.out, bytes) else b"" for o in outs], logs)
+        r = self.result
+        for o in outs:
+            r.raw_chars += o.raw_chars
+            r.clean_chars += o.clean_chars
+            for k, (n, rem, add) in o.rules.items():
+                c = r.rules.setdefault(k, [0, 0, 0])
+                c[0] += n
+                c[1] += rem
+                c[2] += add
+            r.warnings.extend(o.warnings)
+            if o.problem:
+                r.warnings.append(o.problem)
+
+    _text_field = "text"
+
+    def finish(self) -> PageResult:
+        self.writer.commit()
+        self.result.message = f"{self.records} records"
+        return self.result
+
+
+def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str],
+                   run_batches: Callable[[Iterator[RecordBatch]], Iterator[list[RecordOut]]]) -> Iterator[PageResult]:
+    """Clean each shard; ``run_batches`` is the engine's ordered map of ``clean_batch`` over batches."""
+    for shard in shards:
+        try:
+            raw_sha = file_sha256(shard.path)
+        except OSError as exc:
+            yield PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
+            continue
+        key = shard_key(raw_sha, spec, ctx)
+        if shard_is_done(shard, outdir, key, done):
+            yield PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
+            continue
+        sink: ShardSink | None = None
+        try:
+            schema = None
+            if shard.suffix == ".parquet":
+                from cleaner.formats import _pyarrow_parquet
+
+                schema = _pyarrow_parquet(shard.path).ParquetFile(shard.path).schema_arrow
+            sink = ShardSink(shard, outdir, key, raw_sha, schema)
+            sink._text_field = spec.text_field
+            pending: list[Any] = []
+
+            def batches(pending: list[Any] = pending, shard: Shard = shard) -> Iterator[RecordBatch]:
+                for batch, source in shard_batches(shard, spec):
+                    pending.append(source)
+                    yield batch
+
+            for outs in run_batches(batches()):
+                sink.add(outs, pending.pop(0))
+            yield sink.finish()
+        except (ShardError, OSError, ValueError) as exc:
+            if sink is not None:
+                sink.writer.abort()
+            yield PageResult(shard.rel, "failed", f"{shard.path}: {exc}")
+        except BaseException:
+            if sink is not None:
+                sink.writer.abort()
+            raise

@@ -1,0 +1,153 @@
+"""Record shards: every field kept, text cleaned, one change-log line per record, same whatever the jobs; resume per shard."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner.page import Edit, restore_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def records(n: int) -> list[dict[str, object]]:
+    samples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    return [{"id": f"doc-{i}", "url": f"https://www.site{i % 3}.example/p/{i}", "text": samples[i % len(samples)] + f"\nPage {i}.\n",
+             "meta": {"n": i, "tags": ["a", "b"]}, "note": "café\u2028line sep"} for i in range(n)]
+
+
+def write_jsonl(path: Path, recs: list[dict[str, object]], bad_line: bool = False) -> None:
+    lines = [json.dumps(r, ensure_ascii=False) for r in recs]
+    if bad_line:
+        lines.insert(1, "{not json")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.name.endswith(".gz"):
+        path.write_bytes(gzip.compress(data))
+    elif path.name.endswith(".zst"):
+        zstandard = pytest.importorskip("zstandard")
+        path.write_bytes(zstandard.ZstdCompressor().compress(data))
+    else:
+        path.write_bytes(data)
+
+
+def run(inp: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cleaner", "run", str(inp), "-o", str(out), "-q", "--skip-examples", *extra],
+                          capture_output=True, text=True)
+
+
+def raw_lines(path: Path) -> list[str]:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return [x for x in data.decode("utf-8").split("\n") if x]
+
+
+def read_lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(x) for x in raw_lines(path)]
+
+
+def tree(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*"))
+            if p.is_file() and ".cleaner" not in p.parts and p.name != "run-summary.json"}
+
+
+@pytest.mark.parametrize("name", ["part.jsonl", "part.jsonl.gz", "part.jsonl.zst"])
+def test_jsonl_shard_keeps_fields_and_logs_every_record(tmp_path: Path, name: str) -> None:
+    recs = records(6)
+    write_jsonl(tmp_path / "in" / name, recs, bad_line=True)
+    r = run(tmp_path / "in", tmp_path / "out", "--id-field", "id", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    if name.endswith(".zst"):
+        import zstandard
+
+        with (tmp_path / "out" / name).open("rb") as fh:
+            text = zstandard.ZstdDecompressor().stream_reader(fh).read().decode()
+        assert len(text.split("\n")) == len(recs) + 2  # the records, the unparsed line, the final newline
+        return
+    out_lines = raw_lines(tmp_path / "out" / name)
+    log = read_lines(tmp_path / "out" / name.replace(".jsonl", ".edits.jsonl"))
+    assert len(out_lines) == len(log) == len(recs) + 1
+    assert out_lines[1] == "{not json" and "not JSON" in log[1]["page"]["problem"]  # type: ignore[index]
+    good = [json.loads(o) for i, o in enumerate(out_lines) if i != 1]
+    good_log = [entry for i, entry in enumerate(log) if i != 1]
+    for rec, o, entry in zip(recs, good, good_log):
+        assert [k for k in o] == [k for k in rec]  # type: ignore[union-attr]
+        assert o["meta"] == rec["meta"] and o["note"] == rec["note"]  # type: ignore[index]
+        assert len(o["text"]) < len(rec["text"])  # type: ignore[arg-type,index]
+        page = entry["page"]  # type: ignore[index]
+        assert page["name"] == rec["id"] and page["site"] == f"site{int(str(rec['id'])[4:]) % 3}.example"
+        edits = [Edit.from_json(e) for e in entry["edits"]]  # type: ignore[index,union-attr]
+        assert restore_text(o["text"], edits) == rec["text"]  # type: ignore[arg-type,index]
+
+
+def test_jsonl_output_is_the_same_whatever_the_jobs(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in" / "a.jsonl.gz", records(40))
+    write_jsonl(tmp_path / "in" / "sub" / "b.jsonl", records(15))
+    assert run(tmp_path / "in", tmp_path / "one", "-j", "1").returncode == 0
+    assert run(tmp_path / "in", tmp_path / "two", "-j", "2").returncode == 0
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert set(tree(tmp_path / "one")) == {"a.jsonl.gz", "a.edits.jsonl.gz", "sub/b.jsonl", "sub/b.edits.jsonl"}
+
+
+def test_parquet_shard_round_trip(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    recs = records(150)
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if k != "meta"} for r in recs])
+    (tmp_path / "in").mkdir()
+    pq.write_table(table, tmp_path / "in" / "p.parquet")
+    assert run(tmp_path / "in", tmp_path / "one", "-j", "1", "--id-field", "id").returncode == 0
+    assert run(tmp_path / "in", tmp_path / "two", "-j", "2", "--id-field", "id").returncode == 0
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    out = pq.read_table(tmp_path / "one" / "p.parquet")
+    assert out.schema == table.schema and out.num_rows == 150
+    assert out.column("id").to_pylist() == table.column("id").to_pylist()
+    log = read_lines(tmp_path / "one" / "p.edits.jsonl")
+    for clean, raw, entry in zip(out.column("text").to_pylist(), table.column("text").to_pylist(), log):
+        assert restore_text(clean, [Edit.from_json(e) for e in entry["edits"]]) == raw  # type: ignore[index,union-attr]
+
+
+def test_jsonl_shard_resumes_after_a_kill(tmp_path: Path) -> None:
+    for i in range(6):
+        write_jsonl(tmp_path / "in" / f"shard{i}.jsonl", records(30))
+    ref = tmp_path / "ref"
+    assert run(tmp_path / "in", ref, "-j", "1").returncode == 0
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(out), "-q", "-j", "1"],
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not (out / "shard1.jsonl").exists():
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = tree(out)
+    assert all(partial[k] == tree(ref)[k] for k in partial if not k.endswith(".tmp")), "a finished shard differs"
+    again = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(out), "-j", "1"],
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert tree(out) == tree(ref)
+    assert not list(out.rglob("*.tmp"))
+    if (out / "shard0.jsonl").exists() and "shard0.jsonl" in partial:
+        assert "already done" in again.stdout and not again.stdout.startswith("6 pages: 6 cleaned")
+
+
+
+
+def test_rerun_resumes_a_shard_but_not_under_other_fields(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in" / "a.jsonl", records(5))
+    assert run(tmp_path / "in", tmp_path / "out", "--id-field", "id").returncode == 0
+    again = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                            "--skip-examples", "--id-field", "id"], capture_output=True, text=True)
+    assert "0 cleaned, 1 already done" in again.stdout
+    other = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                            "--skip-examples"], capture_output=True, text=True)
+    assert "1 cleaned, 0 already done" in other.stdout

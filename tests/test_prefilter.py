@@ -1,0 +1,46 @@
+"""The literal pre-check may only ever say "cannot match": every match contains one of the rule's literals."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.prefilter import Views, required_literals
+from cleaner.rules import default_rules_dir, load_rules
+
+
+def test_literals_of_simple_patterns() -> None:
+    assert required_literals(r"(?i)^rated \d out of 5$") == frozenset({" out of 5"})  # the longest required run
+    assert required_literals(r"(?i)(?:cookie policy|privacy notice)") == frozenset({"cookie policy", "privacy notice"})
+    assert required_literals(r"(?:ab)?c") is None  # nothing of length >= 3 is required
+    assert required_literals(r"\p{L}+ foo") is None  # a `regex`-only construct: no pre-check
+    assert required_literals(r"(?=.*\bbuy now\b)") == frozenset({"buy now"})
+
+
+def test_every_shipped_example_that_matches_contains_a_literal() -> None:
+    rules = load_rules([default_rules_dir()])
+    checked = 0
+    for rule in rules.rules:
+        lits = required_literals(rule.data["regex"]) if isinstance(rule.data.get("regex"), str) else None
+        if lits is None:
+            continue
+        pat = rule.compiled["regex"]
+        for text in [*rule.examples_remove, *rule.examples_keep]:
+            if isinstance(text, str) and pat.search(text):
+                assert any(s in text.casefold() for s in lits), (rule.id, text)
+                checked += 1
+    assert checked > 20
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcRATEDSsß ſKK\n.", max_size=40))
+def test_candidate_lines_cover_every_matching_line(text: str) -> None:
+    pattern = r"(?i)rated|ss|kk"
+    lits = required_literals(pattern)
+    v = Views.of(text)
+    cand = v.candidate_lines(lits)
+    for i, ln in enumerate(v.all_lines):
+        if regex.search(pattern, ln.text):
+            assert v.may_match(lits)
+            assert cand is None or i in cand

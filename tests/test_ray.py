@@ -1,0 +1,50 @@
+"""The Ray engine gives byte-identical outputs and change logs to the local engine (run by `make test-ray`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+if not os.environ.get("CLEANER_TEST_RAY"):
+    pytest.skip("Ray tests run with `make test-ray` (CLEANER_TEST_RAY=1)", allow_module_level=True)
+pytest.importorskip("ray.data")
+
+from test_formats import records, tree, write_jsonl  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(inp: Path, out: Path, *extra: str) -> None:
+    r = subprocess.run([sys.executable, "-m", "cleaner", "run", str(inp), "-o", str(out), "-q", "--skip-examples", "-j", "2", *extra],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+
+
+def test_sample_corpus_same_on_ray(tmp_path: Path) -> None:
+    run(ROOT / "raw", tmp_path / "local")
+    run(ROOT / "raw", tmp_path / "ray", "--engine", "ray")
+    assert tree(tmp_path / "local") == tree(tmp_path / "ray")
+    texts = {k: v for k, v in tree(tmp_path / "ray").items() if k.endswith(".txt")}
+    assert texts == {k: v for k, v in tree(ROOT / "cleaned").items() if k.endswith(".txt")}
+
+
+def test_generated_shards_same_on_ray(tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    write_jsonl(inp / "a.jsonl", records(150))
+    write_jsonl(inp / "b" / "c.jsonl.gz", records(70), bad_line=True)
+    shutil.copytree(ROOT / "raw", inp / "txt")
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist([{k: v for k, v in r.items() if k != "meta"} for r in records(100)]), inp / "d.parquet")
+    run(inp, tmp_path / "local", "--id-field", "id")
+    run(inp, tmp_path / "ray", "--id-field", "id", "--engine", "ray")
+    local, ray = tree(tmp_path / "local"), tree(tmp_path / "ray")
+    assert set(local) == set(ray)
+    for name in local:
+        assert local[name] == ray[name], name
