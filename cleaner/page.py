@@ -86,6 +86,7 @@ class Page:
         self.edits: list[Edit] = []
         self.warnings: list[str] = []
         self._text: str | None = raw
+        self._seg_cache: tuple[list[Edit], int, list[_Segment], list[int]] | None = None
 
     # -- views -------------------------------------------------------------
     @property
@@ -95,7 +96,21 @@ class Page:
         return self._text
 
     def _segments(self) -> list[_Segment]:
-        """The current text as pieces: unchanged raw runs and edits, in order."""
+        """The current text as pieces: unchanged raw runs and edits, in order (cached until the edits change:
+        detectors map many positions back to raw offsets between two commits)."""
+        cached = self._seg_cache
+        if cached is not None and cached[0] is self.edits and cached[1] == len(self.edits):
+            return cached[2]
+        segs = self._build_segments()
+        self._seg_cache = (self.edits, len(self.edits), segs, [s.cur_start for s in segs])
+        return segs
+
+    def _segment_starts(self) -> list[int]:
+        self._segments()
+        assert self._seg_cache is not None
+        return self._seg_cache[3]
+
+    def _build_segments(self) -> list[_Segment]:
         segs: list[_Segment] = []
         raw_pos = cur = 0
         for e in self.edits:
@@ -112,7 +127,7 @@ class Page:
     def raw_offset(self, pos: int) -> int:
         """Raw offset of a current-text position (start of an edit when inside one)."""
         segs = self._segments()
-        starts = [s.cur_start for s in segs]
+        starts = self._segment_starts()
         i = bisect.bisect_right(starts, pos) - 1
         if i < 0 or pos >= len(self.text):
             return len(self.raw)
@@ -151,7 +166,7 @@ class Page:
         if not props:
             return []
         segs = self._segments()
-        starts = [s.cur_start for s in segs]
+        starts = self._segment_starts()
 
         def seg_of_char(pos: int) -> int:
             return bisect.bisect_right(starts, pos) - 1

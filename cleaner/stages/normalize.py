@@ -208,12 +208,15 @@ def _in_code(text: str, pos: int) -> bool:
     return bool(_CODE_LINE.search(text, start, end if end >= 0 else len(text)))
 
 
+_LOWER_WORD = regex.compile(r"[a-z]+")
+
+
 def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
     """Is ``stem’suffix`` an English contraction or possessive, on an English line?"""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if not any(w in _ENGLISH_FUNCTION_WORDS for w in regex.findall(r"[a-z]+", line.lower())):
+    if not any(w in _ENGLISH_FUNCTION_WORDS for w in _LOWER_WORD.findall(line.lower())):
         return False
     low = stem.lower()
     if suffix == "":  # plural possessive: patientsí -> patients’

@@ -82,6 +82,9 @@ def safe_zipf(word: str, lang: str) -> float:
         return 0.0
 
 
+_TITLE_HEAD_SPLIT = regex.compile(r"\s[-|–—:]\s|:\s|\?")
+
+
 class SiteVocabulary:
     """Scan-pass collector: in how many pages of each site a content word occurs."""
 
@@ -314,7 +317,7 @@ class KeywordStuffing:
         self.cfg = cfg
 
     def keyword(self, title: str) -> list[str] | None:
-        head = regex.split(r"\s[-|–—:]\s|:\s|\?", title)[0]
+        head = _TITLE_HEAD_SPLIT.split(title)[0]
         ws = [w.casefold() for w in WORD_RE.findall(head)]
         if not (self.cfg["keyword_min_words"] <= len(ws) <= self.cfg["keyword_max_words"]):
             return None

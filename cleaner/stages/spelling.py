@@ -43,6 +43,7 @@ from cleaner.text import WORD_RE, lines
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
 _CORE = regex.compile(r"^([\p{P}\p{S}]*)(\p{L}+(?:[-'’]\p{L}+)*)([\p{P}\p{S}]*)$")
+_HYPHEN_SPLIT = regex.compile(r"([-'’])")
 #: chunks that are URLs, e-mail addresses, paths, handles, code or numbers: never touched
 _NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
 _CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
@@ -707,7 +708,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             at_start = at_start or any(c in lead for c in "\"“‘'([")
             word = core.group(2)
             offset = ln.start + m.start() + len(lead)
-            parts = regex.split(r"([-'’])", word)
+            parts = _HYPHEN_SPLIT.split(word) if ("-" in word or "'" in word or "’" in word) else [word]
             pos = 0
             for part in parts:
                 if part and part not in "-'’" and (len(parts) == 1 or part == parts[0] or part.islower()):
