@@ -253,19 +253,38 @@ class ShardSink:
         return self.result
 
 
+def shard_todo(shard: Shard, outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str]) -> PageResult | tuple[str, str]:
+    """The shard's (manifest key, raw SHA-256) when it needs cleaning, else its result (unreadable, or done)."""
+    try:
+        raw_sha = file_sha256(shard.path)
+    except OSError as exc:
+        return PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
+    key = shard_key(raw_sha, spec, ctx)
+    if shard_is_done(shard, outdir, key, done):
+        return PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
+    return key, raw_sha
+
+
+def merge_scan(merged: dict[str, Any], fingerprint: Any, collectors: dict[str, Any], shas: list[str]) -> None:
+    """Fold one batch's scan results into the run's: collectors merged by stage, page hashes into the fingerprint."""
+    for sha in shas:
+        fingerprint.update(sha.encode())
+    for name, col in collectors.items():
+        if name in merged:
+            merged[name].merge(col)
+        else:
+            merged[name] = col
+
+
 def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str],
                    run_batches: Callable[[Iterator[RecordBatch]], Iterator[list[RecordOut]]]) -> Iterator[PageResult]:
     """Clean each shard; ``run_batches`` is the engine's ordered map of ``clean_batch`` over batches."""
     for shard in shards:
-        try:
-            raw_sha = file_sha256(shard.path)
-        except OSError as exc:
-            yield PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
+        todo = shard_todo(shard, outdir, spec, ctx, done)
+        if isinstance(todo, PageResult):
+            yield todo
             continue
-        key = shard_key(raw_sha, spec, ctx)
-        if shard_is_done(shard, outdir, key, done):
-            yield PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
-            continue
+        key, raw_sha = todo
         sink: ShardSink | None = None
         try:
             schema = None

@@ -17,7 +17,7 @@ from typing import Any
 from cleaner.corpus import PageError, Source, decode
 from cleaner.formats import FieldSpec, Shard
 from cleaner.pipeline import PageResult, make_context, process_source
-from cleaner.shards import RecordBatch, RecordOut, clean_batch, process_shards, scan_batch, shard_batches
+from cleaner.shards import RecordBatch, RecordOut, clean_batch, merge_scan, process_shards, scan_batch, shard_batches
 from cleaner.stages import Context, Stage, build_stages
 
 _WORKER: dict[str, Any] = {}
@@ -73,13 +73,7 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
                 yield batch
 
     for collectors, shas in _map(_scan_init, (rule_dirs, options), _scan_batch, items(), jobs):
-        for sha in shas:
-            fingerprint.update(sha.encode())
-        for name, col in collectors.items():
-            if name in merged:
-                merged[name].merge(col)
-            else:
-                merged[name] = col
+        merge_scan(merged, fingerprint, collectors, shas)
     stats = {name: col.finish() for name, col in merged.items()}
     stats["__fingerprint__"] = fingerprint.hexdigest()[:16]
     return stats

@@ -31,10 +31,9 @@ from cleaner.shards import (
     ShardSink,
     _name,
     clean_batch,
-    file_sha256,
+    merge_scan,
     scan_batch,
-    shard_is_done,
-    shard_key,
+    shard_todo,
 )
 from cleaner.stages import build_stages
 
@@ -250,14 +249,7 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
     for ds in datasets():
         mapped = _map(ds, _ScanWorker, args)
         for row in mapped.iter_rows():
-            collectors, shas = pickle.loads(row["blob"])
-            for sha in shas:
-                fingerprint.update(sha.encode())
-            for name, col in collectors.items():
-                if name in merged:
-                    merged[name].merge(col)
-                else:
-                    merged[name] = col
+            merge_scan(merged, fingerprint, *pickle.loads(row["blob"]))
         del ds, mapped
         _release()
     stats = {name: col.finish() for name, col in merged.items()}
@@ -278,16 +270,11 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
     todo: list[Shard] = []
     keys: dict[str, tuple[str, str]] = {}
     for shard in shards:
-        try:
-            raw_sha = file_sha256(shard.path)
-        except OSError as exc:
-            yield PageResult(shard.rel, "failed", f"{shard.path}: cannot read: {exc.strerror or exc}")
+        state = shard_todo(shard, outdir, spec, ctx, done)
+        if isinstance(state, PageResult):
+            yield state
             continue
-        key = shard_key(raw_sha, spec, ctx)
-        if shard_is_done(shard, outdir, key, done):
-            yield PageResult(shard.rel, "resumed", key=key, raw_sha256=raw_sha)
-            continue
-        keys[shard.rel] = (key, raw_sha)
+        keys[shard.rel] = state
         todo.append(shard)
     for group, ds in _shard_datasets(todo, spec):
         yield from _write_group(group, _map(ds, _CleanWorker, args), outdir, keys, spec)
