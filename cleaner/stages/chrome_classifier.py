@@ -82,6 +82,9 @@ DEFAULTS: dict[str, Any] = {
     # consecutive lines punctuated alike ("Spain (Group F): 11th appearance") are records of one list
     "uniform_min_lines": 5,
     "weight_uniform_list": -3,
+    # a line this long is rarely a menu item or a footer link
+    "long_line_words": 15,
+    "weight_long_line": -1,
 }
 
 #: languages whose wordfreq top words serve as a stoplist (tried in this order, loaded lazily)
@@ -253,6 +256,8 @@ class LineClassifier:
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
                 add("stopword-rich", "weight_stopword_rich")
+            if info.words >= cfg["long_line_words"]:
+                add(f"long-line({info.words} words)", "weight_long_line")
             if numbered[i]:
                 add(f"numbered-list({numbered[i]} items)", "weight_numbered_list")
             if table[i]:
