@@ -7,6 +7,7 @@ Exit status: 0 every page cleaned, 1 some pages skipped or failed,
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--report", "report", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Also write the HTML report (default: OUTDIR/report.html).")
-# dedup: cross-page duplicates are reported by default; this option removes them
+# cross-page duplicates are reported by default; this option removes them
 @click.option("--dedup-corpus", is_flag=True, expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("dedup_corpus", v),
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
@@ -89,7 +90,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     site_from = click.get_current_context().meta.get("site_from")
     if site_from:
         options["site_from"] = site_from
-    if click.get_current_context().meta.get("dedup_corpus"):  # dedup
+    if click.get_current_context().meta.get("dedup_corpus"):
         options["dedup_corpus"] = True
     try:
         ctx = make_context(rule_dirs, options=options)
@@ -172,10 +173,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         bar.close()
         manifest.close()
     summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
-    if hasattr(stats.get("dedup"), "report"):  # dedup: pages and paragraphs found on other pages
+    if hasattr(stats.get("dedup"), "report"):  # pages and paragraphs found on other pages
         summary["duplicates"] = stats["dedup"].report()
-    import pickle
-
     summary["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
     path = write_summary(outdir, summary)
     if not quiet:
@@ -213,7 +212,7 @@ def _print_summary(summary: dict[str, Any], path: Path) -> None:
         click.echo("top rules:")
         for rule, r in list(summary["rules"].items())[:12]:
             click.echo(f"  {rule:<36} {r['edits']:>5} edits {r['chars_removed']:>7} chars removed")
-    dup = summary.get("duplicates") or {}  # dedup
+    dup = summary.get("duplicates") or {}
     if dup.get("duplicate_pages") or dup.get("duplicate_paragraphs"):
         click.echo(f"duplicates across pages: {len(dup['duplicate_pages'])} pages, {dup['duplicate_paragraphs']} paragraphs "
                    "(listed in the summary; --dedup-corpus removes the paragraphs)")
