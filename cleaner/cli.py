@@ -110,14 +110,15 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             sys.exit(EXIT_USAGE)
     discover_errors: list[str] = []
     sources = discover(list(inputs), discover_errors, outdir)
+    shards = discover_shards(list(inputs), discover_errors, outdir)
     if site_from:
         from cleaner.sites import SitePatternError, with_sites_from
 
         try:
             sources = with_sites_from(sources, site_from)
+            shards = with_sites_from(shards, site_from)  # a shard's fallback site, for records without site/url
         except SitePatternError as exc:
             _fail(str(exc))
-    shards = discover_shards(list(inputs), discover_errors, outdir)
     sources = [src for src in sources if not is_shard(src.path)]
     spec = FieldSpec(text_field, id_field)
     for err in discover_errors:

@@ -10,11 +10,18 @@ out flat (``example.org__page-17.txt``).  ``site_from_url`` is the host of a
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import regex
 
-from cleaner.corpus import Source
+
+class _HasSite(Protocol):
+    rel: str
+    site: str
+
+
+_Sited = TypeVar("_Sited", bound=_HasSite)
 
 
 class SitePatternError(ValueError):
@@ -42,10 +49,10 @@ def site_from_path(rel: str, pattern: regex.Pattern[str]) -> str | None:
     return site or None
 
 
-def with_sites_from(sources: list[Source], pattern: str) -> list[Source]:
-    """Sources with their site taken from the path; a page the pattern misses keeps its directory's."""
+def with_sites_from(items: list[_Sited], pattern: str) -> list[_Sited]:
+    """Pages (or shards) with their site taken from the path; one the pattern misses keeps its directory's."""
     pat = compile_site_pattern(pattern)
-    return [replace(src, site=site) if (site := site_from_path(src.rel, pat)) else src for src in sources]
+    return [replace(it, site=site) if (site := site_from_path(it.rel, pat)) else it for it in items]  # type: ignore[type-var]
 
 
 def site_from_url(url: str) -> str:

@@ -151,3 +151,14 @@ def test_rerun_resumes_a_shard_but_not_under_other_fields(tmp_path: Path) -> Non
     other = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
                             "--skip-examples"], capture_output=True, text=True)
     assert "1 cleaned, 0 already done" in other.stdout
+
+
+def test_site_from_names_the_site_of_records_without_site_or_url(tmp_path: Path) -> None:
+    recs = [{"id": f"doc-{i}", "text": f"Page {i} says hello to its readers, and then it says goodbye again."} for i in range(3)]
+    write_jsonl(tmp_path / "in" / "example.org__part1.jsonl", recs)
+    write_jsonl(tmp_path / "in" / "other.net__part1.jsonl", recs + [{"id": "u", "url": "https://www.own.example/x", "text": "Hi."}])
+    assert run(tmp_path / "in", tmp_path / "out", "--site-from", r"^(?P<site>[^/]+?)__").returncode == 0
+    sites = [e["page"]["site"] for e in read_lines(tmp_path / "out" / "example.org__part1.edits.jsonl")]  # type: ignore[index]
+    assert sites == ["example.org"] * 3
+    sites = [e["page"]["site"] for e in read_lines(tmp_path / "out" / "other.net__part1.edits.jsonl")]  # type: ignore[index]
+    assert sites == ["other.net"] * 3 + ["own.example"]  # a record's own url wins
