@@ -126,7 +126,12 @@ test-ray: setup-dev
 SCALE_MB ?= 200
 SCALE_SLICES ?= 50,100,200
 SCALE_REPEAT ?= 3
-bench-scale: setup
+# datatrove's C4 line filter as a peer (with the regex/nltk/spacy it imports), in the bench-only virtualenv
+$(BENCH_VENV)/.datatrove: $(BENCH_VENV)/.justext
+	$(BENCH_VENV)/bin/pip install -q 'datatrove==0.10.1' regex nltk spacy
+	touch $@
+
+bench-scale: setup $(BENCH_VENV)/.justext $(BENCH_VENV)/.datatrove
 	$(BIN)/pip install -q -e '.[ray,parquet]'
 	mkdir -p build/bench
 	$(BIN)/python benchmarks/scale_bench.py --bench $(BENCH) --mb $(SCALE_MB) --slices $(SCALE_SLICES) --repeat $(SCALE_REPEAT) \

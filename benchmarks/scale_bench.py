@@ -33,6 +33,21 @@ for text in texts:
 print(time.process_time() - t)
 """
 
+# datatrove's C4 quality filter (line-level: terminal punctuation, short lines, "javascript", policy lines...),
+# the peer NeMo Curator and FineWeb pipelines run; it needs spacy's blank English tokenizer (no model download)
+DATATROVE_SNIPPET = r"""
+import json, sys, time
+from datatrove.data import Document
+from datatrove.pipeline.filters import C4QualityFilter
+texts = [json.loads(l)["text"] for f in sys.argv[1:] for l in open(f, encoding="utf-8")]
+c4 = C4QualityFilter()
+c4.filter(Document(text="Warm up the tokenizer. It loads once.", id="warm-up"))
+t = time.process_time()
+for i, text in enumerate(texts):
+    c4.filter(Document(text=text, id=str(i)))
+print(time.process_time() - t)
+"""
+
 
 def run_cleaner(cleaner: str, inp: Path, out: Path, jobs: int, engine: str = "local") -> dict[str, float]:
     shutil.rmtree(out, ignore_errors=True)
@@ -117,7 +132,11 @@ def main() -> None:
             print(f"jusText: failed: {out.stderr.strip()[-200:]}")
     else:
         print("jusText: not measured (no bench virtualenv; `make bench-chrome` builds it)")
-    print("datatrove C4 filter: not measured (not installed in the bench virtualenv)")
+    out = subprocess.run([args.justext_python, "-c", DATATROVE_SNIPPET, *map(str, files)], capture_output=True, text=True)
+    if out.returncode == 0:
+        print(f"datatrove C4QualityFilter: {mb_of[largest] / float(out.stdout.strip()):.2f} MB/s")
+    else:
+        print("datatrove C4 filter: not measured (`make bench-scale` installs it in the bench virtualenv)")
     print(f"resource: bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
