@@ -48,6 +48,8 @@ _HYPHEN_SPLIT = regex.compile(r"([-'’])")
 _NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
 _CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
 _SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
+#: the letter runs of a line: every word part `propose` checks is one of them
+_LETTER_RUN = regex.compile(r"\p{L}+")
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiouy")
@@ -302,6 +304,7 @@ class Speller:
         self.corpus_pages: dict[str, int] = corpus.get("pages", {})
         self.page_count: Counter[str] = Counter()
         self._cache: dict[tuple[str, bool], Verdict] = {}
+        self._kept_any_page: dict[str, bool] = {}
         self._vocab_buckets: dict[str, list[str]] = {}
         for k in self.vocab_words:
             self._vocab_buckets.setdefault(k[0], []).append(k)
@@ -425,6 +428,23 @@ class Speller:
         if hit is None:
             hit = self._cache[key] = self._check(word, capitalised_ok)
         return hit
+
+    def surely_kept(self, word: str) -> bool:
+        """True when `check` keeps the word whatever its position (the early returns of `_check`): lets
+        `propose` skip a line whose every letter run is such a word without the per-chunk loop."""
+        cfg = self.cfg
+        if len(word) < cfg["min_length"]:
+            return True
+        kept = self._kept_any_page.get(word)
+        if kept is None:
+            if len(self._kept_any_page) > 500_000:
+                self._kept_any_page.clear()
+            low = word.casefold()
+            kept = self._kept_any_page[word] = (
+                not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
+                or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
+                or self.zipf(low) >= cfg["common_zipf"])
+        return kept or self.page_count[word.casefold()] >= cfg["page_min_count"]
 
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
         cfg = self.cfg
@@ -692,6 +712,8 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             continue
         if len(ln.text.split()) < cfg["min_line_words"]:
             continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
+        if all(speller.surely_kept(w) for w in _LETTER_RUN.findall(ln.text)):
+            continue  # no word of the line can be fixed (most lines): skip the per-chunk loop
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
         prev = ""
