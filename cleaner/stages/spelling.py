@@ -305,6 +305,7 @@ class Speller:
         self.page_count: Counter[str] = Counter()
         self._cache: dict[tuple[str, bool], Verdict] = {}
         self._kept_any_page: dict[str, bool] = {}
+        self._stable: dict[tuple[str, bool], Verdict] = {}
         self._vocab_buckets: dict[str, list[str]] = {}
         for k in self.vocab_words:
             self._vocab_buckets.setdefault(k[0], []).append(k)
@@ -426,7 +427,17 @@ class Speller:
         key = (word, capitalised_ok)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._check(word, capitalised_ok)
+            if self.page_count[word.casefold()] >= self.cfg["page_min_count"]:
+                hit = self._check(word, capitalised_ok)
+            else:
+                # the page only matters through its word counts (`known`): below the page threshold the verdict
+                # is the same on every page, so it is kept across pages (unknown words cost a candidate search)
+                hit = self._stable.get(key)
+                if hit is None:
+                    if len(self._stable) > 200_000:
+                        self._stable.clear()
+                    hit = self._stable[key] = self._check(word, capitalised_ok)
+            self._cache[key] = hit
         return hit
 
     def surely_kept(self, word: str) -> bool:
