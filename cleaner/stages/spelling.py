@@ -723,13 +723,24 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             continue
         if len(ln.text.split()) < cfg["min_line_words"]:
             continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
-        if all(speller.surely_kept(w) for w in _LETTER_RUN.findall(ln.text)):
-            continue  # no word of the line can be fixed (most lines): skip the per-chunk loop
+        # where the words are that the speller might fix: a line without one (most lines) is skipped, and so is
+        # every chunk without one (the words `check` looks at are letter runs, so each sits inside one chunk)
+        todo = [r.start() for r in _LETTER_RUN.finditer(ln.text) if not speller.surely_kept(r.group())]
+        if not todo:
+            continue
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
         prev = ""
+        t = 0
         for m in _CHUNK.finditer(ln.text):
             chunk = m.group()
+            while t < len(todo) and todo[t] < m.start():
+                t += 1
+            if t == len(todo):
+                break
+            if todo[t] >= m.end():
+                prev = chunk
+                continue
             at_start = prev == "" or bool(_SENTENCE_END.search(prev)) or prev in ("-", "–", "—", "•", "*")
             prev = chunk
             if _NOT_PROSE.search(chunk):
