@@ -94,7 +94,8 @@ class SiteVocabulary:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str) -> None:
-        stems = {stem(m.group()) for m in WORD_RE.finditer(text) if safe_zipf(m.group(), "en") < self.max_zipf}
+        # each distinct word once: a page repeats most of its words, and the result is a set anyway
+        stems = {stem(w) for w in set(WORD_RE.findall(text)) if safe_zipf(w, "en") < self.max_zipf}
         self.df.setdefault(site, Counter()).update(stems)
         self.pages[site] += 1
 

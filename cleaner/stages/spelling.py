@@ -245,7 +245,7 @@ class CorpusWords:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str) -> None:
-        c = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        c = Counter(map(str.casefold, WORD_RE.findall(text)))
         self.count.update(c)
         self.pages.update(c.keys())
 
@@ -415,7 +415,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        self.page_count = Counter(map(str.casefold, WORD_RE.findall(text)))
         self._cache_clear()
         return self
 
