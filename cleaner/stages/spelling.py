@@ -23,6 +23,7 @@ setting in ``rules/spelling/settings.yaml``.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -213,7 +214,9 @@ class General:
                 buckets.setdefault(w[0], []).append(w)
         # sorted by length so a length window is one slice
         self.buckets = {k: sorted(v, key=lambda w: (len(w), w)) for k, v in buckets.items()}
-        self.offsets = {k: [next((i for i, w in enumerate(v) if len(w) >= n), len(v)) for n in range(0, 40)] for k, v in self.buckets.items()}
+        # where each length starts in a bucket: a binary search over the (sorted) lengths, not a scan per length
+        self.offsets = {k: [bisect.bisect_left(lengths, n) for n in range(0, 40)]
+                        for k, v in self.buckets.items() for lengths in ([len(w) for w in v],)}
 
     def get(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
