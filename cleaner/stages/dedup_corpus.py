@@ -68,6 +68,63 @@ class MinHasher:
         s = (s * np.uint64(2654435761)) & _MASK32  # spread short n-grams over the 32 bits
         return np.unique(s)
 
+    def shingles_many(self, texts: list[str]) -> list[np.ndarray]:
+        """`shingles` of each text, computed in one pass over their concatenation (the same arrays: a window
+        crossing two texts is dropped, and one sort of (text, hash) pairs gives each text's sorted unique hashes)."""
+        out: list[np.ndarray | None] = [None] * len(texts)
+        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+        batch = [k for k, b in enumerate(encoded) if len(b) >= self.n]
+        for k, b in enumerate(encoded):
+            if len(b) < self.n:
+                out[k] = self.shingles(texts[k])  # a shorter n-gram for a very short text: the single-text path
+        if batch:
+            data = np.frombuffer(b"".join(encoded[k] for k in batch), dtype=np.uint8).astype(np.uint64)
+            n = self.n
+            s = np.zeros(data.size - n + 1, dtype=np.uint64)
+            for k in range(n):
+                s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
+            s = (s * np.uint64(2654435761)) & _MASK32
+            lengths = np.array([len(encoded[k]) for k in batch], dtype=np.int64)
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            counts = lengths - n + 1  # windows inside each text
+            idx = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
+            owner = np.repeat(np.arange(len(batch), dtype=np.uint64), counts)
+            keyed = np.sort((owner << np.uint64(32)) | s[idx])
+            uniq = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]  # np.unique, without its hashing pass
+            bounds = np.searchsorted(uniq >> np.uint64(32), np.arange(len(batch) + 1, dtype=np.uint64))
+            for pos, k in enumerate(batch):
+                out[k] = uniq[bounds[pos] : bounds[pos + 1]] & _MASK32
+        return out  # type: ignore[return-value]
+
+    def signatures(self, shingle_sets: list[np.ndarray]) -> np.ndarray:
+        """`signature` of each shingle set (one row each), small sets batched into one numpy pass: per-call
+        overhead, not arithmetic, dominated for paragraph-sized sets."""
+        out = np.empty((len(shingle_sets), self.num_perm), dtype=np.uint32)
+        batch: list[int] = []
+        size = 0
+
+        def flush() -> None:
+            if not batch:
+                return
+            parts = [shingle_sets[k] for k in batch]
+            hv = np.multiply(self.a[:, None], np.concatenate(parts)[None, :])  # in place from here: no temporaries
+            hv += self.b[:, None]
+            hv >>= np.uint64(32)
+            starts = np.cumsum([0] + [p.size for p in parts[:-1]])
+            out[batch] = np.minimum.reduceat(hv, starts, axis=1).T.astype(np.uint32)
+
+        for k, sh in enumerate(shingle_sets):
+            if sh.size == 0 or sh.size > _CHUNK:
+                out[k] = self.signature(sh)
+                continue
+            if size + sh.size > _CHUNK:
+                flush()
+                batch, size = [], 0
+            batch.append(k)
+            size += sh.size
+        flush()
+        return out
+
     def signature(self, shingles: np.ndarray) -> np.ndarray:
         if shingles.size == 0:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
@@ -130,7 +187,7 @@ class CorpusCollector:
     def add(self, text: str, site: str, name: str) -> None:
         min_words = int(self.cfg["corpus_min_words"])
         para_hashes: list[int] = []
-        sigs: list[np.ndarray] = []
+        keys: list[str] = []
         all_words: list[str] = []
         for ln in text.splitlines():
             key = norm_key(ln)
@@ -138,11 +195,16 @@ class CorpusCollector:
             all_words.extend(ws)
             if len(ws) >= min_words:
                 para_hashes.append(key_hash(key))
-                sigs.append(self.hasher.signature(self.hasher.shingles(key)))
+                keys.append(key)
         page_words = int(self.cfg["page_min_words"])
-        page_sig = self.hasher.signature(self.hasher.shingles(" ".join(all_words))) if len(all_words) >= page_words else None
-        self.items.append(_PageItem(name, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes,
-                                    np.vstack(sigs) if sigs else None))
+        with_page = len(all_words) >= page_words
+        if with_page:
+            keys.append(" ".join(all_words))
+        # the page's paragraphs (and the page itself) hashed together: numpy per paragraph was mostly call overhead
+        sigs = self.hasher.signatures(self.hasher.shingles_many(keys)) if keys else None
+        page_sig = sigs[-1] if with_page and sigs is not None else None
+        para_sigs = sigs[: len(para_hashes)] if sigs is not None and para_hashes else None
+        self.items.append(_PageItem(name, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
 
     def merge(self, other: CorpusCollector) -> None:
         self.items.extend(other.items)

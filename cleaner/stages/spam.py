@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 import regex
@@ -94,7 +94,8 @@ class SiteVocabulary:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str) -> None:
-        stems = {stem(m.group()) for m in WORD_RE.finditer(text) if safe_zipf(m.group(), "en") < self.max_zipf}
+        # each distinct word once: a page repeats most of its words, and the result is a set anyway
+        stems = {stem(w) for w in set(WORD_RE.findall(text)) if safe_zipf(w, "en") < self.max_zipf}
         self.df.setdefault(site, Counter()).update(stems)
         self.pages[site] += 1
 
@@ -125,7 +126,7 @@ class Topic:
         # copied paragraph twice would hide a query spliced into it (until a second cleaning)
         for a, b in reversed(_copies_removed(page.edits)):
             raw = raw[:a] + raw[b:]
-        counts = Counter(stem(m.group()) for m in WORD_RE.finditer(raw))
+        counts = Counter(map(stem, WORD_RE.findall(raw)))
         site = (ctx.stats.get("spam") or {}).get("df", {}).get(page.site, {})
         pages = (ctx.stats.get("spam") or {}).get("pages", {}).get(page.site, 0)
         return cls(counts, {stem(w.group()) for w in WORD_RE.finditer(title)}, site, pages)
@@ -168,19 +169,19 @@ def page_title(text: str, max_words: int = 15) -> str:
     return ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
+    """A token; ``low`` (its casefold) is computed once up front: nearly every token's is read."""
+
     start: int
     end: int
     text: str
-
-    @cached_property
-    def low(self) -> str:
-        return self.text.casefold()
+    low: str
 
 
 def _tokens(sent: Span) -> list[Word]:
-    return [Word(sent.start + m.start(), sent.start + m.end(), m.group()) for m in _TOKEN.finditer(sent.text)]
+    base = sent.start
+    return [Word(base + m.start(), base + m.end(), t, t.casefold()) for m in _TOKEN.finditer(sent.text) for t in (m.group(),)]
 
 
 def _is_word(tok: Word) -> bool:

@@ -23,6 +23,7 @@ setting in ``rules/spelling/settings.yaml``.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ _HYPHEN_SPLIT = regex.compile(r"([-'’])")
 _NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
 _CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
 _SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
+#: the letter runs of a line: every word part `propose` checks is one of them
+_LETTER_RUN = regex.compile(r"\p{L}+")
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _VOWELS = frozenset("aeiouy")
@@ -211,7 +214,9 @@ class General:
                 buckets.setdefault(w[0], []).append(w)
         # sorted by length so a length window is one slice
         self.buckets = {k: sorted(v, key=lambda w: (len(w), w)) for k, v in buckets.items()}
-        self.offsets = {k: [next((i for i, w in enumerate(v) if len(w) >= n), len(v)) for n in range(0, 40)] for k, v in self.buckets.items()}
+        # where each length starts in a bucket: a binary search over the (sorted) lengths, not a scan per length
+        self.offsets = {k: [bisect.bisect_left(lengths, n) for n in range(0, 40)]
+                        for k, v in self.buckets.items() for lengths in ([len(w) for w in v],)}
 
     def get(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
@@ -243,7 +248,7 @@ class CorpusWords:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str) -> None:
-        c = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        c = Counter(map(str.casefold, WORD_RE.findall(text)))
         self.count.update(c)
         self.pages.update(c.keys())
 
@@ -302,6 +307,8 @@ class Speller:
         self.corpus_pages: dict[str, int] = corpus.get("pages", {})
         self.page_count: Counter[str] = Counter()
         self._cache: dict[tuple[str, bool], Verdict] = {}
+        self._kept_any_page: dict[str, bool] = {}
+        self._stable: dict[tuple[str, bool], Verdict] = {}
         self._vocab_buckets: dict[str, list[str]] = {}
         for k in self.vocab_words:
             self._vocab_buckets.setdefault(k[0], []).append(k)
@@ -411,7 +418,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(m.group().casefold() for m in WORD_RE.finditer(text))
+        self.page_count = Counter(map(str.casefold, WORD_RE.findall(text)))
         self._cache_clear()
         return self
 
@@ -423,8 +430,35 @@ class Speller:
         key = (word, capitalised_ok)
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self._check(word, capitalised_ok)
+            if self.page_count[word.casefold()] >= self.cfg["page_min_count"]:
+                hit = self._check(word, capitalised_ok)
+            else:
+                # the page only matters through its word counts (`known`): below the page threshold the verdict
+                # is the same on every page, so it is kept across pages (unknown words cost a candidate search)
+                hit = self._stable.get(key)
+                if hit is None:
+                    if len(self._stable) > 200_000:
+                        self._stable.clear()
+                    hit = self._stable[key] = self._check(word, capitalised_ok)
+            self._cache[key] = hit
         return hit
+
+    def surely_kept(self, word: str) -> bool:
+        """True when `check` keeps the word whatever its position (the early returns of `_check`): lets
+        `propose` skip a line whose every letter run is such a word without the per-chunk loop."""
+        cfg = self.cfg
+        if len(word) < cfg["min_length"]:
+            return True
+        kept = self._kept_any_page.get(word)
+        if kept is None:
+            if len(self._kept_any_page) > 500_000:
+                self._kept_any_page.clear()
+            low = word.casefold()
+            kept = self._kept_any_page[word] = (
+                not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
+                or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
+                or self.zipf(low) >= cfg["common_zipf"])
+        return kept or self.page_count[word.casefold()] >= cfg["page_min_count"]
 
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
         cfg = self.cfg
@@ -692,11 +726,24 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             continue
         if len(ln.text.split()) < cfg["min_line_words"]:
             continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
+        # where the words are that the speller might fix: a line without one (most lines) is skipped, and so is
+        # every chunk without one (the words `check` looks at are letter runs, so each sits inside one chunk)
+        todo = [r.start() for r in _LETTER_RUN.finditer(ln.text) if not speller.surely_kept(r.group())]
+        if not todo:
+            continue
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
         prev = ""
+        t = 0
         for m in _CHUNK.finditer(ln.text):
             chunk = m.group()
+            while t < len(todo) and todo[t] < m.start():
+                t += 1
+            if t == len(todo):
+                break
+            if todo[t] >= m.end():
+                prev = chunk
+                continue
             at_start = prev == "" or bool(_SENTENCE_END.search(prev)) or prev in ("-", "–", "—", "•", "*")
             prev = chunk
             if _NOT_PROSE.search(chunk):
