@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,12 @@ class Source:
     site: str
 
 
-def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None) -> list[Source]:
-    """Files and directories (recursively, ``*.txt``) -> sources, in a stable order."""
+def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None,
+             accept: Callable[[Path], bool] | None = None) -> list[Source]:
+    """Files and directories (recursively, ``*.txt``) -> sources, in a stable order.
+
+    ``accept`` picks other files instead (record shards): then it also filters the files named as inputs.
+    """
     sources: list[Source] = []
     seen: set[Path] = set()
     out_resolved = outdir.resolve() if outdir is not None else None
@@ -51,7 +55,7 @@ def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None) 
             continue
         if inp.is_file():
             real = inp.resolve()
-            if real not in seen:
+            if real not in seen and (accept is None or accept(inp)):
                 seen.add(real)
                 sources.append(Source(inp, inp.name, inp.parent.name or "."))
             continue
@@ -76,7 +80,7 @@ def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None) 
             dirs.sort()
             for fname in sorted(files):
                 p = root_path / fname
-                if not fname.endswith(PAGE_SUFFIXES) or fname.endswith(LOG_SUFFIX):
+                if not (accept(p) if accept is not None else fname.endswith(PAGE_SUFFIXES) and not fname.endswith(LOG_SUFFIX)):
                     continue
                 try:
                     real = p.resolve()

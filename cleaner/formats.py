@@ -74,32 +74,14 @@ def edits_rel(rel: str) -> str:
 
 
 def discover_shards(inputs: list[Path], errors: list[str], outdir: Path | None = None) -> list[Shard]:
-    """Record shards among the inputs (files, or directories searched recursively), in a stable order."""
-    out_resolved = outdir.resolve() if outdir is not None else None
-    shards: list[Shard] = []
-    seen: set[Path] = set()
-    for inp in inputs:
-        if inp.is_file():
-            if is_shard(inp) and inp.resolve() not in seen:
-                seen.add(inp.resolve())
-                shards.append(Shard(inp, inp.name, inp.parent.name or "."))
-            continue
-        if not inp.is_dir():
-            continue
-        for root, dirs, files in os.walk(inp, followlinks=False):
-            root_path = Path(root)
-            if out_resolved is not None and root_path.resolve() == out_resolved:
-                dirs[:] = []
-                continue
-            dirs.sort()
-            for fname in sorted(files):
-                p = root_path / fname
-                if not is_shard(p) or p.resolve() in seen:
-                    continue
-                seen.add(p.resolve())
-                site = p.parent.relative_to(inp).as_posix() if p.parent != inp else inp.resolve().name
-                shards.append(Shard(p, p.relative_to(inp).as_posix(), site))
-    return shards
+    """Record shards among the inputs (files, or directories searched recursively), in a stable order.
+
+    The same walk as for pages (`cleaner.corpus.discover`); its problems are reported by the pages' walk, so
+    they are not repeated here.
+    """
+    from cleaner.corpus import discover
+
+    return [Shard(src.path, src.rel, src.site) for src in discover(inputs, [], outdir, accept=is_shard)]
 
 
 def record_site(rec: dict[str, Any], fallback: str) -> str:
