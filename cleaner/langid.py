@@ -21,18 +21,42 @@ _MIN_LETTERS = 20
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
+    import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    # The model ships as float16, which numpy gathers and multiplies slowly; scoring casts it to float32 anyway,
+    # so a float32 copy gives the same scores bit for bit at less than half the cost.
+    ident.nb_ptc = ident.nb_ptc.astype(np.float32)
+    ident._full_model = (ident.nb_ptc, *ident._full_model[1:])  # drop the float16 copy
+    return ident
+
+
+def _classify(text: str) -> tuple[str, float]:
+    if not _LETTER.search(text):
+        return "", 0.0
+    lang, prob = _identifier().classify(text)
+    return str(lang), float(prob)
 
 
 @lru_cache(maxsize=1 << 14)  # repeated lines (chrome, quotes, duplicates) are classified once
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability 0..1) of one piece of text; ("", 0.0) when it has no letters."""
-    if not _LETTER.search(text):
-        return "", 0.0
-    lang, prob = _identifier().classify(text)
-    return str(lang), float(prob)
+    return _classify(text)
+
+
+_LETTER_RUN = regex.compile(r"\p{L}+")
+
+
+def _has_letters(line: str, at_least: int) -> bool:
+    if len(line) < at_least:
+        return False
+    n = 0
+    for m in _LETTER_RUN.finditer(line):
+        n += m.end() - m.start()
+        if n >= at_least:
+            return True
+    return False
 
 
 def page_language(text: str, max_chars: int = 20_000) -> tuple[str, float]:
@@ -44,13 +68,13 @@ def page_language(text: str, max_chars: int = 20_000) -> tuple[str, float]:
     parts: list[str] = []
     size = 0
     for line in text.splitlines():
-        if len(_LETTER.findall(line)) >= _MIN_LETTERS:
+        if _has_letters(line, _MIN_LETTERS):
             parts.append(line)
             size += len(line)
             if size >= max_chars:
                 break
     sample = "\n".join(parts) if parts else text[:max_chars]
-    return detect(sample)
+    return _classify(sample)  # not through detect's cache: a page-sized key would pin the page in memory
 
 
 def ensure_page_language(page: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -71,6 +72,7 @@ def _phrase_set(rule: Rule) -> set[str]:
     return cached  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=1 << 12)  # the same line is folded for every rule that has phrases
 def _fold(s: str) -> str:
     return " ".join(s.casefold().split()).strip(" .:!?")
 

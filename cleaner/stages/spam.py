@@ -39,6 +39,7 @@ _LETTERS = regex.compile(r"\p{L}")
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)  # called on every word of every page; a page's words are mostly the corpus's words
 def stem(word: str) -> str:
     """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
     w = word.casefold().replace("’", "'")
