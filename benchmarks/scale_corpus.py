@@ -84,7 +84,7 @@ def main() -> None:
         total += n
         shard_bytes += n
         i += 1
-        if shard_bytes >= args.shard_mb * 1e6:
+        if shard_bytes >= args.shard_mb * 1e6 and total < args.mb * 1e6:  # no empty shard at the end
             fh.close()
             shard_no += 1
             shard_bytes = 0

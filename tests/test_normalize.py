@@ -57,3 +57,44 @@ def test_undecodable_bytes_become_characters_with_a_logged_reason(ctx: Context) 
     page = normalize(raw, ctx)
     assert page.text == "Café menu “quoted”"
     assert all(e.rule == "normalize.undecodable-bytes" and "not UTF-8" in e.reason for e in page.edits)
+
+
+# -- the cheap check that lets a line skip ftfy must never skip a line ftfy would change --------------------------
+def test_ftfy_gate_skips_only_lines_ftfy_cannot_change() -> None:
+    """Exhaustive over every string of up to three characters drawn from printable ASCII and the inert
+    characters (with at least one inert one): ftfy's mojibake heuristic never fires.  Its patterns longer than
+    three characters all start from Cyrillic, Greek or Ø/Ù, which the gate lets through to ftfy."""
+    import itertools
+
+    from ftfy.badness import is_bad
+
+    from cleaner.stages.normalize import FTFY_INERT, ftfy_keeps
+
+    ascii_ = [chr(i) for i in range(32, 127)] + ["\t"]
+    alphabet = ascii_ + list(FTFY_INERT)
+    assert not any("\u0370" <= ch <= "\u04ff" or ch in "ØÙ" for ch in FTFY_INERT)
+    flagged = [
+        "".join(t)
+        for n in (1, 2, 3)
+        for t in itertools.product(alphabet, repeat=n)
+        if any(ch in FTFY_INERT for ch in t) and is_bad("".join(t))
+    ]
+    assert flagged == []
+    assert ftfy_keeps("It’s “quoted” — fine…") and not ftfy_keeps("Itâ€™s")
+    assert not ftfy_keeps("Tom &amp; Jerry’s") and not ftfy_keeps("a\x08b’")
+
+
+def test_ftfy_really_keeps_what_the_gate_skips() -> None:
+    """The same claim through ftfy's whole fixer chain, on longer random lines built from gated characters."""
+    import random
+
+    import ftfy
+
+    from cleaner.stages.normalize import FTFY_INERT, FTFY_OPTIONS, ftfy_keeps
+
+    rng = random.Random(7)
+    alphabet = [chr(i) for i in range(32, 127) if chr(i) != "&"] + list(FTFY_INERT) * 6
+    for _ in range(3000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60)))
+        if ftfy_keeps(line):
+            assert ftfy.fix_and_explain(line, **FTFY_OPTIONS)[0] == line, repr(line)

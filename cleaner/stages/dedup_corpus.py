@@ -32,7 +32,7 @@ _CHUNK = 1 << 14
 
 def norm_key(s: str) -> str:
     """Case-, punctuation- and space-insensitive form of a line or sentence."""
-    s = unicodedata.normalize("NFKC", s).casefold()
+    s = s.lower() if s.isascii() else unicodedata.normalize("NFKC", s).casefold()  # NFKC and casefold: ASCII is lower()
     return " ".join(_PUNCT.sub(" ", s).split())
 
 
