@@ -126,6 +126,8 @@ test-ray: setup-dev
 SCALE_MB ?= 200
 SCALE_SLICES ?= 50,100,200
 SCALE_REPEAT ?= 3
+# the slice for the 1-process / 2-process / Ray medians and the peers
+SCALE_THROUGHPUT_MB ?= 20
 # datatrove's C4 line filter as a peer (with the regex/nltk/spacy it imports), in the bench-only virtualenv
 $(BENCH_VENV)/.datatrove: $(BENCH_VENV)/.justext
 	$(BENCH_VENV)/bin/pip install -q 'datatrove==0.10.1' regex nltk spacy
@@ -135,4 +137,5 @@ bench-scale: setup $(BENCH_VENV)/.justext $(BENCH_VENV)/.datatrove
 	$(BIN)/pip install -q -e '.[ray,parquet]'
 	mkdir -p build/bench
 	$(BIN)/python benchmarks/scale_bench.py --bench $(BENCH) --mb $(SCALE_MB) --slices $(SCALE_SLICES) --repeat $(SCALE_REPEAT) \
+		--throughput-mb $(SCALE_THROUGHPUT_MB) \
 		--justext-python $(BENCH_VENV)/bin/python | tee build/bench/scale.txt
