@@ -145,16 +145,30 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             eng.start(address, jobs)
         except ImportError:
             _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
+    from cleaner.review.progress import Progress, wanted
+    from cleaner.shards import count_records
+
+    show_bar = not quiet and wanted(sys.stderr)
+    # records, not shards, are the bar's unit: a corpus of a few big shards would otherwise sit at 0% for hours
+    shard_records = {sh.rel: count_records(sh) for sh in shards} if show_bar else {}
+    if show_bar:
+        click.echo(f"cleaner: scanning {len(sources) + sum(shard_records.values()):,} pages for corpus statistics", err=True)
     stats = eng.scan(sources, rule_dirs, options, jobs, shards=shards, spec=spec)
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
     manifest = ManifestWriter(outdir)
     results = []
-    from cleaner.review.progress import Progress
-    bar = Progress(len(sources) + len(shards), enabled=None if not quiet else False)
+    bar = Progress(len(sources) + sum(shard_records.values()), enabled=show_bar)
+    reported: dict[str, int] = {}
+
+    def records_written(shard_rel: str, n: int) -> None:
+        reported[shard_rel] = reported.get(shard_rel, 0) + n
+        bar.update(n)
+
     try:
-        for result in eng.clean(sources, outdir, rule_dirs, stats, options, jobs, done, shards=shards, spec=spec):
+        for result in eng.clean(sources, outdir, rule_dirs, stats, options, jobs, done, shards=shards, spec=spec,
+                                progress=records_written if show_bar else None):
             manifest.record(result)
             results.append(result)
             if result.status in ("skipped", "failed") or result.warnings:
@@ -163,7 +177,10 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
                 click.echo(f"cleaner: {result.message}", err=True)
             for w in result.warnings:
                 click.echo(f"cleaner: warning: {w}", err=True)
-            bar.update()
+            if result.rel in shard_records:  # a resumed or failed shard's records count as done too
+                bar.update(max(shard_records[result.rel] - reported.get(result.rel, 0), 0))
+            else:
+                bar.update()
     except KeyboardInterrupt:
         bar.close()
         manifest.close()

@@ -24,7 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.formats import FieldSpec, Shard, ShardError, ShardWriter, edits_rel, iter_jsonl_lines, iter_parquet, record_site
+from cleaner.formats import (
+    FieldSpec,
+    Shard,
+    ShardError,
+    ShardWriter,
+    _pyarrow_parquet,
+    edits_rel,
+    iter_jsonl_lines,
+    iter_parquet,
+    record_site,
+)
 from cleaner.page import Page
 from cleaner.pipeline import PageResult, clean_page, count_edits, page_key
 from cleaner.stages import Context, Stage
@@ -210,17 +220,36 @@ def shard_is_done(shard: Shard, outdir: Path, key: str, done: dict[str, str]) ->
     return done.get(shard.rel) == key and (outdir / shard.rel).exists() and (outdir / edits_rel(shard.rel)).exists()
 
 
+#: told (shard, records) as each batch of a shard's records is written: the progress bar counts records, not shards
+RecordProgress = Callable[[str, int], None]
+
+
+def count_records(shard: Shard) -> int:
+    """How many records the shard holds (Parquet: from its footer; JSONL: its non-blank lines), for the progress
+    bar's total; 0 when it cannot be read (the clean pass reports why)."""
+    try:
+        if shard.suffix == ".parquet":
+            return int(_pyarrow_parquet(shard.path).ParquetFile(shard.path).metadata.num_rows)
+        return sum(len(lines) for lines in iter_jsonl_lines(shard.path, 4096))
+    except Exception:  # noqa: BLE001 - a count for the bar only; the clean pass reports a bad shard properly
+        return 0
+
+
 class ShardSink:
     """Collects a shard's cleaned batches, in order, into its writer and its run-summary result."""
 
-    def __init__(self, shard: Shard, outdir: Path, key: str, raw_sha: str, parquet_schema: Any = None) -> None:
+    def __init__(self, shard: Shard, outdir: Path, key: str, raw_sha: str, parquet_schema: Any = None,
+                 progress: RecordProgress | None = None) -> None:
         self.shard = shard
         self.writer = ShardWriter(outdir / shard.rel, outdir / edits_rel(shard.rel), parquet_schema)
         self.result = PageResult(shard.rel, "cleaned", key=key, raw_sha256=raw_sha)
         self.records = 0
+        self.progress = progress
 
     def add(self, outs: list[RecordOut], source_batch: Any = None) -> None:
         self.records += len(outs)
+        if self.progress is not None:
+            self.progress(self.shard.rel, len(outs))
         logs = [o.log for o in outs]
         if source_batch is not None:
             import pyarrow as pa
@@ -277,7 +306,8 @@ def merge_scan(merged: dict[str, Any], fingerprint: Any, collectors: dict[str, A
 
 
 def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str],
-                   run_batches: Callable[[Iterator[RecordBatch]], Iterator[list[RecordOut]]]) -> Iterator[PageResult]:
+                   run_batches: Callable[[Iterator[RecordBatch]], Iterator[list[RecordOut]]],
+                   progress: RecordProgress | None = None) -> Iterator[PageResult]:
     """Clean each shard; ``run_batches`` is the engine's ordered map of ``clean_batch`` over batches."""
     for shard in shards:
         todo = shard_todo(shard, outdir, spec, ctx, done)
@@ -289,10 +319,8 @@ def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Cont
         try:
             schema = None
             if shard.suffix == ".parquet":
-                from cleaner.formats import _pyarrow_parquet
-
                 schema = _pyarrow_parquet(shard.path).ParquetFile(shard.path).schema_arrow
-            sink = ShardSink(shard, outdir, key, raw_sha, schema)
+            sink = ShardSink(shard, outdir, key, raw_sha, schema, progress)
             sink._text_field = spec.text_field
             pending: list[Any] = []
 

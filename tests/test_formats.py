@@ -162,3 +162,39 @@ def test_site_from_names_the_site_of_records_without_site_or_url(tmp_path: Path)
     assert sites == ["example.org"] * 3
     sites = [e["page"]["site"] for e in read_lines(tmp_path / "out" / "other.net__part1.edits.jsonl")]  # type: ignore[index]
     assert sites == ["other.net"] * 3 + ["own.example"]  # a record's own url wins
+
+
+def test_progress_bar_counts_a_shards_records_not_the_shard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal a corpus of one big shard must still move: the bar's unit is the record (BATCH_RECORDS at a
+    time), and its total counts the records of every shard before the run starts."""
+    from click.testing import CliRunner
+
+    import cleaner.review.progress as progress
+    from cleaner.cli import main
+    from cleaner.shards import BATCH_RECORDS
+
+    n = BATCH_RECORDS + 40
+    write_jsonl(tmp_path / "in" / "big.jsonl.gz", records(n))
+    write_jsonl(tmp_path / "in" / "small.jsonl", records(3))
+    (tmp_path / "in" / "page.txt").write_text("A page of plain prose, long enough to be a page.\n", encoding="utf-8")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(progress, "wanted", lambda stream: True)
+    seen: list[int] = []
+    real_update = progress.Progress.update
+
+    def update(self: progress.Progress, k: int = 1) -> None:
+        real_update(self, k)
+        seen.append(self.done)
+
+    monkeypatch.setattr(progress.Progress, "update", update)
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1", "--skip-examples"])
+    assert result.exit_code == 0, result.output
+    total = n + 3 + 1
+    assert f"scanning {total:,} pages" in result.output
+    assert f"{total:,}/{total:,} pages" in result.output
+    assert 1 + BATCH_RECORDS in seen  # the .txt page, then the big shard's first batch: it moved within the shard
+    assert seen[-1] == total
+    # a second run resumes every shard: the bar still reaches its total
+    seen.clear()
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1", "--skip-examples"])
+    assert result.exit_code == 0 and seen[-1] == total

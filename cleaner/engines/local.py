@@ -17,7 +17,16 @@ from typing import Any
 from cleaner.corpus import PageError, Source, decode
 from cleaner.formats import FieldSpec, Shard
 from cleaner.pipeline import PageResult, make_context, process_source
-from cleaner.shards import RecordBatch, RecordOut, clean_batch, merge_scan, process_shards, scan_batch, shard_batches
+from cleaner.shards import (
+    RecordBatch,
+    RecordOut,
+    RecordProgress,
+    clean_batch,
+    merge_scan,
+    process_shards,
+    scan_batch,
+    shard_batches,
+)
 from cleaner.stages import Context, Stage, build_stages
 
 _WORKER: dict[str, Any] = {}
@@ -96,7 +105,7 @@ def _clean_batch(batch: list[Source] | RecordBatch) -> list[PageResult] | list[R
 
 def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dict[str, Any], options: dict[str, Any],
           jobs: int, done: dict[str, str], batch_size: int = 16, shards: list[Shard] | None = None,
-          spec: FieldSpec | None = None) -> Iterator[PageResult]:
+          spec: FieldSpec | None = None, progress: RecordProgress | None = None) -> Iterator[PageResult]:
     """Clean .txt pages, then record shards (one result per shard), on one pool."""
     init_args = (rule_dirs, stats, options, outdir, done)
     with _Pool(_clean_init, init_args, jobs) as pool:
@@ -105,7 +114,7 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
         if shards:
             ctx = make_context(rule_dirs, stats=stats, options=options)
             yield from process_shards(shards, outdir, spec or FieldSpec(), ctx, done,
-                                      lambda batches: pool.map(_clean_batch, batches))  # type: ignore[arg-type,return-value]
+                                      lambda batches: pool.map(_clean_batch, batches), progress)  # type: ignore[arg-type,return-value]
 
 
 class _Pool:

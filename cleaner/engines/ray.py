@@ -28,6 +28,7 @@ from cleaner.shards import (
     BATCH_RECORDS,
     RecordBatch,
     RecordOut,
+    RecordProgress,
     ShardSink,
     _name,
     clean_batch,
@@ -258,7 +259,8 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
 
 
 def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dict[str, Any], options: dict[str, Any],
-          jobs: int, done: dict[str, str], shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> Iterator[PageResult]:
+          jobs: int, done: dict[str, str], shards: list[Shard] | None = None, spec: FieldSpec | None = None,
+          progress: RecordProgress | None = None) -> Iterator[PageResult]:
     spec = spec or FieldSpec()
     shards = shards or []
     args = (rule_dirs, options, stats, _shard_map(shards), spec, outdir, done)
@@ -277,7 +279,7 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
         keys[shard.rel] = state
         todo.append(shard)
     for group, ds in _shard_datasets(todo, spec):
-        yield from _write_group(group, _map(ds, _CleanWorker, args), outdir, keys, spec)
+        yield from _write_group(group, _map(ds, _CleanWorker, args), outdir, keys, spec, progress)
         del ds
         _release()
 
@@ -289,7 +291,8 @@ def _release() -> None:
     gc.collect()
 
 
-def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec) -> Iterator[PageResult]:
+def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec,
+                 progress: RecordProgress | None = None) -> Iterator[PageResult]:
     """Stream a group's cleaned records, in order, into each shard's writer (Parquet: in the input's row groups)."""
     by_key = {_key(str(s.path)): s for s in group}
     sink: ShardSink | None = None
@@ -307,7 +310,7 @@ def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tupl
             pf = pq.ParquetFile(shard.path)
             schema = pf.schema_arrow
             source_batches = pf.iter_batches(batch_size=BATCH_RECORDS)
-        s = ShardSink(shard, outdir, *keys[shard.rel], parquet_schema=schema)
+        s = ShardSink(shard, outdir, *keys[shard.rel], parquet_schema=schema, progress=progress)
         s._text_field = spec.text_field
         return s
 
