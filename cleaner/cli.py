@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
     from cleaner.engines import local
     from cleaner.formats import FieldSpec, discover_shards, is_shard
-    from cleaner.pipeline import ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
+    from cleaner.pipeline import STATE_DIR, ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
 
     started = now()
     rule_dirs = _rule_dirs(rules, add_rules)
@@ -157,6 +158,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
+    if force:  # and no resuming inside a shard either
+        shutil.rmtree(outdir / STATE_DIR / "partial", ignore_errors=True)
     manifest = ManifestWriter(outdir)
     results = []
     bar = Progress(len(sources) + sum(shard_records.values()), enabled=show_bar)
@@ -175,6 +178,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
                 bar.clear()
             if result.status in ("skipped", "failed"):
                 click.echo(f"cleaner: {result.message}", err=True)
+            elif "(resumed after record" in result.message and not quiet:
+                bar.clear()
+                click.echo(f"cleaner: {result.rel}: {result.message}", err=True)
             for w in result.warnings:
                 click.echo(f"cleaner: warning: {w}", err=True)
             if result.rel in shard_records:  # a resumed or failed shard's records count as done too

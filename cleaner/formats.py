@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,21 +152,97 @@ def _pyarrow_parquet(path: Path) -> Any:
 
 
 # -- writing --------------------------------------------------------------------------
+class PartialShard:
+    """A JSONL shard's output so far, kept in the run's state directory so that an interrupted run resumes
+    inside the shard instead of at its first record.
+
+    The cleaned lines and the log lines are appended uncompressed, batch by batch, and after each batch a small
+    JSON file (written atomically) says how many records, and how many bytes of each file, are complete; bytes
+    past that (a kill between a batch and its checkpoint) are cut off on resume.  Compression happens once, when
+    the shard is complete, so the finished files' bytes never depend on where, or whether, a run was interrupted.
+    """
+
+    def __init__(self, state_dir: Path, rel: str) -> None:
+        base = state_dir / "partial" / rel
+        self.out = base.with_name(base.name + ".out")
+        self.log = base.with_name(base.name + ".log")
+        self.meta = base.with_name(base.name + ".json")
+
+    def resume(self, key: str) -> dict[str, Any] | None:
+        """The last checkpoint of a run with the same key, its files cut back to it; None to start afresh."""
+        try:
+            meta = json.loads(self.meta.read_bytes())
+            if meta.get("key") != key:
+                raise ValueError("another key")
+            for path, size in ((self.out, int(meta["out_bytes"])), (self.log, int(meta["log_bytes"]))):
+                with path.open("r+b") as fh:
+                    if fh.seek(0, os.SEEK_END) < size:
+                        raise ValueError("shorter than its checkpoint")
+                    fh.truncate(size)
+        except (OSError, ValueError, KeyError, TypeError):
+            self.discard()
+            return None
+        return meta  # type: ignore[no-any-return]
+
+    def start(self) -> None:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        for path in (self.out, self.log):
+            path.write_bytes(b"")
+        with contextlib.suppress(OSError):
+            self.meta.unlink()
+
+    def save(self, state: dict[str, Any], out_bytes: int, log_bytes: int) -> None:
+        tmp = _tempname(self.meta)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({**state, "out_bytes": out_bytes, "log_bytes": log_bytes}, fh)
+        os.replace(tmp, self.meta)
+
+    def finish(self, out_path: Path, log_path: Path) -> None:
+        """Compress (or move) the complete files into place: the log first, the shard last."""
+        for src, dst in ((self.log, log_path), (self.out, out_path)):
+            if dst.name.endswith((".gz", ".zst")):
+                tmp = _tempname(dst)
+                try:
+                    with src.open("rb") as fh, _open_write(tmp) as sink:
+                        shutil.copyfileobj(fh, sink, 1 << 20)
+                    os.replace(tmp, dst)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(tmp)
+                    raise
+            else:
+                os.replace(src, dst)
+        self.discard()
+
+    def discard(self) -> None:
+        for path in (self.meta, self.out, self.log):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 class ShardWriter:
     """Write a cleaned shard and its change log to temp files, renamed into place on ``commit``.
 
     Compression matches the input; gzip headers carry no time stamp so that
-    outputs are byte-identical from run to run and engine to engine.
+    outputs are byte-identical from run to run and engine to engine.  A JSONL
+    shard goes through a :class:`PartialShard` (resumable, compressed at the end).
     """
 
-    def __init__(self, out_path: Path, log_path: Path, parquet_schema: Any = None) -> None:
+    def __init__(self, out_path: Path, log_path: Path, parquet_schema: Any = None,
+                 partial: PartialShard | None = None) -> None:
         self.out_path, self.log_path = out_path, log_path
         out_path.parent.mkdir(parents=True, exist_ok=True)
+        self.partial = partial
+        self._parquet = None
+        self._out: IO[bytes] | None = None
+        self._tmp_out = self._tmp_log = ""
+        if partial is not None:
+            self._out = partial.out.open("ab")
+            self._log = partial.log.open("ab")
+            return
         self._tmp_out = _tempname(out_path)
         self._tmp_log = _tempname(log_path)
         self._log = _open_write(self._tmp_log)
-        self._parquet = None
-        self._out: IO[bytes] | None = None
         if out_path.name.endswith(".parquet"):
             pq = _pyarrow_parquet(out_path)
             self._parquet = pq.ParquetWriter(str(self._tmp_out), parquet_schema)
@@ -186,17 +264,40 @@ class ShardWriter:
         for line in log_lines:
             self._log.write(line + b"\n")
 
+    def checkpoint(self, state: dict[str, Any]) -> None:
+        """Record that everything written so far is complete (a resumable shard only)."""
+        if self.partial is None or self._out is None:
+            return
+        self._out.flush()
+        self._log.flush()
+        self.partial.save(state, self._out.tell(), self._log.tell())
+
     def commit(self) -> None:
         self._close()
+        if self.partial is not None:
+            self.partial.finish(self.out_path, self.log_path)
+            return
         os.replace(self._tmp_log, self.log_path)
         os.replace(self._tmp_out, self.out_path)  # the shard last: its presence means both are complete
 
     def abort(self) -> None:
+        """Give the shard up (it failed): nothing of it is kept."""
         with contextlib.suppress(Exception):
             self._close()
+        if self.partial is not None:
+            self.partial.discard()
         for p in (self._tmp_out, self._tmp_log):
-            with contextlib.suppress(OSError):
-                os.unlink(p)
+            if p:
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+
+    def suspend(self) -> None:
+        """The run is being stopped: keep a resumable shard's checkpoint for the next run, drop the rest."""
+        if self.partial is None:
+            self.abort()
+            return
+        with contextlib.suppress(Exception):
+            self._close()
 
     def _close(self) -> None:
         if self._out is not None:

@@ -26,6 +26,7 @@ from typing import Any
 from cleaner import __version__
 from cleaner.formats import (
     FieldSpec,
+    PartialShard,
     Shard,
     ShardError,
     ShardWriter,
@@ -36,7 +37,7 @@ from cleaner.formats import (
     record_site,
 )
 from cleaner.page import Page
-from cleaner.pipeline import PageResult, clean_page, count_edits, page_key
+from cleaner.pipeline import STATE_DIR, PageResult, clean_page, count_edits, page_key
 from cleaner.stages import Context, Stage
 
 BATCH_RECORDS = 64
@@ -239,12 +240,25 @@ class ShardSink:
     """Collects a shard's cleaned batches, in order, into its writer and its run-summary result."""
 
     def __init__(self, shard: Shard, outdir: Path, key: str, raw_sha: str, parquet_schema: Any = None,
-                 progress: RecordProgress | None = None) -> None:
+                 progress: RecordProgress | None = None, resume: bool = False) -> None:
         self.shard = shard
-        self.writer = ShardWriter(outdir / shard.rel, outdir / edits_rel(shard.rel), parquet_schema)
         self.result = PageResult(shard.rel, "cleaned", key=key, raw_sha256=raw_sha)
         self.records = 0
+        self.resumed_at = 0
         self.progress = progress
+        # JSONL goes through a partial file (Parquet cannot be appended to): every engine writes the same bytes,
+        # and the local engine resumes inside the shard from its last checkpoint
+        partial = PartialShard(outdir / STATE_DIR, shard.rel) if shard.suffix != ".parquet" else None
+        if partial is not None:
+            state = partial.resume(key) if resume else None
+            if state is None:
+                partial.start()
+            else:
+                self.records = self.resumed_at = int(state["records"])
+                r = self.result
+                r.raw_chars, r.clean_chars = int(state["raw_chars"]), int(state["clean_chars"])
+                r.rules, r.warnings = {k: list(v) for k, v in state["rules"].items()}, list(state["warnings"])
+        self.writer = ShardWriter(outdir / shard.rel, outdir / edits_rel(shard.rel), parquet_schema, partial)
 
     def add(self, outs: list[RecordOut], source_batch: Any = None) -> None:
         self.records += len(outs)
@@ -273,12 +287,14 @@ class ShardSink:
             r.warnings.extend(o.warnings)
             if o.problem:
                 r.warnings.append(o.problem)
+        self.writer.checkpoint({"key": r.key, "records": self.records, "raw_chars": r.raw_chars,
+                                "clean_chars": r.clean_chars, "rules": r.rules, "warnings": r.warnings})
 
     _text_field = "text"
 
     def finish(self) -> PageResult:
         self.writer.commit()
-        self.result.message = f"{self.records} records"
+        self.result.message = f"{self.records} records" + (f" (resumed after record {self.resumed_at})" if self.resumed_at else "")
         return self.result
 
 
@@ -320,12 +336,17 @@ def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Cont
             schema = None
             if shard.suffix == ".parquet":
                 schema = _pyarrow_parquet(shard.path).ParquetFile(shard.path).schema_arrow
-            sink = ShardSink(shard, outdir, key, raw_sha, schema, progress)
+            sink = ShardSink(shard, outdir, key, raw_sha, schema, progress, resume=True)
             sink._text_field = spec.text_field
+            if sink.resumed_at and progress is not None:
+                progress(shard.rel, sink.resumed_at)
             pending: list[Any] = []
 
-            def batches(pending: list[Any] = pending, shard: Shard = shard) -> Iterator[RecordBatch]:
+            def batches(pending: list[Any] = pending, shard: Shard = shard, skip: int = sink.resumed_at) -> Iterator[RecordBatch]:
                 for batch, source in shard_batches(shard, spec):
+                    if skip >= len(batch.lines) > 0:  # cleaned before the interruption (checkpoints fall between batches)
+                        skip -= len(batch.lines)
+                        continue
                     pending.append(source)
                     yield batch
 
@@ -336,7 +357,7 @@ def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Cont
             if sink is not None:
                 sink.writer.abort()
             yield PageResult(shard.rel, "failed", f"{shard.path}: {exc}")
-        except BaseException:
+        except BaseException:  # interrupted: a JSONL shard keeps its checkpoint, and the next run resumes from it
             if sink is not None:
-                sink.writer.abort()
+                sink.writer.suspend()
             raise

@@ -198,3 +198,38 @@ def test_progress_bar_counts_a_shards_records_not_the_shard(tmp_path: Path, monk
     seen.clear()
     result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1", "--skip-examples"])
     assert result.exit_code == 0 and seen[-1] == total
+
+
+@pytest.mark.parametrize(("name", "sig"), [("big.jsonl.gz", signal.SIGKILL), ("big.jsonl", signal.SIGINT)])
+def test_a_killed_run_resumes_inside_a_shard(tmp_path: Path, name: str, sig: signal.Signals) -> None:
+    """A shard of hours of work must not start over after Ctrl-C or a kill: the next run goes on from the last
+    checkpointed batch, and the finished files are byte for byte those of an uninterrupted run."""
+    from cleaner.shards import BATCH_RECORDS
+
+    write_jsonl(tmp_path / "in" / name, records(4 * BATCH_RECORDS))
+    ref = tmp_path / "ref"
+    assert run(tmp_path / "in", ref, "-j", "1").returncode == 0
+    out = tmp_path / "out"
+    checkpoint = out / ".cleaner" / "partial" / f"{name}.json"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(out), "-q", "-j", "1",
+                             "--skip-examples"], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not checkpoint.exists():
+        time.sleep(0.005)
+    os.killpg(proc.pid, sig)
+    assert proc.wait() in (-signal.SIGKILL, 130)
+    assert checkpoint.exists() and not (out / name).exists(), "killed before the first checkpoint, or after the end"
+    done = json.loads(checkpoint.read_text())["records"]
+    assert 0 < done < 4 * BATCH_RECORDS and done % BATCH_RECORDS == 0
+    with (out / ".cleaner" / "partial" / f"{name}.out").open("ab") as fh:
+        fh.write(b'{"half a record written after the checkpoint')  # the kill can land mid-write
+    again = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(out), "-j", "1",
+                            "--skip-examples"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"{name}: {4 * BATCH_RECORDS} records (resumed after record {done})" in again.stderr
+    assert tree(out) == tree(ref)
+    assert not (out / ".cleaner" / "partial" / f"{name}.json").exists()
+    summary = json.loads((out / "run-summary.json").read_text())
+    ref_summary = json.loads((ref / "run-summary.json").read_text())
+    assert (summary["raw_chars"], summary["clean_chars"], summary["rules"]) == (
+        ref_summary["raw_chars"], ref_summary["clean_chars"], ref_summary["rules"])
