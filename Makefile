@@ -41,7 +41,7 @@ clean-build:
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
 .PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup bench-scale
+bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup bench-scale bench-profile
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -116,7 +116,7 @@ bench-dedup: setup
 	PYTHONPATH=. $(BIN)/python benchmarks/dedup_bench.py --sizes 50000,100000,200000 | tee build/bench/dedup.txt
 
 # -- scale: record shards, the Ray engine, the throughput/memory benchmark -------------------------
-.PHONY: test-ray bench-scale
+.PHONY: test-ray bench-scale bench-profile
 # Ray (and pyarrow, zstandard) are optional extras: `make test` never needs them.
 test-ray: setup-dev
 	$(BIN)/pip install -q -e '.[ray,parquet,zstd]'
@@ -132,6 +132,13 @@ SCALE_THROUGHPUT_MB ?= 20
 $(BENCH_VENV)/.datatrove: $(BENCH_VENV)/.justext
 	$(BENCH_VENV)/bin/pip install -q 'datatrove==0.10.1' regex nltk spacy
 	touch $@
+
+# py-spy (bench virtualenv only) over one process and a 4 MB slice of the scale corpus: stage shares, top functions
+bench-profile: setup $(BENCH_VENV)/.justext
+	$(BENCH_VENV)/bin/pip install -q py-spy
+	test -d build/bench-scale/corpus-4 || $(BIN)/python benchmarks/scale_corpus.py $(BENCH) build/bench-scale/corpus-4 --mb 4 --shard-mb 2
+	mkdir -p build/bench
+	$(BIN)/python benchmarks/profile_run.py build/bench-scale/corpus-4 --py-spy $(BENCH_VENV)/bin/py-spy | tee build/bench/profile.txt
 
 bench-scale: setup $(BENCH_VENV)/.justext $(BENCH_VENV)/.datatrove
 	$(BIN)/pip install -q -e '.[ray,parquet]'

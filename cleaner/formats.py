@@ -156,9 +156,9 @@ class PartialShard:
     """A JSONL shard's output so far, kept in the run's state directory so that an interrupted run resumes
     inside the shard instead of at its first record.
 
-    The cleaned lines and the log lines are appended uncompressed, batch by batch, and after each batch a small
-    JSON file (written atomically) says how many records, and how many bytes of each file, are complete; bytes
-    past that (a kill between a batch and its checkpoint) are cut off on resume.  Compression happens once, when
+    The cleaned lines, the log lines and the shard's warnings are appended uncompressed, batch by batch, and
+    after each batch a small JSON file (written atomically) says how many records, and how many bytes of each
+    file, are complete; bytes past that (a kill between a batch and its checkpoint) are cut off on resume.  Compression happens once, when
     the shard is complete, so the finished files' bytes never depend on where, or whether, a run was interrupted.
     """
 
@@ -166,6 +166,7 @@ class PartialShard:
         base = state_dir / "partial" / rel
         self.out = base.with_name(base.name + ".out")
         self.log = base.with_name(base.name + ".log")
+        self.warnings = base.with_name(base.name + ".warnings")
         self.meta = base.with_name(base.name + ".json")
 
     def resume(self, key: str) -> dict[str, Any] | None:
@@ -174,11 +175,13 @@ class PartialShard:
             meta = json.loads(self.meta.read_bytes())
             if meta.get("key") != key:
                 raise ValueError("another key")
-            for path, size in ((self.out, int(meta["out_bytes"])), (self.log, int(meta["log_bytes"]))):
+            for path, size in ((self.out, int(meta["out_bytes"])), (self.log, int(meta["log_bytes"])),
+                               (self.warnings, int(meta["warnings_bytes"]))):
                 with path.open("r+b") as fh:
                     if fh.seek(0, os.SEEK_END) < size:
                         raise ValueError("shorter than its checkpoint")
                     fh.truncate(size)
+            meta["warnings"] = [json.loads(line) for line in self.warnings.read_bytes().splitlines()]
         except (OSError, ValueError, KeyError, TypeError):
             self.discard()
             return None
@@ -186,15 +189,15 @@ class PartialShard:
 
     def start(self) -> None:
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        for path in (self.out, self.log):
+        for path in (self.out, self.log, self.warnings):
             path.write_bytes(b"")
         with contextlib.suppress(OSError):
             self.meta.unlink()
 
-    def save(self, state: dict[str, Any], out_bytes: int, log_bytes: int) -> None:
+    def save(self, state: dict[str, Any], sizes: dict[str, int]) -> None:
         tmp = _tempname(self.meta)
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({**state, "out_bytes": out_bytes, "log_bytes": log_bytes}, fh)
+            json.dump({**state, **sizes}, fh)
         os.replace(tmp, self.meta)
 
     def finish(self, out_path: Path, log_path: Path) -> None:
@@ -215,7 +218,7 @@ class PartialShard:
         self.discard()
 
     def discard(self) -> None:
-        for path in (self.meta, self.out, self.log):
+        for path in (self.meta, self.out, self.log, self.warnings):
             with contextlib.suppress(OSError):
                 path.unlink()
 
@@ -236,9 +239,11 @@ class ShardWriter:
         self._parquet = None
         self._out: IO[bytes] | None = None
         self._tmp_out = self._tmp_log = ""
+        self._warnings: IO[bytes] | None = None
         if partial is not None:
             self._out = partial.out.open("ab")
             self._log = partial.log.open("ab")
+            self._warnings = partial.warnings.open("ab")
             return
         self._tmp_out = _tempname(out_path)
         self._tmp_log = _tempname(log_path)
@@ -264,13 +269,17 @@ class ShardWriter:
         for line in log_lines:
             self._log.write(line + b"\n")
 
-    def checkpoint(self, state: dict[str, Any]) -> None:
-        """Record that everything written so far is complete (a resumable shard only)."""
-        if self.partial is None or self._out is None:
+    def checkpoint(self, state: dict[str, Any], warnings: list[str]) -> None:
+        """Record that everything written so far, and this batch's warnings, are complete (resumable shards only):
+        warnings are appended, not rewritten, so a shard with many of them costs no more per batch."""
+        if self.partial is None or self._out is None or self._warnings is None:
             return
-        self._out.flush()
-        self._log.flush()
-        self.partial.save(state, self._out.tell(), self._log.tell())
+        for w in warnings:
+            self._warnings.write(json.dumps(w).encode() + b"\n")
+        for fh in (self._out, self._log, self._warnings):
+            fh.flush()
+        self.partial.save(state, {"out_bytes": self._out.tell(), "log_bytes": self._log.tell(),
+                                  "warnings_bytes": self._warnings.tell()})
 
     def commit(self) -> None:
         self._close()
@@ -300,6 +309,8 @@ class ShardWriter:
             self._close()
 
     def _close(self) -> None:
+        if self._warnings is not None:
+            self._warnings.close()
         if self._out is not None:
             self._out.close()
         if self._parquet is not None:

@@ -276,6 +276,7 @@ class ShardSink:
         else:
             self.writer.write_lines([o.out if isinstance(o.out, bytes) else b"" for o in outs], logs)
         r = self.result
+        new_warnings = len(r.warnings)
         for o in outs:
             r.raw_chars += o.raw_chars
             r.clean_chars += o.clean_chars
@@ -288,7 +289,7 @@ class ShardSink:
             if o.problem:
                 r.warnings.append(o.problem)
         self.writer.checkpoint({"key": r.key, "records": self.records, "raw_chars": r.raw_chars,
-                                "clean_chars": r.clean_chars, "rules": r.rules, "warnings": r.warnings})
+                                "clean_chars": r.clean_chars, "rules": r.rules}, r.warnings[new_warnings:])
 
     _text_field = "text"
 
