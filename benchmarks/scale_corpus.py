@@ -1,9 +1,11 @@
 """Generate a realistic corpus of JSONL shards for the scale benchmark (no network).
 
-Pages are built from real prose (the gold texts of ../shared/bench) with the
-web's noise planted: per-site menus and footers (chrome that repeats across a
-site's pages), duplicated paragraphs and whole duplicate pages, spam sentences,
-typos and mojibake.  Deterministic for a seed.  Shards of ~``--shard-mb`` MB.
+Pages are built from real prose (the gold texts of ../shared/bench: a page's
+paragraphs are sentences of one text, drawn afresh, so that a 200 MB corpus drawn from ~190k words
+does not repeat whole paragraphs on every page) with the web's noise planted:
+per-site menus and footers (chrome that repeats across a site's pages),
+paragraphs repeated on a page or copied from another page, whole duplicate
+pages, spam sentences, typos and mojibake.  Deterministic for a seed.  Shards of ~``--shard-mb`` MB.
 
     python benchmarks/scale_corpus.py ../shared/bench build/bench-scale/corpus --mb 200
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from pathlib import Path
 
 SPAM = [
@@ -27,14 +30,25 @@ FOOTER = ["© {year} {site}. All rights reserved.", "Share this: Facebook Twitte
 MOJIBAKE = {"'": "â€™", "é": "Ã©", "—": "â€”"}
 
 
-def paragraphs(bench: Path) -> list[str]:
-    out: list[str] = []
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def documents(bench: Path) -> list[list[str]]:
+    """The gold texts as lists of sentences."""
+    docs: list[list[str]] = []
     for p in sorted(bench.glob("*/*.gold.txt")):
-        for para in p.read_text(encoding="utf-8", errors="replace").split("\n\n"):
-            para = para.strip()
-            if len(para.split()) >= 12:
-                out.append(para)
-    return out
+        text = p.read_text(encoding="utf-8", errors="replace")
+        sents = [s for para in text.split("\n\n") for s in _SENTENCE_END.split(" ".join(para.split())) if len(s.split()) >= 4]
+        if len(sents) >= 6:
+            docs.append(sents)
+    return docs
+
+
+def paragraph(rng: random.Random, doc: list[str]) -> str:
+    """A few sentences of one text, in its order: real prose on the page's topic, and (as on the web) practically
+    never the same paragraph twice unless a copy is planted."""
+    picked = sorted(rng.sample(range(len(doc)), min(len(doc), rng.randint(2, 5))))
+    return " ".join(doc[k] for k in picked)
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -44,8 +58,15 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def page(rng: random.Random, paras: list[str], site: str, i: int) -> str:
-    body = rng.sample(paras, rng.randint(3, 9))
+def page(rng: random.Random, docs: list[list[str]], site: str, i: int, recent: list[str]) -> str:
+    doc = rng.choice(docs)  # one text per page: one topic, one language
+    body = [paragraph(rng, doc) for _ in range(rng.randint(3, 9))]
+    if rng.random() < 0.1:  # a paragraph repeated on the page (a pasted block)
+        body.insert(rng.randrange(len(body) + 1), rng.choice(body))
+    if recent and rng.random() < 0.05:  # a paragraph copied from another page (syndication, quotes)
+        body.insert(rng.randrange(len(body) + 1), rng.choice(recent))
+    recent.extend(body)
+    del recent[:-200]
     if rng.random() < 0.05:
         body.insert(rng.randrange(len(body)), rng.choice(SPAM))
     if rng.random() < 0.3:
@@ -67,7 +88,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    paras = paragraphs(args.bench)
+    docs = documents(args.bench)
+    recent: list[str] = []
     sites = [f"site{k:02d}.example" for k in range(40)]
     args.out.mkdir(parents=True, exist_ok=True)
     total = shard_bytes = 0
@@ -76,7 +98,7 @@ def main() -> None:
     previous: list[str] = []
     while total < args.mb * 1e6:
         site = rng.choice(sites)
-        text = rng.choice(previous) if previous and rng.random() < 0.03 else page(rng, paras, site, i)  # exact duplicates
+        text = rng.choice(previous) if previous and rng.random() < 0.03 else page(rng, docs, site, i, recent)  # exact duplicates
         previous = (previous + [text])[-50:]
         line = json.dumps({"id": f"p{i:08d}", "url": f"https://www.{site}/post/{i}", "text": text, "lang": "en"}, ensure_ascii=False) + "\n"
         fh.write(line)
