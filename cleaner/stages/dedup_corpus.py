@@ -17,7 +17,9 @@ a hook the chrome stage can read from ``ctx.stats["dedup"]``).
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import unicodedata
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -177,12 +179,17 @@ class CorpusDuplicates:
 
 
 class CorpusCollector:
-    """Scan-pass accumulator: per page, hashes and MinHash signatures of the page and its paragraphs."""
+    """Scan-pass accumulator: per page, hashes and MinHash signatures of the page and its paragraphs.
+
+    A worker's collector keeps its batch's pages as objects (they are pickled back to the main process); the
+    collector they are merged into keeps them in a :class:`_Store`, so the run's memory grows by a few bytes per
+    paragraph, not by its signature."""
 
     def __init__(self, cfg: dict[str, Any]):
         self.cfg = cfg
         self.hasher = MinHasher(int(cfg["corpus_num_perm"]), int(cfg["corpus_shingle_chars"]))
         self.items: list[_PageItem] = []
+        self._store: _Store | None = None
 
     def add(self, text: str, site: str, name: str) -> None:
         min_words = int(self.cfg["corpus_min_words"])
@@ -206,76 +213,166 @@ class CorpusCollector:
         para_sigs = sigs[: len(para_hashes)] if sigs is not None and para_hashes else None
         self.items.append(_PageItem(name, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
 
+    def __getstate__(self) -> dict[str, Any]:
+        if self._store is not None:
+            raise TypeError("a merged CorpusCollector holds open temp files; pickle its finish() instead")
+        return self.__dict__
+
     def merge(self, other: CorpusCollector) -> None:
-        self.items.extend(other.items)
+        if self._store is None:
+            self._store = _Store(self.hasher.num_perm)
+        self._store.extend(self.items)
+        self._store.extend(other.items)
+        self.items = []
 
     def finish(self) -> CorpusDuplicates:
-        return find_duplicates(self.items, self.cfg)
+        store = self._store if self._store is not None else _Store(self.hasher.num_perm)
+        store.extend(self.items)
+        self.items = []
+        try:
+            return find_duplicates(store, self.cfg)
+        finally:
+            store.close()
+            self._store = None
 
 
-def _lsh_pairs(sigs: np.ndarray, owners: list[int], bands: int, max_bucket: int) -> set[tuple[int, int]]:
-    """Candidate pairs (i < j, on different owners) that share at least one band bucket.
+class _Store:
+    """The scan's pages, compact: names and sites once per page, paragraph hashes and owners in arrays, and the
+    MinHash signatures (400 bytes each) spilled to unnamed temp files that LSH reads back one band at a time.
+    Memory per paragraph is ~12 bytes here and ~60 transiently in `find_duplicates`, instead of ~1 KB as objects."""
 
-    One band at a time, so only one band's buckets are in memory."""
-    rows = sigs.shape[1] // bands
+    def __init__(self, num_perm: int) -> None:
+        self.num_perm = num_perm
+        self.names: list[str] = []
+        self.site_ids: dict[str, int] = {}
+        self.page_site = array("I")
+        self.page_hash = array("Q")
+        self.page_sig_row = array("q")  # row in the page signature file, -1 without one
+        self.para_start = array("Q", [0])  # page p's paragraphs are para rows para_start[p] .. para_start[p+1]
+        self.para_hash = array("Q")
+        self.has_para_sig = array("b")  # per page: its paragraphs have signatures
+        # unnamed: the OS removes them whatever happens to the run; closed in close()
+        self._para_file = tempfile.TemporaryFile(prefix="cleaner-minhash-")  # noqa: SIM115
+        self._page_file = tempfile.TemporaryFile(prefix="cleaner-minhash-")  # noqa: SIM115
+        self.page_rows = 0
+
+    def extend(self, items: list[_PageItem]) -> None:
+        for it in items:
+            self.names.append(it.name)
+            self.page_site.append(self.site_ids.setdefault(it.site, len(self.site_ids)))
+            self.page_hash.append(it.page_hash)
+            if it.page_sig is not None:
+                self._page_file.write(np.ascontiguousarray(it.page_sig, dtype=np.uint32).tobytes())
+                self.page_sig_row.append(self.page_rows)
+                self.page_rows += 1
+            else:
+                self.page_sig_row.append(-1)
+            self.para_hash.extend(it.para_hashes)
+            self.para_start.append(len(self.para_hash))
+            if it.para_sigs is not None:
+                self._para_file.write(np.ascontiguousarray(it.para_sigs, dtype=np.uint32).tobytes())
+            else:  # no signatures means no paragraphs (see CorpusCollector.add): nothing to write
+                assert not it.para_hashes
+            self.has_para_sig.append(it.para_sigs is not None)
+
+    def para_sigs(self) -> np.ndarray:
+        return self._signatures(self._para_file, len(self.para_hash))
+
+    def page_sigs(self) -> np.ndarray:
+        return self._signatures(self._page_file, self.page_rows)
+
+    def _signatures(self, fh: Any, rows: int) -> np.ndarray:
+        fh.flush()
+        if rows == 0:
+            return np.zeros((0, self.num_perm), dtype=np.uint32)
+        return np.memmap(fh, dtype=np.uint32, mode="r", shape=(rows, self.num_perm))
+
+    def close(self) -> None:
+        self._para_file.close()
+        self._page_file.close()
+
+
+def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int, max_bucket: int) -> set[tuple[int, int]]:
+    """Candidate pairs (i < j, on different owners) among the signatures ``sigs[rows_of]`` that share at least
+    one band bucket.  One band at a time, read from the (memory-mapped) signatures: only that band's 4 bytes x
+    rows-per-band of each paragraph are in memory, grouped by sorting, not by a dict of byte strings."""
+    per_band = sigs.shape[1] // bands
     pairs: set[tuple[int, int]] = set()
+    n = len(rows_of)
+    if n < 2:
+        return pairs
+    owner_list = owners.tolist()
     for b in range(bands):
-        block = np.ascontiguousarray(sigs[:, b * rows : (b + 1) * rows])
-        buckets: dict[bytes, list[int]] = defaultdict(list)
-        for i in range(block.shape[0]):
-            buckets[block[i].tobytes()].append(i)
-        for members in buckets.values():
-            if len(members) < 2:
-                continue
-            members = members[:max_bucket]  # a pathological bucket (boilerplate) must not go quadratic
+        block = np.asarray(sigs[rows_of, b * per_band : (b + 1) * per_band])
+        order = np.lexsort(block.T[::-1])  # equal bands together (a stable sort: each group in index order)
+        sb = block[order]
+        new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, n))
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            members = order[start : start + min(size, max_bucket)].tolist()  # a pathological bucket must not go quadratic
             for x, i in enumerate(members):
+                oi = owner_list[i]
                 for j in members[x + 1 :]:
-                    if owners[i] != owners[j]:
+                    if oi != owner_list[j]:
                         pairs.add((i, j))
     return pairs
 
 
-def find_duplicates(items: list[_PageItem], cfg: dict[str, Any]) -> CorpusDuplicates:
+def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     """Map every later copy (page-name order) of a paragraph or page to its first copy."""
-    items = sorted(items, key=lambda it: it.name)
-    out = CorpusDuplicates(n_pages=len(items))
+    names = store.names
+    n_pages = len(names)
+    order = sorted(range(n_pages), key=names.__getitem__)  # stable: pages of the same name keep arrival order
+    out = CorpusDuplicates(n_pages=n_pages)
     bands = int(cfg["corpus_bands"])
-    # per site: on how many pages each paragraph occurs (chrome's business when it is many)
-    per_site: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for it in items:
-        out.site_pages[it.site] = out.site_pages.get(it.site, 0) + 1
-        for h in set(it.para_hashes):
-            per_site[it.site][h] += 1
-    out.site_paragraphs = {s: {h: n for h, n in c.items() if n > 1} for s, c in per_site.items()}
-    chrome_min = int(cfg["corpus_site_chrome_min_pages"])
+    max_bucket = int(cfg["corpus_max_bucket"])
+    site_names = list(store.site_ids)
+    page_site = np.frombuffer(store.page_site, dtype=np.uint32) if n_pages else np.zeros(0, dtype=np.uint32)
+    for p in order:
+        site = site_names[page_site[p]]
+        out.site_pages[site] = out.site_pages.get(site, 0) + 1
+    starts = np.frombuffer(store.para_start, dtype=np.uint64).astype(np.int64)
+    para_hash = np.frombuffer(store.para_hash, dtype=np.uint64) if len(store.para_hash) else np.zeros(0, dtype=np.uint64)
+    para_page = np.repeat(np.arange(n_pages, dtype=np.int64), np.diff(starts))
+    # per site: on how many pages each paragraph occurs (chrome's business when it is many); a page counts once.
+    # Keys are (site, paragraph) as one integer: site id x distinct hashes + the hash's rank.
+    uniq_hash, hash_id = np.unique(para_hash, return_inverse=True)
+    key = page_site[para_page].astype(np.int64) * max(len(uniq_hash), 1) + hash_id.astype(np.int64)
+    distinct = np.unique(np.stack([key, para_page], axis=1), axis=0) if len(key) else np.zeros((0, 2), dtype=np.int64)
+    group_key, group_pages = np.unique(distinct[:, 0], return_counts=True)
+    for sid in np.unique(page_site[para_page]).tolist():
+        out.site_paragraphs[site_names[sid]] = {}
+    for k, c in zip(group_key[group_pages > 1].tolist(), group_pages[group_pages > 1].tolist()):
+        sid, hid = divmod(k, max(len(uniq_hash), 1))
+        out.site_paragraphs[site_names[sid]][int(uniq_hash[hid])] = c
+    pages_of = group_pages[np.searchsorted(group_key, key)] if len(key) else np.zeros(0, dtype=np.int64)
+    chrome = (pages_of > 1) & (pages_of >= int(cfg["corpus_site_chrome_min_pages"]))
 
-    def is_chrome(site: str, h: int) -> bool:
-        return out.site_paragraphs.get(site, {}).get(h, 0) >= chrome_min
-
-    # paragraphs: flatten in page order
-    owners: list[int] = []
-    hashes: list[int] = []
-    rows: list[np.ndarray] = []
-    for p, it in enumerate(items):
-        if it.para_sigs is None:
-            continue
-        for h, sig in zip(it.para_hashes, it.para_sigs):
-            if is_chrome(it.site, h):
-                continue
-            owners.append(p)
-            hashes.append(h)
-            rows.append(sig)
-    out.n_paragraphs = len(hashes)
-    kept = [True] * len(hashes)
-    first_of: dict[int, int] = {}
-    for i, h in enumerate(hashes):  # exact copies
-        j = first_of.setdefault(h, i)
-        if j != i and owners[j] != owners[i]:
-            kept[i] = False
-            out.paragraphs.setdefault(items[owners[i]].name, {})[h] = (items[owners[j]].name, 1.0)
-    if rows and cfg["corpus_near_enabled"]:
-        sigs = np.vstack(rows)
-        pairs = _lsh_pairs(sigs, owners, bands, int(cfg["corpus_max_bucket"]))
+    # paragraphs: flattened in page order, chrome left out
+    has_sig = np.frombuffer(store.has_para_sig, dtype=np.int8).astype(bool) if n_pages else np.zeros(0, dtype=bool)
+    idx = [np.arange(starts[p], starts[p + 1]) for p in order if has_sig[p]]
+    rows = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
+    rows = rows[~chrome[rows]]
+    owners_page = para_page[rows]
+    rank = np.empty(n_pages, dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(n_pages)
+    owners = rank[owners_page]  # position of the owner page in name order
+    hashes = para_hash[rows]
+    out.n_paragraphs = len(rows)
+    kept = np.ones(len(rows), dtype=bool)
+    if len(rows):  # exact copies: the first occurrence (in this order) of each hash is kept
+        _, first_idx, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+        first = first_idx[inverse]
+        copies = np.flatnonzero((first != np.arange(len(rows))) & (owners[first] != owners))
+        kept[copies] = False
+        for i in copies.tolist():
+            j = int(first[i])
+            out.paragraphs.setdefault(names[order[owners[i]]], {})[int(hashes[i])] = (names[order[owners[j]]], 1.0)
+    if len(rows) and cfg["corpus_near_enabled"]:
+        sigs = store.para_sigs()
+        owner_list = owners.tolist()
+        pairs = _lsh_pairs(sigs, rows, owners, bands, max_bucket)
         out.candidate_pairs = len(pairs)
         earlier: dict[int, list[int]] = defaultdict(list)
         for i, j in pairs:
@@ -284,32 +381,35 @@ def find_duplicates(items: list[_PageItem], cfg: dict[str, Any]) -> CorpusDuplic
         for j in sorted(earlier):
             if not kept[j]:
                 continue
+            sig_j = np.asarray(sigs[rows[j]])
             for i in sorted(earlier[j]):
                 if not kept[i]:
                     continue
-                sim = float(np.mean(sigs[i] == sigs[j]))
+                sim = float(np.mean(np.asarray(sigs[rows[i]]) == sig_j))
                 if sim >= thr:
                     kept[j] = False
-                    out.paragraphs.setdefault(items[owners[j]].name, {}).setdefault(
-                        hashes[j], (items[owners[i]].name, round(sim, 3)))
+                    out.paragraphs.setdefault(names[order[owner_list[j]]], {}).setdefault(
+                        int(hashes[j]), (names[order[owner_list[i]]], round(sim, 3)))
                     break
     # whole pages: exact text, then near (MinHash of all the page's shingles)
     seen_page: dict[int, int] = {}
-    for p, it in enumerate(items):
-        if it.page_hash:
-            q = seen_page.setdefault(it.page_hash, p)
+    for p in order:
+        h = store.page_hash[p]
+        if h:
+            q = seen_page.setdefault(h, p)
             if q != p:
-                out.pages[it.name] = (items[q].name, 1.0)
-    with_sig = [p for p, it in enumerate(items) if it.page_sig is not None and it.name not in out.pages]
+                out.pages[names[p]] = (names[q], 1.0)
+    with_sig = [p for p in order if store.page_sig_row[p] >= 0 and names[p] not in out.pages]
     if len(with_sig) > 1:
-        psigs = np.vstack([items[p].page_sig for p in with_sig])  # type: ignore[misc]
-        pairs = _lsh_pairs(psigs, list(range(len(with_sig))), bands, int(cfg["corpus_max_bucket"]))
+        psigs = store.page_sigs()
+        prow = np.asarray([store.page_sig_row[p] for p in with_sig], dtype=np.int64)
+        pairs = _lsh_pairs(psigs, prow, np.arange(len(with_sig)), bands, max_bucket)
         thr = float(cfg["page_near_threshold"])
         for i, j in sorted(pairs, key=lambda t: (t[1], t[0])):
-            name_j = items[with_sig[j]].name
-            if name_j in out.pages or items[with_sig[i]].name in out.pages:
+            name_j = names[with_sig[j]]
+            if name_j in out.pages or names[with_sig[i]] in out.pages:
                 continue
-            sim = float(np.mean(psigs[i] == psigs[j]))
+            sim = float(np.mean(np.asarray(psigs[prow[i]]) == np.asarray(psigs[prow[j]])))
             if sim >= thr:
-                out.pages[name_j] = (items[with_sig[i]].name, round(sim, 3))
+                out.pages[name_j] = (names[with_sig[i]], round(sim, 3))
     return out
