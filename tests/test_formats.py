@@ -206,7 +206,7 @@ def test_a_killed_run_resumes_inside_a_shard(tmp_path: Path, name: str, sig: sig
     checkpointed batch, and the finished files are byte for byte those of an uninterrupted run."""
     from cleaner.shards import BATCH_RECORDS
 
-    write_jsonl(tmp_path / "in" / name, records(4 * BATCH_RECORDS - 1), bad_line=True)  # a warning to carry over
+    write_jsonl(tmp_path / "in" / name, records(3 * BATCH_RECORDS - 1), bad_line=True)  # a warning to carry over
     ref = tmp_path / "ref"
     assert run(tmp_path / "in", ref, "-j", "1").returncode == 0
     out = tmp_path / "out"
@@ -220,13 +220,13 @@ def test_a_killed_run_resumes_inside_a_shard(tmp_path: Path, name: str, sig: sig
     assert proc.wait() in (-signal.SIGKILL, 130)
     assert checkpoint.exists() and not (out / name).exists(), "killed before the first checkpoint, or after the end"
     done = json.loads(checkpoint.read_text())["records"]
-    assert 0 < done < 4 * BATCH_RECORDS and done % BATCH_RECORDS == 0
+    assert 0 < done < 3 * BATCH_RECORDS and done % BATCH_RECORDS == 0
     with (out / ".cleaner" / "partial" / f"{name}.out").open("ab") as fh:
         fh.write(b'{"half a record written after the checkpoint')  # the kill can land mid-write
     again = subprocess.run([sys.executable, "-m", "cleaner", "run", str(tmp_path / "in"), "-o", str(out), "-j", "1",
                             "--skip-examples"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
-    assert f"{name}: {4 * BATCH_RECORDS} records (resumed after record {done})" in again.stderr
+    assert f"{name}: {3 * BATCH_RECORDS} records (resumed after record {done})" in again.stderr
     assert tree(out) == tree(ref)
     assert not (out / ".cleaner" / "partial" / f"{name}.json").exists()
     summary = json.loads((out / "run-summary.json").read_text())
