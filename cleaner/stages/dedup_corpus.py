@@ -20,7 +20,6 @@ import hashlib
 import tempfile
 import unicodedata
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -292,31 +291,53 @@ class _Store:
         self._page_file.close()
 
 
-def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int, max_bucket: int) -> set[tuple[int, int]]:
+#: candidate pairs materialised at once while banding (8 bytes each, and a few temporaries of that size)
+_PAIRS_AT_ONCE = 1 << 21
+
+
+def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int, max_bucket: int) -> np.ndarray:
     """Candidate pairs (i < j, on different owners) among the signatures ``sigs[rows_of]`` that share at least
-    one band bucket.  One band at a time, read from the (memory-mapped) signatures: only that band's 4 bytes x
-    rows-per-band of each paragraph are in memory, grouped by sorting, not by a dict of byte strings."""
+    one band bucket, as sorted unique keys ``j * n + i`` (so in order of j, then i).
+
+    One band at a time, read from the (memory-mapped) signatures; equal bands are grouped by a stable sort and
+    the pairs of each group (its first ``max_bucket`` members: a pathological bucket must not go quadratic) are
+    made with numpy, 8 bytes a pair: a corpus dense in near copies makes tens of millions of candidates, which
+    as a set of Python tuples took gigabytes."""
     per_band = sigs.shape[1] // bands
-    pairs: set[tuple[int, int]] = set()
     n = len(rows_of)
+    chunks: list[np.ndarray] = []
     if n < 2:
-        return pairs
-    owner_list = owners.tolist()
+        return np.zeros(0, dtype=np.int64)
+    owners = np.asarray(owners)
+    pos = np.arange(n, dtype=np.int64)
     for b in range(bands):
         block = np.asarray(sigs[rows_of, b * per_band : (b + 1) * per_band])
-        order = np.lexsort(block.T[::-1])  # equal bands together (a stable sort: each group in index order)
+        order = np.lexsort(block.T[::-1])  # equal bands together (stable: each group in index order)
         sb = block[order]
         new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
         starts = np.flatnonzero(new)
         sizes = np.diff(np.append(starts, n))
-        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
-            members = order[start : start + min(size, max_bucket)].tolist()  # a pathological bucket must not go quadratic
-            for x, i in enumerate(members):
-                oi = owner_list[i]
-                for j in members[x + 1 :]:
-                    if oi != owner_list[j]:
-                        pairs.add((i, j))
-    return pairs
+        gid = np.cumsum(new) - 1
+        end = starts[gid] + np.minimum(sizes[gid], max_bucket)
+        partners = np.where(pos < end, end - pos - 1, 0)  # the later members of its group, within the cap
+        cum = np.cumsum(partners)
+        if not len(cum) or cum[-1] == 0:
+            continue
+        # pairs made a slice of positions at a time, so the temporary arrays stay small however dense the bands
+        cuts = np.unique(np.searchsorted(cum, np.arange(_PAIRS_AT_ONCE, int(cum[-1]), _PAIRS_AT_ONCE), side="right"))
+        for lo, hi in zip([0, *cuts.tolist()], [*cuts.tolist(), n]):
+            part = partners[lo:hi]
+            total = int(part.sum())
+            if total == 0:
+                continue
+            left = np.repeat(pos[lo:hi], part)
+            right = left + 1 + (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(part) - part, part))
+            i, j = order[left], order[right]
+            del left, right
+            keep = owners[i] != owners[j]
+            chunks.append(np.unique(j[keep] * n + i[keep]))  # a pair is in few bands: one sort at the end
+            del i, j, keep
+    return np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
 
 
 def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
@@ -372,17 +393,23 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     if len(rows) and cfg["corpus_near_enabled"]:
         sigs = store.para_sigs()
         owner_list = owners.tolist()
-        pairs = _lsh_pairs(sigs, rows, owners, bands, max_bucket)
-        out.candidate_pairs = len(pairs)
-        earlier: dict[int, list[int]] = defaultdict(list)
-        for i, j in pairs:
-            earlier[j].append(i)
+        # exact copies take no part in near matching (neither side of a pair may be a removed copy): leaving them
+        # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs
+        live = np.flatnonzero(kept)
+        n = len(live)
+        keys = _lsh_pairs(sigs, rows[live], owners[live], bands, max_bucket)
+        out.candidate_pairs = len(keys)
+        keys = live[keys // max(n, 1)] * len(rows) + live[keys % max(n, 1)]  # back to indexes of all rows
+        n = len(rows)
         thr = float(cfg["corpus_near_threshold"])
-        for j in sorted(earlier):
+        js = keys // n
+        bounds = (np.flatnonzero(np.concatenate(([True], js[1:] != js[:-1]))).tolist() if len(keys) else []) + [len(keys)]
+        for a, z in zip(bounds[:-1], bounds[1:]):  # each j, its earlier candidates i in order
+            j = int(js[a])
             if not kept[j]:
                 continue
             sig_j = np.asarray(sigs[rows[j]])
-            for i in sorted(earlier[j]):
+            for i in (keys[a:z] % n).tolist():
                 if not kept[i]:
                     continue
                 sim = float(np.mean(np.asarray(sigs[rows[i]]) == sig_j))
@@ -403,9 +430,9 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     if len(with_sig) > 1:
         psigs = store.page_sigs()
         prow = np.asarray([store.page_sig_row[p] for p in with_sig], dtype=np.int64)
-        pairs = _lsh_pairs(psigs, prow, np.arange(len(with_sig)), bands, max_bucket)
+        m = len(with_sig)
         thr = float(cfg["page_near_threshold"])
-        for i, j in sorted(pairs, key=lambda t: (t[1], t[0])):
+        for j, i in (divmod(k, m) for k in _lsh_pairs(psigs, prow, np.arange(m), bands, max_bucket).tolist()):
             name_j = names[with_sig[j]]
             if name_j in out.pages or names[with_sig[i]] in out.pages:
                 continue
