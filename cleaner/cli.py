@@ -178,7 +178,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
                 bar.clear()
             if result.status in ("skipped", "failed"):
                 click.echo(f"cleaner: {result.message}", err=True)
-            elif "(resumed after record" in result.message and not quiet:
+            elif result.resumed_at and not quiet:
                 bar.clear()
                 click.echo(f"cleaner: {result.rel}: {result.message}", err=True)
             for w in result.warnings:

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from cleaner.corpus import atomic_write
+
 SHARD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")
 EDITS_MARK = ".edits"
 
@@ -195,10 +197,7 @@ class PartialShard:
             self.meta.unlink()
 
     def save(self, state: dict[str, Any], sizes: dict[str, int]) -> None:
-        tmp = _tempname(self.meta)
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({**state, **sizes}, fh)
-        os.replace(tmp, self.meta)
+        atomic_write(self.meta, json.dumps({**state, **sizes}).encode())
 
     def finish(self, out_path: Path, log_path: Path) -> None:
         """Compress (or move) the complete files into place: the log first, the shard last."""

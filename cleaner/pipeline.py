@@ -48,6 +48,7 @@ class PageResult:
     warnings: list[str] = field(default_factory=list)
     key: str = ""
     raw_sha256: str = ""
+    resumed_at: int = 0  # a shard taken up again from a checkpoint: the records done before
 
 
 def make_context(rule_dirs: list[Path], stats: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Context:

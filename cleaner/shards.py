@@ -295,6 +295,7 @@ class ShardSink:
 
     def finish(self) -> PageResult:
         self.writer.commit()
+        self.result.resumed_at = self.resumed_at
         self.result.message = f"{self.records} records" + (f" (resumed after record {self.resumed_at})" if self.resumed_at else "")
         return self.result
 
