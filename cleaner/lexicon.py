@@ -2,20 +2,147 @@
 
 wordfreq earns its place: it gives Zipf frequencies for ~320k English words and
 40+ other languages from one well-kept package, which normalize (glued words),
-spam (topic words) and spelling (is this a real word?) all need.
+spam (topic words, off-language sentences) and spelling (is this a real word?) all need.
+
+Its own lookup keeps every list it has opened twice, as a list of buckets and as a
+``dict`` of strings: ~50 MB per language, per process.  A multilingual corpus opens
+most of its 44 lists, and a process then holds 2 GB of word lists (times the number
+of worker processes).  So a list is held here as two numpy arrays instead, the sorted
+64-bit hashes of its words and their frequency buckets: 10 bytes a word, ~3 MB per
+language.  :func:`zipf` is wordfreq's ``zipf_frequency`` step for step (its
+tokenizer, its digit handling, its rounding) over that table; a test holds the two
+to the same value on every word of several lists.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import gzip
+import math
+from collections.abc import Iterator
+from functools import cache, lru_cache
 
-from wordfreq import zipf_frequency
+import msgpack
+import numpy as np
+from wordfreq import (
+    INFERRED_SPACE_FACTOR,
+    available_languages,
+    cB_to_freq,
+    digit_freq,
+    get_frequency_list,
+    get_language_info,
+    has_digit_sequence,
+    lossy_tokenize,
+    smash_numbers,
+)
+
+_MINIMUM = 1e-9  # wordfreq's zipf_to_freq(0.0): an unknown word is 0 on the Zipf scale
+
+
+def buckets(lang: str, wordlist: str = "best") -> list[list[str]]:
+    """A wordfreq list as buckets of words (bucket i: -i centibels), read afresh, not kept by wordfreq's cache."""
+    read: list[list[str]] = get_frequency_list.__wrapped__(lang, wordlist)  # type: ignore[attr-defined]
+    return read
+
+
+def frequencies(lang: str, wordlist: str = "best") -> Iterator[tuple[str, float]]:
+    """(word, frequency) in list order, as wordfreq's ``get_frequency_dict`` would give them."""
+    for index, bucket in enumerate(buckets(lang, wordlist)):
+        freq = cB_to_freq(-index)
+        for word in bucket:
+            yield word, freq
+
+
+def _leading_buckets(lang: str) -> Iterator[list[str]]:
+    """The buckets of a list one at a time, most frequent first, unpacked only as far as they are read.
+
+    wordfreq's file is a gzipped msgpack array, a header then the buckets (``read_cBpack``), so the
+    150 commonest words of a language cost a few kB of reading instead of the whole list."""
+    path = available_languages("best").get(lang)
+    if path is None:  # not one of wordfreq's own codes: let wordfreq find the nearest list
+        yield from buckets(lang)
+        return
+    with gzip.open(path, "rb") as f:
+        unpacker = msgpack.Unpacker(f, raw=False)
+        size = unpacker.read_array_header()
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+            raise ValueError(f"unexpected wordfreq list header {header!r} in {path}")
+        for _ in range(size - 1):
+            yield unpacker.unpack()
+
+
+def top_words(lang: str, n: int) -> list[str]:
+    """wordfreq's ``top_n_list(lang, n)``, without reading (and wordfreq keeping) the whole list."""
+    out: list[str] = []
+    for bucket in _leading_buckets(lang):
+        for word in bucket:
+            if not has_digit_sequence(word):
+                out.append(word)
+                if len(out) >= n:
+                    return out
+    return out
+
+
+def _key(word: str) -> int:
+    """A 64-bit hash of the word's UTF-8 bytes (of its bytes: CPython hashes a ``str``'s internal form, in
+    which '4l' (Latin-1) and '水' (UCS-2) are the same two bytes).  Seeded per process, like the tables."""
+    return hash(word.encode("utf-8", "surrogatepass"))
+
+
+class WordTable:
+    """One word list as sorted word hashes and bucket numbers, built in this process."""
+
+    def __init__(self, lang: str):
+        index: dict[int, int] = {}
+        for i, bucket in enumerate(buckets(lang)):
+            for word in bucket:
+                index[_key(word)] = i  # a word in two buckets keeps the last, as wordfreq's dict does
+        keys = np.fromiter(index.keys(), dtype=np.int64, count=len(index))
+        order = np.argsort(keys)
+        self.hashes = keys[order]
+        self.buckets = np.fromiter(index.values(), dtype=np.uint16, count=len(index))[order]
+
+    def bucket(self, word: str) -> int | None:
+        h = _key(word)
+        i = int(self.hashes.searchsorted(h))
+        if i < len(self.hashes) and self.hashes[i] == h:
+            return int(self.buckets[i])
+        return None
+
+
+@cache
+def _table(lang: str) -> WordTable:
+    return WordTable(lang)
+
+
+def _frequency(word: str, lang: str) -> float:
+    """wordfreq's ``_word_frequency(word, lang, 'best', minimum=1e-9)`` over the compact table."""
+    tokens = lossy_tokenize(word, lang)
+    if not tokens:
+        return _MINIMUM
+    table = _table(lang)
+    one_over_result = 0.0
+    for token in tokens:
+        smashed = smash_numbers(token)
+        index = table.bucket(smashed)
+        if index is None:
+            return _MINIMUM
+        freq = cB_to_freq(-index)
+        if smashed != token:
+            freq *= digit_freq(token)
+        one_over_result += 1.0 / freq
+    freq = 1.0 / one_over_result
+    if get_language_info(lang)["tokenizer"] == "jieba":
+        freq *= INFERRED_SPACE_FACTOR ** -(len(tokens) - 1)
+    unrounded = max(freq, _MINIMUM)
+    leading_zeroes = math.floor(-math.log(unrounded, 10))
+    return round(unrounded, leading_zeroes + 3)
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str = "en") -> float:
-    """Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the')."""
-    return float(zipf_frequency(word, lang))
+    """Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the'), as ``wordfreq.zipf_frequency``."""
+    return round(math.log(_frequency(word, lang), 10) + 9, 2)
 
 
 def is_word(word: str, lang: str = "en", min_zipf: float = 2.5) -> bool:

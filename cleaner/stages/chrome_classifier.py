@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from cleaner import lexicon
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
 from cleaner.text import WORD_RE, Span, line_with_newline, lines, sentences
@@ -120,9 +121,7 @@ _LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·
 @cache
 def stoplist(lang: str) -> frozenset[str]:
     """The language's 150 most frequent words (wordfreq), as a jusText-style stoplist."""
-    from wordfreq import top_n_list
-
-    return frozenset(w for w in top_n_list(lang, 150) if w.isalpha() or "'" in w)
+    return frozenset(w for w in lexicon.top_words(lang, 150) if w.isalpha() or "'" in w)
 
 
 def page_stoplist(words: list[str]) -> frozenset[str]:

@@ -35,6 +35,7 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from cleaner import lexicon
 from cleaner.langid import detect, ensure_page_language
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
@@ -199,11 +200,9 @@ class General:
     """wordfreq's list for one language as Zipf values, with first-letter buckets for the 2-edit search."""
 
     def __init__(self, lang: str, min_zipf: float):
-        from wordfreq import get_frequency_dict
-
         self.lang = lang
         self.zipf: dict[str, float] = {}
-        for w, f in get_frequency_dict(lang, wordlist="large").items():
+        for w, f in lexicon.frequencies(lang, wordlist="large"):
             if w.isalpha():
                 self.zipf[w] = round(math.log10(f * 1e9), 2)
         self.min_zipf = min_zipf
