@@ -159,7 +159,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
     if force:  # and no resuming inside a shard either
-        shutil.rmtree(outdir / STATE_DIR / "partial", ignore_errors=True)
+        for state in ("partial", "parts"):  # the local engine's checkpoints, the Ray workers' parts
+            shutil.rmtree(outdir / STATE_DIR / state, ignore_errors=True)
     manifest = ManifestWriter(outdir)
     results = []
     bar = Progress(len(sources) + sum(shard_records.values()), enabled=show_bar)

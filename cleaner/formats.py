@@ -253,11 +253,11 @@ class ShardWriter:
         else:
             self._out = _open_write(self._tmp_out)
 
-    def write_lines(self, out_lines: list[bytes], log_lines: list[bytes]) -> None:
+    def write_bytes(self, out: bytes, log: bytes) -> None:
+        """Whole lines, each ending in a newline, of the shard and of its log."""
         assert self._out is not None
-        for line in out_lines:
-            self._out.write(line + b"\n")
-        self._write_log(log_lines)
+        self._out.write(out)
+        self._log.write(log)
 
     def write_table(self, table: Any, log_lines: list[bytes]) -> None:
         assert self._parquet is not None

@@ -52,6 +52,7 @@ class RecordBatch:
     spec: FieldSpec
     lines: list[bytes] = field(default_factory=list)
     rows: list[tuple[str | None, str, str]] = field(default_factory=list)  # Parquet: text, site, name
+    first: int = 0  # the shard's record number (0-based, blank lines not counted) of the batch's first record
 
 
 @dataclass
@@ -69,7 +70,7 @@ class RecordOut:
 
 def _parse(line: bytes | str, batch: RecordBatch, n: int) -> tuple[dict[str, Any] | None, str | None, str, str, str]:
     """(record, text, site, name, problem) of one JSONL line."""
-    where = f"{batch.shard_rel}: record {n + 1}"
+    where = f"{batch.shard_rel}: record {batch.first + n + 1}"
     try:
         rec = json.loads(line)
     except ValueError as exc:
@@ -141,7 +142,7 @@ def clean_batch(batch: RecordBatch, ctx: Context, stages: list[Stage]) -> list[R
 def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: str, batch: RecordBatch, n: int,
                ctx: Context, stages: list[Stage], line: bytes | None = None) -> RecordOut:
     if text is None:
-        problem = f"{batch.shard_rel}: record {n + 1}: no text; copied unchanged"
+        problem = f"{batch.shard_rel}: record {batch.first + n + 1}: no text; copied unchanged"
         return RecordOut(line if rec is not None else None, _log_line({"name": name, "site": site, "problem": problem}, []),
                          problem=problem)
     try:
@@ -149,7 +150,7 @@ def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: st
         clean = page.text
     except Exception as exc:  # a bug must not stop the corpus: the record is copied unchanged and reported
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        problem = (f"{batch.shard_rel}: record {n + 1}: internal error {type(exc).__name__}: {exc} "
+        problem = (f"{batch.shard_rel}: record {batch.first + n + 1}: internal error {type(exc).__name__}: {exc} "
                    f"(at {Path(where.filename).name}:{where.lineno}); copied unchanged")
         return RecordOut(line if rec is not None else text, _log_line({"name": name, "site": site, "problem": problem}, []),
                          problem=problem)
@@ -195,6 +196,7 @@ def file_sha256(path: Path) -> str:
 
 def shard_batches(shard: Shard, spec: FieldSpec, size: int = BATCH_RECORDS) -> Iterator[tuple[RecordBatch, Any]]:
     """The shard's records in batches, with the Parquet record batch they came from (None for JSONL)."""
+    first = 0
     if shard.suffix == ".parquet":
         for rb in iter_parquet(shard.path, spec, size):
             cols = rb.to_pydict()
@@ -206,10 +208,12 @@ def shard_batches(shard: Shard, spec: FieldSpec, size: int = BATCH_RECORDS) -> I
                     rec[spec.id_field] = cols[spec.id_field][i]
                 b = RecordBatch(shard.rel, shard.site, spec)
                 rows.append((text if isinstance(text, str) else None, record_site(rec, shard.site), _name(rec, b)))
-            yield RecordBatch(shard.rel, shard.site, spec, rows=rows), rb
+            yield RecordBatch(shard.rel, shard.site, spec, rows=rows, first=first), rb
+            first += len(rows)
         return
     for lines in iter_jsonl_lines(shard.path, size):
-        yield RecordBatch(shard.rel, shard.site, spec, lines=lines), None
+        yield RecordBatch(shard.rel, shard.site, spec, lines=lines, first=first), None
+        first += len(lines)
 
 
 def shard_key(raw_sha: str, spec: FieldSpec, ctx: Context) -> str:
@@ -261,9 +265,6 @@ class ShardSink:
         self.writer = ShardWriter(outdir / shard.rel, outdir / edits_rel(shard.rel), parquet_schema, partial)
 
     def add(self, outs: list[RecordOut], source_batch: Any = None) -> None:
-        self.records += len(outs)
-        if self.progress is not None:
-            self.progress(self.shard.rel, len(outs))
         logs = [o.log for o in outs]
         if source_batch is not None:
             import pyarrow as pa
@@ -274,20 +275,28 @@ class ShardSink:
             table = pa.Table.from_batches([source_batch]).set_column(col, source_batch.schema.field(col), texts)
             self.writer.write_table(table, logs)
         else:
-            self.writer.write_lines([o.out if isinstance(o.out, bytes) else b"" for o in outs], logs)
+            self.writer.write_bytes(*jsonl_bytes(outs))
+        self._count(tally(outs))
+
+    def add_written(self, out: bytes, log: bytes, part: dict[str, Any]) -> None:
+        """A part a worker wrote (``jsonl_bytes`` and ``tally`` of its records): the bytes are appended as they are."""
+        self.writer.write_bytes(out, log)
+        self._count(part)
+
+    def _count(self, part: dict[str, Any]) -> None:
+        self.records += part["records"]
+        if self.progress is not None:
+            self.progress(self.shard.rel, part["records"])
         r = self.result
         new_warnings = len(r.warnings)
-        for o in outs:
-            r.raw_chars += o.raw_chars
-            r.clean_chars += o.clean_chars
-            for k, (n, rem, add) in o.rules.items():
-                c = r.rules.setdefault(k, [0, 0, 0])
-                c[0] += n
-                c[1] += rem
-                c[2] += add
-            r.warnings.extend(o.warnings)
-            if o.problem:
-                r.warnings.append(o.problem)
+        r.raw_chars += part["raw_chars"]
+        r.clean_chars += part["clean_chars"]
+        for k, (n, rem, add) in part["rules"].items():
+            c = r.rules.setdefault(k, [0, 0, 0])
+            c[0] += n
+            c[1] += rem
+            c[2] += add
+        r.warnings.extend(part["warnings"])
         self.writer.checkpoint({"key": r.key, "records": self.records, "raw_chars": r.raw_chars,
                                 "clean_chars": r.clean_chars, "rules": r.rules}, r.warnings[new_warnings:])
 
@@ -298,6 +307,29 @@ class ShardSink:
         self.result.resumed_at = self.resumed_at
         self.result.message = f"{self.records} records" + (f" (resumed after record {self.resumed_at})" if self.resumed_at else "")
         return self.result
+
+
+def jsonl_bytes(outs: list[RecordOut]) -> tuple[bytes, bytes]:
+    """The records' output lines and change-log lines, as they go into a JSONL shard and its log."""
+    return (b"".join((o.out if isinstance(o.out, bytes) else b"") + b"\n" for o in outs),
+            b"".join(o.log + b"\n" for o in outs))
+
+
+def tally(outs: list[RecordOut]) -> dict[str, Any]:
+    """What the run summary counts of these records: merged in record order, tallies give the same sums."""
+    rules: dict[str, list[int]] = {}
+    warnings: list[str] = []
+    for o in outs:
+        for k, (n, rem, add) in o.rules.items():
+            c = rules.setdefault(k, [0, 0, 0])
+            c[0] += n
+            c[1] += rem
+            c[2] += add
+        warnings.extend(o.warnings)
+        if o.problem:
+            warnings.append(o.problem)
+    return {"records": len(outs), "raw_chars": sum(o.raw_chars for o in outs),
+            "clean_chars": sum(o.clean_chars for o in outs), "rules": rules, "warnings": warnings}
 
 
 def shard_todo(shard: Shard, outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str]) -> PageResult | tuple[str, str]:

@@ -24,10 +24,13 @@ def records(n: int) -> list[dict[str, object]]:
              "meta": {"n": i, "tags": ["a", "b"]}, "note": "café\u2028line sep"} for i in range(n)]
 
 
-def write_jsonl(path: Path, recs: list[dict[str, object]], bad_line: bool = False) -> None:
+def write_jsonl(path: Path, recs: list[dict[str, object]], bad_line: bool = False, bad_at: int = 1,
+                blank_every: int = 0) -> None:
     lines = [json.dumps(r, ensure_ascii=False) for r in recs]
     if bad_line:
-        lines.insert(1, "{not json")
+        lines.insert(bad_at, "{not json")
+    if blank_every:  # blank lines are no records: they neither count nor come out
+        lines = [x for i, line in enumerate(lines) for x in ([line, "  "] if i % blank_every == 0 else [line])]
     data = ("\n".join(lines) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.name.endswith(".gz"):
@@ -87,6 +90,16 @@ def test_jsonl_shard_keeps_fields_and_logs_every_record(tmp_path: Path, name: st
         assert page["name"] == rec["id"] and page["site"] == f"site{int(str(rec['id'])[4:]) % 3}.example"
         edits = [Edit.from_json(e) for e in entry["edits"]]  # type: ignore[index,union-attr]
         assert restore_text(o["text"], edits) == rec["text"]  # type: ignore[arg-type,index]
+
+
+def test_a_bad_record_is_named_by_its_place_in_the_shard(tmp_path: Path) -> None:
+    """Past the first batch, and with blank lines before it, a bad line is still 'record 101' of its shard."""
+    write_jsonl(tmp_path / "in" / "a.jsonl", records(130), bad_line=True, bad_at=100, blank_every=7)
+    r = run(tmp_path / "in", tmp_path / "out", "-j", "1")
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads((tmp_path / "out" / "run-summary.json").read_text())["warnings"]
+    assert any(w.startswith("a.jsonl: record 101: not JSON") for w in warnings), warnings
+    assert len(raw_lines(tmp_path / "out" / "a.jsonl")) == 131  # the blank lines are dropped, the bad one kept
 
 
 def test_jsonl_output_is_the_same_whatever_the_jobs(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def test_sample_corpus_same_on_ray(tmp_path: Path) -> None:
 
 def test_generated_shards_same_on_ray(tmp_path: Path) -> None:
     inp = tmp_path / "in"
-    write_jsonl(inp / "a.jsonl", records(150))
+    write_jsonl(inp / "a.jsonl", records(150), bad_line=True, bad_at=100, blank_every=9)
     write_jsonl(inp / "b" / "c.jsonl.gz", records(70), bad_line=True)
     shutil.copytree(ROOT / "raw", inp / "txt")
     pa = pytest.importorskip("pyarrow")
@@ -48,3 +48,29 @@ def test_generated_shards_same_on_ray(tmp_path: Path) -> None:
     assert set(local) == set(ray)
     for name in local:
         assert local[name] == ray[name], name
+
+
+def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) -> None:
+    """Ray Data's writer leaves each written run of records as a part: after Ctrl-C the next run skips them,
+    and the joined shard is byte for byte the local engine's."""
+    import signal
+    import time
+
+    from cleaner.shards import BATCH_RECORDS
+
+    inp, out = tmp_path / "in", tmp_path / "ray"
+    write_jsonl(inp / "big.jsonl", records(8 * BATCH_RECORDS), bad_line=True, bad_at=150)
+    run(inp, tmp_path / "local")
+    cmd = [sys.executable, "-m", "cleaner", "run", str(inp), "-o", str(out), "-j", "2", "--skip-examples", "--engine", "ray"]
+    proc = subprocess.Popen([*cmd, "-q"], start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and not list((out / ".cleaner" / "parts").glob("*/*.json")):
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=120) == 130
+    assert not (out / "big.jsonl").exists(), "the run ended before it was interrupted"
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "of them cleaned by the interrupted run)" in again.stderr
+    assert tree(out) == tree(tmp_path / "local")
+    assert not list((out / ".cleaner" / "parts").glob("*/*")), "parts are removed once joined"

@@ -1,29 +1,39 @@
 """The Ray engine: the same scan and clean passes on Ray Data, on a local Ray instance or a cluster.
 
 Pages and records flow through Ray Data (``from_items`` for ``.txt`` pages,
-a line reader built on Ray's ``FileBasedDatasource`` for JSONL shards,
-``read_parquet`` for Parquet), ``map_batches`` runs the very functions the
-local engine runs (``process_source``, ``shards.scan_batch``,
-``shards.clean_batch``) in actors that load the rules once, and the driver
-streams the results back in input order (``preserve_order``) into the same
-shard writer.  So the outputs and change logs are byte-identical to the
-local engine's.  Ray's own ``read_text`` splits lines with ``str.splitlines``,
-which also breaks at U+2028 and U+0085 inside JSON strings; hence the small
-byte-line reader.  ``.txt`` pages are written by the workers, so on a cluster
-the output directory must be on a shared filesystem.
+a line reader built on Ray's ``FileBasedDatasource`` for JSONL shards, one
+that reads a Parquet shard's needed columns for Parquet), and ``map_batches``
+runs the very functions the local engine runs (``process_source``,
+``shards.scan_batch``, ``shards.clean_batch``) in actors that load the rules
+once.  Ray's own ``read_text`` splits lines with ``str.splitlines``, which
+also breaks at U+2028 and U+0085 inside JSON strings; hence the byte-line
+reader.
+
+Writing: JSONL shards go through Ray Data's writer API (``write_datasink``):
+write tasks on the workers write each run of cleaned records as a part of its
+shard (output lines, log lines, counts), and the driver joins the parts in
+record order into the files the local engine writes, so the outputs and change
+logs are byte-identical; an interrupted run's parts are reused by the next.
+``.txt`` pages are written by the workers too.  Parquet shards are written by
+the driver from the ordered stream, in the input's row groups: the workers see
+only the columns cleaning needs.  On a cluster the output directory must be on
+a shared filesystem.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import pickle
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaner.corpus import Source
+from cleaner.corpus import Source, atomic_write
 from cleaner.formats import FieldSpec, Shard, record_site
-from cleaner.pipeline import PageResult, make_context, process_source
+from cleaner.pipeline import STATE_DIR, PageResult, make_context, process_source
 from cleaner.shards import (
     BATCH_RECORDS,
     RecordBatch,
@@ -32,9 +42,11 @@ from cleaner.shards import (
     ShardSink,
     _name,
     clean_batch,
+    jsonl_bytes,
     merge_scan,
     scan_batch,
     shard_todo,
+    tally,
 )
 from cleaner.stages import build_stages
 
@@ -81,7 +93,8 @@ def _jobs() -> int:
 
 
 def _line_dataset(paths: list[str]) -> Any:
-    """JSONL shards as rows ``{"line": bytes, "path": str}``, split at b"\\n" only, in file order."""
+    """JSONL shards as rows ``{"line": bytes, "path": str, "record": int}``, split at b"\\n" only, in file order;
+    blank lines are left out, as the local reader leaves them out, so records are numbered alike."""
     import pyarrow as pa
     import ray.data
     from ray.data.datasource import FileBasedDatasource
@@ -91,10 +104,11 @@ def _line_dataset(paths: list[str]) -> Any:
 
         def _read_stream(self, f: Any, path: str) -> Iterator[Any]:
             data = f.readall()
-            lines = data.split(b"\n")
+            lines = [ln for ln in data.split(b"\n") if ln.strip()]
             for i in range(0, len(lines), 4096):
                 chunk = lines[i : i + 4096]
-                yield pa.table({"line": pa.array(chunk, pa.binary()), "path": pa.array([path] * len(chunk), pa.string())})
+                yield pa.table({"line": pa.array(chunk, pa.binary()), "path": pa.array([path] * len(chunk), pa.string()),
+                                "record": pa.array(range(i, i + len(chunk)), pa.int64())})
 
     return ray.data.read_datasource(JsonlLines(paths), num_cpus=0)
 
@@ -114,9 +128,12 @@ def _parquet_dataset(path: str, columns: list[str]) -> Any:
         _FILE_EXTENSIONS = ["parquet"]
 
         def _read_stream(self, f: Any, path: str) -> Iterator[Any]:
+            first = 0
             for rb in pq.ParquetFile(pa.BufferReader(f.readall())).iter_batches(batch_size=4096, columns=columns):
                 t = pa.Table.from_batches([rb])
-                yield t.append_column("path", pa.array([path] * t.num_rows, pa.string()))
+                t = t.append_column("path", pa.array([path] * t.num_rows, pa.string()))
+                yield t.append_column("record", pa.array(range(first, first + t.num_rows), pa.int64()))
+                first += t.num_rows
 
     return ray.data.read_datasource(ParquetColumns([path]), num_cpus=0)
 
@@ -129,13 +146,15 @@ def _key(path: str) -> str:
 class _Worker:
     def __init__(self, rule_dirs: list[Path], options: dict[str, Any], stats: dict[str, Any] | None,
                  shards: dict[str, tuple[str, str]], spec: FieldSpec, outdir: Path | None = None,
-                 done: dict[str, str] | None = None) -> None:
+                 done: dict[str, str] | None = None, parts: dict[str, str] | None = None) -> None:
         self.ctx = make_context(rule_dirs, stats=stats, options=options)
         self.stages = build_stages()
         self.shards, self.spec, self.outdir, self.done = shards, spec, outdir, done or {}
+        self.parts = parts or {}
 
     def _record_batches(self, batch: dict[str, Any]) -> Iterator[tuple[str, RecordBatch]]:
         """Consecutive rows of one shard, as the batches the shared functions take."""
+        records = batch.get("record")
         paths = [str(p) for p in batch["path"]]
         i = 0
         while i < len(paths):
@@ -143,8 +162,9 @@ class _Worker:
             while j < len(paths) and paths[j] == paths[i]:
                 j += 1
             rel, site = self.shards[_key(paths[i])]
+            first = int(records[i]) if records is not None else 0
             if "line" in batch:
-                yield paths[i], RecordBatch(rel, site, self.spec, lines=[bytes(x) for x in batch["line"][i:j]])
+                yield paths[i], RecordBatch(rel, site, self.spec, lines=[bytes(x) for x in batch["line"][i:j]], first=first)
             else:
                 rows = []
                 b = RecordBatch(rel, site, self.spec)
@@ -154,7 +174,7 @@ class _Worker:
                         rec[self.spec.id_field] = batch[self.spec.id_field][k]
                     text = batch[self.spec.text_field][k]
                     rows.append((text if isinstance(text, str) else None, record_site(rec, site), _name(rec, b)))
-                yield paths[i], RecordBatch(rel, site, self.spec, rows=rows)
+                yield paths[i], RecordBatch(rel, site, self.spec, rows=rows, first=first)
             i = j
 
 
@@ -181,13 +201,20 @@ class _CleanWorker(_Worker):
             out = [process_source(Source(Path(p), r, s), self.outdir, self.ctx, self.stages, self.done)
                    for p, r, s in zip(batch["path"], batch["rel"], batch["site"])]
             return {"blob": [pickle.dumps(r) for r in out], "path": [""] * len(out)}
+        # one row per run of a shard's records: its first record's number and its RecordOuts (b"" when a
+        # resumed run finds the part already written)
         blobs: list[bytes] = []
         paths: list[str] = []
+        firsts: list[int] = []
         for path, rb in self._record_batches(batch):
-            for ro in clean_batch(rb, self.ctx, self.stages):
-                blobs.append(pickle.dumps(ro))
-                paths.append(path)
-        return {"blob": blobs, "path": paths}
+            part = self.parts.get(_key(path))
+            if part is not None and _part_done(Path(part), rb.first, len(rb.lines)):
+                blobs.append(b"")
+            else:
+                blobs.append(pickle.dumps(clean_batch(rb, self.ctx, self.stages)))
+            paths.append(path)
+            firsts.append(rb.first)
+        return {"blob": blobs, "path": paths, "first": firsts}
 
 
 def _map(ds: Any, worker: type[_Worker], args: tuple[Any, ...]) -> Any:
@@ -263,9 +290,9 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
           progress: RecordProgress | None = None) -> Iterator[PageResult]:
     spec = spec or FieldSpec()
     shards = shards or []
-    args = (rule_dirs, options, stats, _shard_map(shards), spec, outdir, done)
     if sources:
-        for row in _map(_txt_dataset(sources), _CleanWorker, args).iter_rows():
+        txt_args = (rule_dirs, options, stats, _shard_map(shards), spec, outdir, done)
+        for row in _map(_txt_dataset(sources), _CleanWorker, txt_args).iter_rows():
             yield pickle.loads(row["blob"])
         _release()
     ctx = make_context(rule_dirs, stats=stats, options=options)
@@ -278,9 +305,15 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
             continue
         keys[shard.rel] = state
         todo.append(shard)
+    parts = {_key(str(s.path)): str(_parts_dir(outdir, s.rel, keys[s.rel][0])) for s in todo if s.suffix != ".parquet"}
+    args = (rule_dirs, options, stats, _shard_map(shards), spec, outdir, done, parts)
     for group, ds in _shard_datasets(todo, spec):
-        yield from _write_group(group, _map(ds, _CleanWorker, args), outdir, keys, spec, progress)
-        del ds
+        mapped = _map(ds, _CleanWorker, args)
+        if group[0].suffix == ".parquet":
+            yield from _write_group(group, mapped, outdir, keys, spec, progress)
+        else:
+            yield from _join_parts(group, mapped, outdir, keys, parts, progress)
+        del ds, mapped
         _release()
 
 
@@ -291,9 +324,120 @@ def _release() -> None:
     gc.collect()
 
 
+# -- writing JSONL shards: Ray Data's writer, parts joined in order -----------------------
+def _parts_dir(outdir: Path, rel: str, key: str) -> Path:
+    """Where the workers write a shard's parts; named by the shard's key, so parts of other rules are never reused."""
+    return outdir / STATE_DIR / "parts" / f"{rel}.{key[:16]}"
+
+
+def _part_files(part_dir: Path, first: int) -> tuple[Path, Path, Path]:
+    stem = f"{first:012d}"
+    return part_dir / f"{stem}.out", part_dir / f"{stem}.log", part_dir / f"{stem}.json"
+
+
+def _part_done(part_dir: Path, first: int, records: int) -> bool:
+    """Did an interrupted run already write this run of records (its tally, written last, says how many)?"""
+    try:
+        return int(json.loads(_part_files(part_dir, first)[2].read_bytes())["records"]) == records
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _write_part(part_dir: Path, first: int, outs: list[RecordOut]) -> None:
+    part_dir.mkdir(parents=True, exist_ok=True)
+    out_path, log_path, tally_path = _part_files(part_dir, first)
+    out, log = jsonl_bytes(outs)
+    atomic_write(out_path, out)
+    atomic_write(log_path, log)
+    atomic_write(tally_path, json.dumps(tally(outs)).encode())  # last: its presence means the part is whole
+
+
+def _parts_sink(parts: dict[str, str]) -> Any:
+    from ray.data.block import BlockAccessor
+    from ray.data.datasource import Datasink
+
+    class ShardParts(Datasink):  # type: ignore[misc]
+        """Ray Data's writer for cleaned JSONL records: each write task writes its runs of records as part files
+        of their shard; the driver only joins them, in record order, once all are written."""
+
+        def __init__(self) -> None:
+            self.written: list[tuple[str, int, bool]] = []
+
+        def write(self, blocks: Any, ctx: Any) -> list[tuple[str, int, bool]]:
+            done = []
+            row: Any
+            for block in blocks:
+                for row in BlockAccessor.for_block(block).iter_rows(public_row_format=False):
+                    path, first, blob = str(row["path"]), int(row["first"]), row["blob"]
+                    if blob:  # b"": a part a previous run wrote
+                        _write_part(Path(parts[_key(path)]), first, pickle.loads(blob))
+                    done.append((path, first, not blob))
+            return done
+
+        def on_write_complete(self, write_result: Any) -> None:
+            self.written = [w for ret in write_result.write_returns for w in ret]
+
+    return ShardParts()
+
+
+def _join_parts(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], parts: dict[str, str],
+                progress: RecordProgress | None = None) -> Iterator[PageResult]:
+    """Write a group of JSONL shards with Ray Data's ``write_datasink`` (the workers write), then join each
+    shard's parts in record order into the same files the local engine writes.  Parts survive an interrupted
+    run: the next run's workers find them and skip those records."""
+    import threading
+
+    sink = _parts_sink(parts)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            ds.write_datasink(sink, ray_remote_args={"num_cpus": 0})  # I/O only: the cleaning actors hold the CPUs
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            failed.append(exc)
+
+    writer = threading.Thread(target=write, name="ray-write", daemon=True)
+    writer.start()
+    counted: set[Path] = set()
+    while writer.is_alive():
+        writer.join(0.5)
+        if progress is not None:  # the bar follows the parts as the workers write them
+            for shard in group:
+                for tally_path in Path(parts[_key(str(shard.path))]).glob("*.json"):
+                    if tally_path not in counted:
+                        counted.add(tally_path)
+                        with contextlib.suppress(OSError, ValueError, KeyError):
+                            progress(shard.rel, int(json.loads(tally_path.read_bytes())["records"]))
+    if failed:
+        raise failed[0]
+    firsts: dict[str, list[tuple[int, bool]]] = {}
+    for path, first, reused in sink.written:
+        firsts.setdefault(_key(path), []).append((first, reused))
+    for shard in group:
+        part_dir = Path(parts[_key(str(shard.path))])
+        out = ShardSink(shard, outdir, *keys[shard.rel])
+        expected = earlier = 0
+        for first, reused in sorted(firsts.get(_key(str(shard.path)), [])):
+            out_path, log_path, tally_path = _part_files(part_dir, first)
+            part = json.loads(tally_path.read_bytes())
+            if first != expected:
+                raise RuntimeError(f"{shard.rel}: the cleaned parts skip from record {expected} to record {first}")
+            out.add_written(out_path.read_bytes(), log_path.read_bytes(), part)
+            expected += int(part["records"])
+            earlier += int(part["records"]) if reused else 0
+        result = out.finish()
+        if earlier:
+            result.resumed_at = earlier
+            result.message = f"{out.records} records ({earlier} of them cleaned by the interrupted run)"
+        yield result
+        shutil.rmtree(part_dir, ignore_errors=True)
+
+
+# -- writing Parquet shards: in the driver, in the input's row groups --------------------
 def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec,
                  progress: RecordProgress | None = None) -> Iterator[PageResult]:
-    """Stream a group's cleaned records, in order, into each shard's writer (Parquet: in the input's row groups)."""
+    """Stream a group's cleaned records, in order, into each shard's writer (Parquet: in the input's row groups,
+    which the driver reads: the workers see only the columns cleaning needs)."""
     by_key = {_key(str(s.path)): s for s in group}
     sink: ShardSink | None = None
     pending: list[RecordOut] = []
@@ -340,7 +484,7 @@ def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tupl
                 finished.add(sink.shard.rel)
                 yield sink.finish()
             sink = open_sink(shard)
-        pending.append(pickle.loads(row["blob"]))
+        pending.extend(pickle.loads(row["blob"]))
         if len(pending) >= BATCH_RECORDS:
             flush(sink)
     if sink is not None:
