@@ -291,11 +291,7 @@ class ShardSink:
         new_warnings = len(r.warnings)
         r.raw_chars += part["raw_chars"]
         r.clean_chars += part["clean_chars"]
-        for k, (n, rem, add) in part["rules"].items():
-            c = r.rules.setdefault(k, [0, 0, 0])
-            c[0] += n
-            c[1] += rem
-            c[2] += add
+        _add_rule_counts(r.rules, part["rules"])
         r.warnings.extend(part["warnings"])
         self.writer.checkpoint({"key": r.key, "records": self.records, "raw_chars": r.raw_chars,
                                 "clean_chars": r.clean_chars, "rules": r.rules}, r.warnings[new_warnings:])
@@ -315,16 +311,21 @@ def jsonl_bytes(outs: list[RecordOut]) -> tuple[bytes, bytes]:
             b"".join(o.log + b"\n" for o in outs))
 
 
+def _add_rule_counts(into: dict[str, list[int]], counts: dict[str, list[int]]) -> None:
+    """Per rule: edits, characters removed, characters added."""
+    for k, (n, removed, added) in counts.items():
+        c = into.setdefault(k, [0, 0, 0])
+        c[0] += n
+        c[1] += removed
+        c[2] += added
+
+
 def tally(outs: list[RecordOut]) -> dict[str, Any]:
     """What the run summary counts of these records: merged in record order, tallies give the same sums."""
     rules: dict[str, list[int]] = {}
     warnings: list[str] = []
     for o in outs:
-        for k, (n, rem, add) in o.rules.items():
-            c = rules.setdefault(k, [0, 0, 0])
-            c[0] += n
-            c[1] += rem
-            c[2] += add
+        _add_rule_counts(rules, o.rules)
         warnings.extend(o.warnings)
         if o.problem:
             warnings.append(o.problem)
