@@ -17,9 +17,11 @@ a hook the chrome stage can read from ``ctx.stats["dedup"]``).
 from __future__ import annotations
 
 import hashlib
+import mmap
 import tempfile
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,51 +295,81 @@ class _Store:
 
 #: candidate pairs materialised at once while banding (8 bytes each, and a few temporaries of that size)
 _PAIRS_AT_ONCE = 1 << 21
+#: candidate pairs (counted over all bands) gathered before they are verified: the index's memory bound
+_PAIRS_PER_ROUND = 1 << 22
 
 
-def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int, max_bucket: int) -> np.ndarray:
+class _Band:
+    """One band of the signatures grouped: equal band values next to each other (a stable sort, so each group is
+    in index order), and for each position how many earlier members of its group it pairs with (only a group's
+    first ``max_bucket`` members pair: a pathological bucket must not go quadratic)."""
+
+    def __init__(self, sigs: np.ndarray, rows_of: np.ndarray, band: int, per_band: int, max_bucket: int) -> None:
+        block = np.asarray(sigs[rows_of, band * per_band : (band + 1) * per_band])
+        _drop_pages(sigs)
+        self.order = np.lexsort(block.T[::-1])
+        sb = block[self.order]
+        new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
+        self.group_start = np.flatnonzero(new)[np.cumsum(new) - 1]
+        rank = np.arange(len(rows_of), dtype=np.int64) - self.group_start
+        self.earlier = np.where(rank < max_bucket, rank, 0)
+
+
+def _drop_pages(sigs: np.ndarray) -> None:
+    """Let the OS take back the signature file's pages a band (or a round of checks) read: they are clean and
+    read again on demand, but they would count in the process's memory until the OS needs it."""
+    mm = getattr(sigs, "_mmap", None)
+    if mm is not None and hasattr(mm, "madvise"):
+        mm.madvise(mmap.MADV_DONTNEED)
+
+
+def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int,
+               max_bucket: int) -> Iterator[np.ndarray]:
     """Candidate pairs (i < j, on different owners) among the signatures ``sigs[rows_of]`` that share at least
-    one band bucket, as sorted unique keys ``j * n + i`` (so in order of j, then i).
+    one band bucket, as sorted unique keys ``j * n + i`` (in order of j, then i), in rounds of consecutive j.
 
-    One band at a time, read from the (memory-mapped) signatures; equal bands are grouped by a stable sort and
-    the pairs of each group (its first ``max_bucket`` members: a pathological bucket must not go quadratic) are
-    made with numpy, 8 bytes a pair: a corpus dense in near copies makes tens of millions of candidates, which
-    as a set of Python tuples took gigabytes."""
+    A first pass over the bands counts each j's pairs; the j are then cut into rounds of about
+    ``_PAIRS_PER_ROUND`` pairs, and each round bands again and yields only its own pairs.  So memory is bounded
+    however many candidates a corpus makes (a corpus dense in near copies makes tens of millions; all at once
+    took 1.1 GB at 200 MB), at the price of banding once more per round.  Bands are read from the
+    (memory-mapped) signatures one at a time."""
     per_band = sigs.shape[1] // bands
     n = len(rows_of)
-    chunks: list[np.ndarray] = []
     if n < 2:
-        return np.zeros(0, dtype=np.int64)
+        return
     owners = np.asarray(owners)
-    pos = np.arange(n, dtype=np.int64)
+    per_j = np.zeros(n, dtype=np.int64)
     for b in range(bands):
-        block = np.asarray(sigs[rows_of, b * per_band : (b + 1) * per_band])
-        order = np.lexsort(block.T[::-1])  # equal bands together (stable: each group in index order)
-        sb = block[order]
-        new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
-        starts = np.flatnonzero(new)
-        sizes = np.diff(np.append(starts, n))
-        gid = np.cumsum(new) - 1
-        end = starts[gid] + np.minimum(sizes[gid], max_bucket)
-        partners = np.where(pos < end, end - pos - 1, 0)  # the later members of its group, within the cap
-        cum = np.cumsum(partners)
-        if not len(cum) or cum[-1] == 0:
-            continue
-        # pairs made a slice of positions at a time, so the temporary arrays stay small however dense the bands
-        cuts = np.unique(np.searchsorted(cum, np.arange(_PAIRS_AT_ONCE, int(cum[-1]), _PAIRS_AT_ONCE), side="right"))
-        for lo, hi in zip([0, *cuts.tolist()], [*cuts.tolist(), n]):
-            part = partners[lo:hi]
-            total = int(part.sum())
-            if total == 0:
+        band = _Band(sigs, rows_of, b, per_band, max_bucket)
+        per_j += np.bincount(band.order, weights=band.earlier, minlength=n).astype(np.int64)
+    cum = np.cumsum(per_j)
+    if not cum[-1]:
+        return
+    cuts = np.unique(np.searchsorted(cum, np.arange(_PAIRS_PER_ROUND, int(cum[-1]), _PAIRS_PER_ROUND), side="right"))
+    for j_lo, j_hi in zip([0, *cuts.tolist()], [*cuts.tolist(), n]):
+        chunks: list[np.ndarray] = []
+        for b in range(bands):
+            band = _Band(sigs, rows_of, b, per_band, max_bucket)
+            in_round = (band.order >= j_lo) & (band.order < j_hi) & (band.earlier > 0)
+            right_pos = np.flatnonzero(in_round)  # positions of this round's j; their pairs are the group's earlier members
+            counts = band.earlier[right_pos]
+            if not len(counts):
                 continue
-            left = np.repeat(pos[lo:hi], part)
-            right = left + 1 + (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(part) - part, part))
-            i, j = order[left], order[right]
-            del left, right
-            keep = owners[i] != owners[j]
-            chunks.append(np.unique(j[keep] * n + i[keep]))  # a pair is in few bands: one sort at the end
-            del i, j, keep
-    return np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+            run = np.cumsum(counts)
+            slices = np.unique(np.searchsorted(run, np.arange(_PAIRS_AT_ONCE, int(run[-1]), _PAIRS_AT_ONCE), side="right"))
+            for lo, hi in zip([0, *slices.tolist()], [*slices.tolist(), len(right_pos)]):
+                q, k = right_pos[lo:hi], counts[lo:hi]
+                total = int(k.sum())
+                if total == 0:
+                    continue
+                left = np.repeat(band.group_start[q], k) + (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(k) - k, k))
+                i, j = band.order[left], band.order[np.repeat(q, k)]
+                del left
+                keep = owners[i] != owners[j]
+                chunks.append(np.unique(j[keep] * n + i[keep]))
+                del i, j, keep
+        if chunks:
+            yield np.unique(np.concatenate(chunks))
 
 
 def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
@@ -397,27 +429,27 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs
         live = np.flatnonzero(kept)
         n = len(live)
-        keys = _lsh_pairs(sigs, rows[live], owners[live], bands, max_bucket)
-        out.candidate_pairs = len(keys)
-        keys = live[keys // max(n, 1)] * len(rows) + live[keys % max(n, 1)]  # back to indexes of all rows
-        n = len(rows)
         thr = float(cfg["corpus_near_threshold"])
-        js = keys // n
-        bounds = (np.flatnonzero(np.concatenate(([True], js[1:] != js[:-1]))).tolist() if len(keys) else []) + [len(keys)]
-        for a, z in zip(bounds[:-1], bounds[1:]):  # each j, its earlier candidates i in order
-            j = int(js[a])
-            if not kept[j]:
-                continue
-            sig_j = np.asarray(sigs[rows[j]])
-            for i in (keys[a:z] % n).tolist():
-                if not kept[i]:
+        for keys in _lsh_pairs(sigs, rows[live], owners[live], bands, max_bucket):  # rounds of consecutive j
+            out.candidate_pairs += len(keys)
+            keys = live[keys // n] * len(rows) + live[keys % n]  # back to indexes of all rows
+            js = keys // len(rows)
+            bounds = np.flatnonzero(np.concatenate(([True], js[1:] != js[:-1]))).tolist() + [len(keys)]
+            for a, z in zip(bounds[:-1], bounds[1:]):  # each j, its earlier candidates i in order
+                j = int(js[a])
+                if not kept[j]:
                     continue
-                sim = float(np.mean(np.asarray(sigs[rows[i]]) == sig_j))
-                if sim >= thr:
-                    kept[j] = False
-                    out.paragraphs.setdefault(names[order[owner_list[j]]], {}).setdefault(
-                        int(hashes[j]), (names[order[owner_list[i]]], round(sim, 3)))
-                    break
+                sig_j = np.asarray(sigs[rows[j]])
+                for i in (keys[a:z] % len(rows)).tolist():
+                    if not kept[i]:
+                        continue
+                    sim = float(np.mean(np.asarray(sigs[rows[i]]) == sig_j))
+                    if sim >= thr:
+                        kept[j] = False
+                        out.paragraphs.setdefault(names[order[owner_list[j]]], {}).setdefault(
+                            int(hashes[j]), (names[order[owner_list[i]]], round(sim, 3)))
+                        break
+            _drop_pages(sigs)
     # whole pages: exact text, then near (MinHash of all the page's shingles)
     seen_page: dict[int, int] = {}
     for p in order:
@@ -432,7 +464,8 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         prow = np.asarray([store.page_sig_row[p] for p in with_sig], dtype=np.int64)
         m = len(with_sig)
         thr = float(cfg["page_near_threshold"])
-        for j, i in (divmod(k, m) for k in _lsh_pairs(psigs, prow, np.arange(m), bands, max_bucket).tolist()):
+        rounds = _lsh_pairs(psigs, prow, np.arange(m), bands, max_bucket)
+        for j, i in (divmod(k, m) for keys in rounds for k in keys.tolist()):
             name_j = names[with_sig[j]]
             if name_j in out.pages or names[with_sig[i]] in out.pages:
                 continue
