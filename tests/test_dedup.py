@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
@@ -166,6 +168,33 @@ def test_collector_finds_copied_pages_and_paragraphs_first_page_in_name_order_ke
     [(of, sim)] = dups.paragraphs["c.txt"].values()
     assert of == "a.txt" and 0.7 <= sim < 1.0
     assert dups.report()["duplicate_pages"] == {"b.txt": {"of": "a.txt", "similarity": dups.pages["b.txt"][1]}}
+
+
+def test_candidates_checked_in_small_rounds_find_the_same_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index bounds its memory by checking candidate pairs a round of paragraphs at a time: however small
+    the rounds, the copies found are the same."""
+    import cleaner.stages.dedup_corpus as dedup_corpus
+
+    rng = random.Random(7)
+    words = "river flood council bridge bakery rye bread morning street report spring blankets shelter".split()
+    base = [" ".join(rng.choice(words) for _ in range(18)) for _ in range(12)]
+    pages = {}
+    for n in range(30):  # pages sharing exact and edited paragraphs
+        paras = rng.sample(base, 4)
+        paras[0] = paras[0].replace("river", "lake") if n % 3 == 0 else paras[0]
+        pages[f"p{n:02d}.txt"] = "\n".join(paras)
+    def find() -> CorpusDuplicates:
+        col = CorpusCollector(dict(DEFAULTS))
+        for n, (name, text) in enumerate(pages.items()):
+            col.add(text, f"site{n}", name)  # a site each: recurring paragraphs are copies, not site chrome
+        return col.finish()
+
+    whole = find()
+    monkeypatch.setattr(dedup_corpus, "_PAIRS_PER_ROUND", 3)
+    rounds = find()
+    assert rounds.candidate_pairs == whole.candidate_pairs > 0
+    assert rounds.paragraphs == whole.paragraphs and rounds.pages == whole.pages
+    assert any(sim < 1.0 for found in whole.paragraphs.values() for _, sim in found.values())
 
 
 def test_paragraphs_on_many_pages_of_a_site_are_chrome_not_copies() -> None:
