@@ -392,7 +392,9 @@ def _join_parts(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple
 
     def write() -> None:
         try:
-            ds.write_datasink(sink, ray_remote_args={"num_cpus": 0})  # I/O only: the cleaning actors hold the CPUs
+            # I/O only: no CPU reserved (the cleaning actors hold them), and few at a time, since writing a part
+            # takes a thousandth of cleaning it and each extra task is one more worker process to start
+            ds.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=max(1, _jobs() // 8))
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             failed.append(exc)
 
