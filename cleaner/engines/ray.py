@@ -23,6 +23,7 @@ a shared filesystem.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import pickle
@@ -309,8 +310,8 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
     args = (rule_dirs, options, stats, _shard_map(shards), spec, outdir, done, parts)
     for group, ds in _shard_datasets(todo, spec):
         mapped = _map(ds, _CleanWorker, args)
-        if group[0].suffix == ".parquet":
-            yield from _write_group(group, mapped, outdir, keys, spec, progress)
+        if group[0].suffix == ".parquet":  # a Parquet shard is a group of its own
+            yield _write_parquet(group[0], mapped, outdir, keys, spec, progress)
         else:
             yield from _join_parts(group, mapped, outdir, keys, parts, progress)
         del ds, mapped
@@ -436,63 +437,17 @@ def _join_parts(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple
 
 
 # -- writing Parquet shards: in the driver, in the input's row groups --------------------
-def _write_group(group: list[Shard], ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec,
-                 progress: RecordProgress | None = None) -> Iterator[PageResult]:
-    """Stream a group's cleaned records, in order, into each shard's writer (Parquet: in the input's row groups,
-    which the driver reads: the workers see only the columns cleaning needs)."""
-    by_key = {_key(str(s.path)): s for s in group}
-    sink: ShardSink | None = None
-    pending: list[RecordOut] = []
-    source_batches: Iterator[Any] | None = None
-    current: Any = None
+def _write_parquet(shard: Shard, ds: Any, outdir: Path, keys: dict[str, tuple[str, str]], spec: FieldSpec,
+                   progress: RecordProgress | None = None) -> PageResult:
+    """Stream a Parquet shard's cleaned records, in order, into its writer, in the input's row groups (one per
+    input record batch, as the local engine writes them), which the driver reads: the workers see only the
+    columns cleaning needs."""
+    import pyarrow.parquet as pq
 
-    def open_sink(shard: Shard) -> ShardSink:
-        nonlocal source_batches, current
-        schema = None
-        source_batches, current = None, None
-        if shard.suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            pf = pq.ParquetFile(shard.path)
-            schema = pf.schema_arrow
-            source_batches = pf.iter_batches(batch_size=BATCH_RECORDS)
-        s = ShardSink(shard, outdir, *keys[shard.rel], parquet_schema=schema, progress=progress)
-        s._text_field = spec.text_field
-        return s
-
-    def flush(s: ShardSink) -> None:
-        nonlocal pending, current
-        if source_batches is None:
-            s.add(pending)
-            pending = []
-            return
-        while True:  # Parquet: the same row groups as the local engine (one per input record batch)
-            if current is None:
-                current = next(source_batches, None)
-                if current is None:
-                    return
-            n = current.num_rows
-            if len(pending) < n:
-                return
-            s.add(pending[:n], current)
-            pending, current = pending[n:], None
-
-    finished: set[str] = set()
-    for row in ds.iter_rows():
-        shard = by_key[_key(str(row["path"]))]
-        if sink is None or sink.shard is not shard:
-            if sink is not None:
-                flush(sink)
-                finished.add(sink.shard.rel)
-                yield sink.finish()
-            sink = open_sink(shard)
-        pending.extend(pickle.loads(row["blob"]))
-        if len(pending) >= BATCH_RECORDS:
-            flush(sink)
-    if sink is not None:
-        flush(sink)
-        finished.add(sink.shard.rel)
-        yield sink.finish()
-    for shard in group:  # an empty shard yields no rows: still write its (empty) outputs
-        if shard.rel not in finished:
-            yield open_sink(shard).finish()
+    pf = pq.ParquetFile(shard.path)
+    sink = ShardSink(shard, outdir, *keys[shard.rel], parquet_schema=pf.schema_arrow, progress=progress)
+    sink._text_field = spec.text_field
+    cleaned = (out for row in ds.iter_rows() for out in pickle.loads(row["blob"]))
+    for source in pf.iter_batches(batch_size=BATCH_RECORDS):
+        sink.add(list(itertools.islice(cleaned, source.num_rows)), source)
+    return sink.finish()
