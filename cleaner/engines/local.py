@@ -8,6 +8,7 @@ the manifest are the same whatever ``jobs`` is.
 from __future__ import annotations
 
 import hashlib
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -117,6 +118,13 @@ def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dic
                                       lambda batches: pool.map(_clean_batch, batches), progress)  # type: ignore[arg-type,return-value]
 
 
+def _worker_init(init: Callable[..., None], *args: Any) -> None:
+    """Ctrl-C reaches the whole process group: the main process stops the run and saves what is done, so a
+    worker ignores it (else one waiting for work dies with a traceback) and finishes its batch."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    init(*args)
+
+
 class _Pool:
     """Ordered map over an iterator with a bounded number of batches in flight (memory stays flat).
 
@@ -131,7 +139,8 @@ class _Pool:
         if self.jobs <= 1:
             self.init(*self.init_args)
         else:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=self.init, initargs=self.init_args)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                            initargs=(self.init, *self.init_args))
         return self
 
     def __exit__(self, *exc: object) -> None:
