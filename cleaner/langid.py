@@ -9,10 +9,16 @@ language from ``page.meta["lang"]``.
 
 from __future__ import annotations
 
+from array import array
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import regex
+
+from cleaner.arraycache import cached_arrays, source_stamp
 
 _LETTER = regex.compile(r"\p{L}")
 #: lines shorter than this (in letters) say little about the page language
@@ -21,15 +27,43 @@ _MIN_LETTERS = 20
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-    # The model ships as float16, which numpy gathers and multiplies slowly; scoring casts it to float32 anyway,
-    # so a float32 copy gives the same scores bit for bit at less than half the cost.
-    ident.nb_ptc = ident.nb_ptc.astype(np.float32)
-    ident._full_model = (ident.nb_ptc, *ident._full_model[1:])  # drop the float16 copy
-    return ident
+    path = MODEL_DIR / MODEL_FILE
+    stamp = f"py3langid {version('py3langid')} {source_stamp(path)}"
+    arrays = cached_arrays("langid", "model", stamp, _MODEL_KEYS, lambda: _unpack(LanguageIdentifier, path))
+    return LanguageIdentifier(arrays["ptc"], np.asarray(arrays["pc"]), arrays["classes"].tolist(),
+                              _stdlib_array(arrays["nextmove"]), arrays["output"].tolist(), norm_probs=True,
+                              tk_row=_stdlib_array(arrays["row"]))
+
+
+_MODEL_KEYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
+
+
+def _unpack(identifier: Any, path: Path) -> dict[str, np.ndarray]:
+    """The model's arrays, as the identifier holds them once loaded (unpacking the LZMA archive: ~0.7 s)."""
+    ident = identifier.from_modelpath(path, norm_probs=True)
+    return {
+        # The model ships as float16, which numpy gathers and multiplies slowly; scoring casts it to float32
+        # anyway, so a float32 copy gives the same scores bit for bit at less than half the cost.
+        "ptc": ident.nb_ptc.astype(np.float32),
+        "pc": np.asarray(ident.nb_pc),
+        "classes": np.array(ident.nb_classes),
+        "nextmove": np.frombuffer(ident.tk_nextmove, dtype=_NUMPY_TYPE[ident.tk_nextmove.typecode]),
+        "row": np.frombuffer(ident.tk_row, dtype=_NUMPY_TYPE[ident.tk_row.typecode]),
+        "output": np.asarray(ident.tk_output, dtype=np.int64),
+    }
+
+
+_NUMPY_TYPE = {"H": np.uint16, "I": np.uint32, "L": np.uint64}
+
+
+def _stdlib_array(arr: np.ndarray) -> array:
+    """py3langid walks its automaton over stdlib arrays (indexing them is faster than indexing numpy's)."""
+    code = {np.dtype(v): k for k, v in _NUMPY_TYPE.items()}[arr.dtype]
+    out = array(code)
+    out.frombytes(np.ascontiguousarray(arr).tobytes())
+    return out
 
 
 def _classify(text: str) -> tuple[str, float]:

@@ -11,15 +11,19 @@ of worker processes).  So a list is held here as two numpy arrays instead, the s
 64-bit hashes of its words and their frequency buckets: 10 bytes a word, ~3 MB per
 language.  :func:`zipf` is wordfreq's ``zipf_frequency`` step for step (its
 tokenizer, its digit handling, its rounding) over that table; a test holds the two
-to the same value on samples of nine lists.
+to the same value on samples of nine lists.  A table is built once and then read,
+memory-mapped, from the array cache (`cleaner.arraycache`), so the hashes are
+BLAKE2 digests, the same in every process, not Python's seeded ``hash()``.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import math
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from importlib.metadata import version
 
 import msgpack
 import numpy as np
@@ -34,6 +38,8 @@ from wordfreq import (
     lossy_tokenize,
     smash_numbers,
 )
+
+from cleaner.arraycache import cached_arrays, source_stamp
 
 _MINIMUM = 1e-9  # wordfreq's zipf_to_freq(0.0): an unknown word is 0 on the Zipf scale
 
@@ -84,23 +90,29 @@ def top_words(lang: str, n: int) -> list[str]:
 
 
 def _key(word: str) -> int:
-    """A 64-bit hash of the word's UTF-8 bytes (of its bytes: CPython hashes a ``str``'s internal form, in
-    which '4l' (Latin-1) and '水' (UCS-2) are the same two bytes).  Seeded per process, like the tables."""
-    return hash(word.encode("utf-8", "surrogatepass"))
+    """A 64-bit hash of the word's UTF-8 bytes, the same in every process (the tables are cached on disk)."""
+    digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 class WordTable:
-    """One word list as sorted word hashes and bucket numbers, built in this process."""
+    """One word list as sorted word hashes and bucket numbers (built once, then read from the array cache)."""
 
     def __init__(self, lang: str):
+        path = available_languages("best").get(lang)
+        stamp = source_stamp(path) if path else f"wordfreq {version('wordfreq')}"
+        arrays = cached_arrays("wordlists", lang, stamp, ("hashes", "buckets"), lambda: self._build(lang))
+        self.hashes, self.buckets = arrays["hashes"], arrays["buckets"]
+
+    @staticmethod
+    def _build(lang: str) -> dict[str, np.ndarray]:
         index: dict[int, int] = {}
         for i, bucket in enumerate(buckets(lang)):
             for word in bucket:
                 index[_key(word)] = i  # a word in two buckets keeps the last, as wordfreq's dict does
         keys = np.fromiter(index.keys(), dtype=np.int64, count=len(index))
         order = np.argsort(keys)
-        self.hashes = keys[order]
-        self.buckets = np.fromiter(index.values(), dtype=np.uint16, count=len(index))[order]
+        return {"hashes": keys[order], "buckets": np.fromiter(index.values(), dtype=np.uint16, count=len(index))[order]}
 
     def bucket(self, word: str) -> int | None:
         h = _key(word)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -75,20 +76,48 @@ def paragraphs(text: str) -> list[Span]:
 
 def sentences(text: str, base: int = 0) -> list[Span]:
     """Sentences of one line or paragraph (``base`` is its offset in the page)."""
-    out: list[Span] = []
+    if len(text) > _MEMO_MAX_CHARS:
+        bounds = _sentence_bounds(text)
+    else:
+        bounds = _memo_sentence_bounds(text)
+    return [Span(base + a, base + b, text[a:b]) for a, b in bounds]
+
+
+def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
         head = text[pos : m.start()]
         last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
-        out.append(Span(base + pos, base + m.start(), head))
+        if head.strip():
+            out.append((pos, m.start()))
         pos = m.end()
     if pos < len(text):
-        tail = text[pos:]
-        stripped = tail.rstrip()
-        out.append(Span(base + pos, base + pos + len(stripped), stripped))
-    return [s for s in out if s.text.strip()]
+        end = pos + len(text[pos:].rstrip())
+        if text[pos:end].strip():
+            out.append((pos, end))
+    return tuple(out)
+
+
+# Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
+# settling runs them a second time), so a line's sentences and words are kept by its text.  Long lines are
+# split afresh rather than pinned in memory.
+_MEMO_MAX_CHARS = 2000
+_memo_sentence_bounds = lru_cache(maxsize=1 << 15)(_sentence_bounds)
+
+
+@lru_cache(maxsize=1 << 15)
+def _memo_words(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(text))
+
+
+def word_list(text: str) -> tuple[str, ...]:
+    """The words of a line (``WORD_RE``), computed once per distinct line."""
+    if len(text) > _MEMO_MAX_CHARS:
+        return tuple(WORD_RE.findall(text))
+    return _memo_words(text)
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:

@@ -26,7 +26,7 @@ import regex
 from cleaner import lexicon
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import WORD_RE, Span, line_with_newline, lines, sentences
+from cleaner.text import Span, line_with_newline, lines, sentences, word_list
 
 RULE_ID = "chrome.classifier.line"
 DENSE_RULE_ID = "chrome.classifier.dense-paragraph"
@@ -169,7 +169,7 @@ class LineClassifier:
             return []
         text = page.text
         spans = [ln for ln in lines(text) if ln.stripped]
-        words = [w for ln in spans for w in WORD_RE.findall(ln.text)]
+        words = [w for ln in spans for w in word_list(ln.text)]
         stops = page_stoplist(words)
         infos = [self._describe(ln, stops, cfg) for ln in spans]
         prose_idx = [i for i, info in enumerate(infos) if info.prose]
@@ -193,7 +193,7 @@ class LineClassifier:
     @staticmethod
     def _describe(ln: Span, stops: frozenset[str], cfg: dict[str, Any]) -> LineInfo:
         s = ln.stripped
-        ws = WORD_RE.findall(s)
+        ws = word_list(s)
         n = len(ws)
         stop_share = sum(1 for w in ws if w.casefold() in stops) / n if n else 0.0
         ends_sentence = bool(_SENTENCE_END.search(s))
@@ -230,7 +230,7 @@ class LineClassifier:
                 add(f"menu-run({run_len[i]} lines)", "weight_menu_run" if not first < i < last else "weight_menu_run_between_content")
             if has_stops and info.words and info.stop_share == 0:
                 add("no-stopwords", "weight_no_stopwords")
-            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in WORD_RE.findall(s)) and _has_case(s):
+            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in word_list(s)) and _has_case(s):
                 add("all-capitalised", "weight_all_capitalised")
             if _DATE_BYLINE_COUNTER.match(s) and info.words <= 8:
                 in_list = first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]
@@ -290,7 +290,7 @@ class DenseParagraph:
         sents = [x.stripped for x in sentences(span.text, span.start)]
         if len(sents) < cfg["dense_min_sentences"]:
             return None
-        questions = [x for x in sents if x.endswith("?") and len(WORD_RE.findall(x)) <= cfg["dense_max_words"]]
+        questions = [x for x in sents if x.endswith("?") and len(word_list(x)) <= cfg["dense_max_words"]]
         fragments = [x for x in sents if x not in questions and self._fragment(x, stops, cfg)]
         share = (len(questions) + len(fragments)) / len(sents)
         if not fragments or len(questions) < cfg["dense_min_questions"] or share < cfg["dense_min_share"]:
@@ -303,7 +303,7 @@ class DenseParagraph:
     @staticmethod
     def _fragment(sent: str, stops: frozenset[str], cfg: dict[str, Any]) -> bool:
         """A menu fragment: short, mostly capitalised words, the last one too (``All site Events Search``)."""
-        ws = WORD_RE.findall(sent)
+        ws = word_list(sent)
         if not ws or len(ws) > cfg["dense_max_words"] or not ws[-1][:1].isupper():
             return False
         caps = sum(1 for w in ws if w[:1].isupper())

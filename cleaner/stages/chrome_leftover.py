@@ -17,7 +17,7 @@ from typing import Any
 
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import WORD_RE, line_with_newline, lines
+from cleaner.text import WORD_RE, line_with_newline, lines, word_list
 
 RULE_ID = "chrome.leftover"
 
@@ -46,7 +46,7 @@ class Leftovers:
             s = ln.stripped
             if not s:
                 continue
-            words = len(WORD_RE.findall(s))
+            words = len(word_list(s))
             if not words or words > cfg["leftover_max_words"]:
                 continue
             first = ln.start + (len(ln.text) - len(ln.text.lstrip()))

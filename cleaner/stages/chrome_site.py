@@ -22,7 +22,7 @@ import regex
 
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import WORD_RE, Span, line_with_newline, lines
+from cleaner.text import Span, line_with_newline, lines, word_list
 
 RULE_ID = "chrome.site.repeated-line"
 
@@ -110,7 +110,7 @@ _SENTENCE_END = regex.compile(r"[.!?…](?:[\"'’”)\]]*)$")
 
 
 def _is_prose(s: str, min_words: int) -> bool:
-    return len(WORD_RE.findall(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
+    return len(word_list(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
 
 
 class SiteRepetition:
@@ -181,7 +181,7 @@ class SiteRepetition:
         if own_after:
             return True
         s = nonblank[i].stripped
-        return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(WORD_RE.findall(s)) < cfg["site_prose_words"]
+        return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(word_list(s)) < cfg["site_prose_words"]
 
     @staticmethod
     def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:
