@@ -51,13 +51,14 @@ def cached_arrays(kind: str, name: str, stamp: str, keys: tuple[str, ...],
     """The arrays ``build()`` returns (named ``keys``), from the cache when an entry for (``kind``, ``name``,
     ``stamp``) is there.
 
-    Arrays read from the cache are read-only memory maps; ``build`` must return arrays of plain dtypes
+    Arrays read from the cache are read-only views of memory maps; ``build`` must return arrays of plain dtypes
     (no objects), which is what makes them mappable."""
     digest = hashlib.blake2b(f"{_FORMAT}|{kind}|{name}|{stamp}".encode(), digest_size=8).hexdigest()
     entry = cache_dir() / kind / f"{name}-{digest}"
     if entry.is_dir():
         try:
-            return {key: np.load(entry / f"{key}.npy", mmap_mode="r", allow_pickle=False) for key in keys}
+            # plain views of the maps: indexing a np.memmap goes through Python code, a view's does not
+            return {key: np.load(entry / f"{key}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray) for key in keys}
         except (OSError, ValueError):
             pass  # a damaged entry: rebuild it below
     arrays = build()

@@ -106,6 +106,7 @@ class Views:
     folded: str = ""
     aligned: bool = False
     _sentences: dict[int, list[Span]] = field(default_factory=dict)
+    _may: dict[frozenset[str], bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str) -> Views:
@@ -126,7 +127,12 @@ class Views:
         return got
 
     def may_match(self, lits: frozenset[str] | None) -> bool:
-        return lits is None or any(s in self.folded for s in lits)
+        if lits is None:
+            return True
+        got = self._may.get(lits)
+        if got is None:  # rules share literals, and a stage runs its rules over one text several times
+            got = self._may[lits] = any(s in self.folded for s in lits)
+        return got
 
     def candidate_lines(self, lits: frozenset[str] | None) -> list[int] | None:
         """Indexes of the lines holding one of the literals, in order (None: every line is a candidate)."""

@@ -292,7 +292,8 @@ class DedupStage(Stage):
         the span ends in a closing quote, or the line before introduces it ("Gerald #75:", "X wrote:")."""
         ln = nonblank[i]
         prefixes = tuple(cfg["quote_prefixes"])
-        if ln.stripped.startswith(prefixes) or any(c in text[ln.start : start] for c in cfg["quote_open"]):
+        before = text[ln.start : start]
+        if ln.stripped.startswith(prefixes) or any(c in before for c in cfg["quote_open"]):
             return True
         if text[start:end].rstrip().endswith(tuple(cfg["quote_close"])):
             return True

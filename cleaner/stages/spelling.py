@@ -247,9 +247,9 @@ class CorpusWords:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str) -> None:
-        c = Counter(map(str.casefold, WORD_RE.findall(text)))
-        self.count.update(c)
-        self.pages.update(c.keys())
+        words = list(map(str.casefold, WORD_RE.findall(text)))
+        self.count.update(words)  # a list is counted in C; a Counter would be added word by word in Python
+        self.pages.update(set(words))
 
     def merge(self, other: CorpusWords) -> None:
         self.count.update(other.count)
