@@ -6,7 +6,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import Views, required_literals
+from cleaner.prefilter import _AUTOMATON, Views, required_literals
 from cleaner.rules import default_rules_dir, load_rules
 
 
@@ -44,3 +44,23 @@ def test_candidate_lines_cover_every_matching_line(text: str) -> None:
         if regex.search(pattern, ln.text):
             assert v.may_match(lits)
             assert cand is None or i in cand
+
+
+_LITERALS = ["aba", "bab", "abab", "a b", "rated", "rate", "ss"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "a", "b", "RATE", "d", "s", "S", "ß", " ", "\n"]), max_size=30),
+       st.sets(st.sampled_from(_LITERALS), min_size=1))
+def test_one_scan_for_all_rules_finds_the_lines_each_literal_is_on(pieces: list[str], chosen: set[str]) -> None:
+    """The automaton over every registered literal (overlapping ones included) agrees with searching each one."""
+    text = "".join(pieces)
+    _AUTOMATON.add(frozenset(_LITERALS))
+    lits = frozenset(chosen)
+    v = Views.of(text)
+    on = [i for i, ln in enumerate(v.all_lines) if any(s in ln.text.casefold() for s in lits)]
+    assert v.may_match(lits) == any(s in text.casefold() for s in lits)
+    if v.aligned:
+        assert v.candidate_lines(lits) == on
+    late = "zzq" + text[:2]  # a literal registered after the scan is searched for directly
+    assert v.may_match(frozenset({late})) == (late in v.folded)
