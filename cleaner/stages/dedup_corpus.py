@@ -46,7 +46,7 @@ def _norm_key(s: str) -> str:
 
 
 # the scan keys every line, and dedup keys the same lines again in each round and while settling
-_memo_norm_key = lru_cache(maxsize=1 << 15)(_norm_key)
+_memo_norm_key = lru_cache(maxsize=4096)(_norm_key)
 
 
 def key_hash(key: str) -> int:
