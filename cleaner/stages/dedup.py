@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -302,7 +303,7 @@ class DedupStage(Stage):
         first = run_start[i] if run_start else i  # a quoted block: the run of copied lines this one is in
         zone = int(cfg["quote_zone_lines"])
         intro = _introducers(cfg)
-        return any(intro.search(nonblank[k].stripped) for k in range(max(0, first - zone), i))
+        return any(_introduces(intro, nonblank[k].text) for k in range(max(0, first - zone), i))
 
     def _lines(self, text: str, nonblank: list[Span], keys: list[str], verse: set[int],
                removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
@@ -464,6 +465,11 @@ def _introducers(cfg: dict[str, Any]) -> regex.Pattern[str]:
     if pat is None:
         pat = _INTRO_CACHE[pats] = regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)
     return pat
+
+
+@lru_cache(maxsize=4096)  # every copy looks back over the lines before its run: the same lines, again and again
+def _introduces(intro: regex.Pattern[str], line: str) -> bool:
+    return intro.search(line.strip()) is not None
 
 
 def _reason(kind: str, ka: int, kb: int, sim: float) -> str:

@@ -15,6 +15,7 @@ text in any language.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, ClassVar
 
 import ftfy
@@ -71,6 +72,10 @@ _ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäö�
 
 _GLUED_CASE = regex.compile(r"\b([a-z]{3,})([A-Z][a-z]{2,})\b")
 _GLUED_STOP = regex.compile(r"(?<![\w./@:-])([a-z]{2,})([.!?])([A-Z][a-z]+)\b(?![./@]\w)")
+# what every match of each contains, found by the stdlib's scanner (3-6x faster than `regex` at this) so that
+# most pages, which have no glued words, are not scanned by the patterns themselves
+_MAY_GLUE_CASE = re.compile(r"[a-z]{3}[A-Z][a-z]{2}")
+_MAY_GLUE_STOP = re.compile(r"[a-z]{2}[.!?][A-Z][a-z]")
 _TLDS = frozenset(["com", "org", "net", "edu", "gov", "io", "co", "uk", "de", "fr", "info", "biz", "ly", "me", "tv", "us", "ca", "au", "in", "html", "htm", "php", "asp", "js", "py"])
 
 
@@ -192,7 +197,7 @@ class NormalizeStage(Stage):
     def _glued(self, page: Page, min_zipf: float) -> None:
         text = page.text
         props: list[Proposal] = []
-        for m in _GLUED_CASE.finditer(text):
+        for m in _GLUED_CASE.finditer(text) if _MAY_GLUE_CASE.search(text) else ():
             left, right = m.group(1), m.group(2)
             if _in_code(text, m.start()):
                 continue
@@ -202,7 +207,7 @@ class NormalizeStage(Stage):
                 continue
             props.append(Proposal(m.end(1), m.end(1), " ", "normalize.glued-words",
                                   f"{left}|{right}: two words glued at a block boundary"))
-        for m in _GLUED_STOP.finditer(text):
+        for m in _GLUED_STOP.finditer(text) if _MAY_GLUE_STOP.search(text) else ():
             left, right = m.group(1), m.group(3)
             if right.lower() in _TLDS or left.lower() in _TLDS:
                 continue
