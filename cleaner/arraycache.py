@@ -36,7 +36,12 @@ def cache_dir() -> Path:
     explicit = os.environ.get("CLEANER_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory at all (some containers): a per-user temporary one
+            base = str(Path(tempfile.gettempdir()) / f"cleaner-cache-{os.getuid()}")
     return Path(base) / "cleaner"
 
 
