@@ -306,7 +306,7 @@ class _Store:
 #: candidate pairs materialised at once while banding (8 bytes each, and a few temporaries of that size)
 _PAIRS_AT_ONCE = 1 << 21
 #: candidate pairs (counted over all bands) gathered before they are verified: the index's memory bound
-_PAIRS_PER_ROUND = 1 << 22
+_PAIRS_PER_ROUND = 1 << 20
 
 
 class _Band:
