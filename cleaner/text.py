@@ -6,9 +6,10 @@ propose is in current-text coordinates that `Page.commit` can map back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 import regex
 
@@ -74,15 +75,33 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
+# Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
+# settling runs them a second time), so what is computed from a line alone is kept by the line's text.  Long
+# lines are computed afresh rather than pinned in memory.  The memos are small: a line's words are separate
+# string objects, ~3.7 kB for a line of 370 characters (measured on the scale benchmark's corpus), so 32k lines
+# would hold 120 MB.
+_MEMO_MAX_CHARS = 2000
+_MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
+_T = TypeVar("_T")
+
+
+def line_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``fn`` of a line, computed once per distinct line (lines of at most ``_MEMO_MAX_CHARS``)."""
+    memo = lru_cache(maxsize=_MEMO_LINES)(fn)
+
+    @wraps(fn)
+    def of_line(text: str) -> _T:
+        return fn(text) if len(text) > _MEMO_MAX_CHARS else memo(text)
+
+    return of_line
+
+
 def sentences(text: str, base: int = 0) -> list[Span]:
     """Sentences of one line or paragraph (``base`` is its offset in the page)."""
-    if len(text) > _MEMO_MAX_CHARS:
-        bounds = _sentence_bounds(text)
-    else:
-        bounds = _memo_sentence_bounds(text)
-    return [Span(base + a, base + b, text[a:b]) for a, b in bounds]
+    return [Span(base + a, base + b, text[a:b]) for a, b in _sentence_bounds(text)]
 
 
+@line_memo
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     pos = 0
@@ -101,25 +120,10 @@ def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-# Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
-# settling runs them a second time), so a line's sentences and words are kept by its text.  Long lines are
-# split afresh rather than pinned in memory.  The memos are small: a line's words are separate string objects,
-# ~3.7 kB for a line of 370 characters (measured on the scale benchmark's corpus), so 32k lines would hold 120 MB.
-_MEMO_MAX_CHARS = 2000
-_MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
-_memo_sentence_bounds = lru_cache(maxsize=_MEMO_LINES)(_sentence_bounds)
-
-
-@lru_cache(maxsize=_MEMO_LINES)
-def _memo_words(text: str) -> tuple[str, ...]:
-    return tuple(WORD_RE.findall(text))
-
-
+@line_memo
 def word_list(text: str) -> tuple[str, ...]:
     """The words of a line (``WORD_RE``), computed once per distinct line."""
-    if len(text) > _MEMO_MAX_CHARS:
-        return tuple(WORD_RE.findall(text))
-    return _memo_words(text)
+    return tuple(WORD_RE.findall(text))
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:

@@ -23,30 +23,23 @@ import unicodedata
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import regex
 
+from cleaner.text import line_memo
+
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _CHUNK = 1 << 14
-_MEMO_MAX_CHARS = 2000  # longer keys are computed afresh rather than pinned in the memo
 
 
+@line_memo  # the scan keys every line, and dedup keys the same lines again in each round and while settling
 def norm_key(s: str) -> str:
     """Case-, punctuation- and space-insensitive form of a line or sentence."""
-    return _norm_key(s) if len(s) > _MEMO_MAX_CHARS else _memo_norm_key(s)
-
-
-def _norm_key(s: str) -> str:
     s = s.lower() if s.isascii() else unicodedata.normalize("NFKC", s).casefold()  # NFKC and casefold: ASCII is lower()
     return " ".join(_PUNCT.sub(" ", s).split())
-
-
-# the scan keys every line, and dedup keys the same lines again in each round and while settling
-_memo_norm_key = lru_cache(maxsize=4096)(_norm_key)
 
 
 def key_hash(key: str) -> int:
