@@ -78,9 +78,12 @@ class Proposal:
 class Page:
     """Raw text, its edits, and the mapping between raw and current offsets."""
 
-    def __init__(self, raw: str, name: str = "", site: str = "", meta: dict[str, Any] | None = None):
+    def __init__(self, raw: str, name: str = "", site: str = "", meta: dict[str, Any] | None = None, key: str | None = None):
         self.raw = raw
         self.name = name
+        #: the page's identity in the corpus statistics: unique in a run, where ``name`` may not be (a shard's
+        #: records without an id field all carry the shard's name); ``shard#record`` for a record
+        self.key = name if key is None else key
         self.site = site
         self.meta: dict[str, Any] = meta or {}
         self.edits: list[Edit] = []

@@ -101,26 +101,31 @@ def _norm_lines(lines: Iterable[bytes | str]) -> Iterator[bytes]:
             yield b
 
 
-def texts_of(batch: RecordBatch) -> Iterator[tuple[bytes, str | None, str, str]]:
-    """(bytes for the fingerprint, text, site, name) of each record of the batch."""
+def record_key(batch: RecordBatch, n: int) -> str:
+    """The page key of the batch's ``n``-th record: the shard and the record's number, unique in the run."""
+    return f"{batch.shard_rel}#{batch.first + n + 1}"
+
+
+def texts_of(batch: RecordBatch) -> Iterator[tuple[bytes, str | None, str, str, str]]:
+    """(bytes for the fingerprint, text, site, name, key) of each record of the batch."""
     if batch.rows:
-        for text, site, name in batch.rows:
-            yield (text or "").encode("utf-8", "surrogatepass"), text, site, name
+        for n, (text, site, name) in enumerate(batch.rows):
+            yield (text or "").encode("utf-8", "surrogatepass"), text, site, name, record_key(batch, n)
         return
     for n, line in enumerate(_norm_lines(batch.lines)):
         _, text, site, name, _ = _parse(line, batch, n)
-        yield line, text, site, name
+        yield line, text, site, name, record_key(batch, n)
 
 
 # -- scan pass ------------------------------------------------------------------------
 def scan_batch(batch: RecordBatch, collectors: dict[str, Any]) -> list[str]:
     """Feed a batch's pages to the collectors; return the records' hashes (the corpus fingerprint)."""
     shas: list[str] = []
-    for data, text, site, name in texts_of(batch):
+    for data, text, site, name, key in texts_of(batch):
         shas.append(hashlib.sha256(data).hexdigest())
         if text is not None:
             for col in collectors.values():
-                col.add(text, site, name)
+                col.add(text, site, name, key)
     return shas
 
 
@@ -146,7 +151,7 @@ def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: st
         return RecordOut(line if rec is not None else None, _log_line({"name": name, "site": site, "problem": problem}, []),
                          problem=problem)
     try:
-        page = clean_page(Page(text, name=name, site=site), ctx, stages)
+        page = clean_page(Page(text, name=name, site=site, key=record_key(batch, n)), ctx, stages)
         clean = page.text
     except Exception as exc:  # a bug must not stop the corpus: the record is copied unchanged and reported
         where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -258,3 +258,25 @@ def test_output_is_the_same_whatever_jobs_is(tmp_path: Path) -> None:
         summary = json.loads((out / "run-summary.json").read_text())
         outs[-1]["duplicates"] = json.dumps(summary["duplicates"], sort_keys=True).encode()
     assert outs[0] == outs[1]
+
+
+def test_records_of_one_shard_are_told_apart_without_an_id_field(tmp_path: Path) -> None:
+    """Records without an id field share their shard's name; the copy found across them is removed from the later
+    record only, and the first keeps its paragraph."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    first = "Flood report\n" + "\n".join(ARTICLE)
+    later = "\n".join([ARTICLE[0], "Our own reporter adds that the ring road bridge is closed until further notice."])
+    other = "A new bakery opened on Mill Street, selling rye bread and cinnamon buns every morning of the week."
+    with (inp / "news.jsonl").open("w", encoding="utf-8") as fh:
+        for rec in ({"text": first}, {"text": other}, {"text": later}):
+            fh.write(json.dumps(rec) + "\n")
+    out = tmp_path / "out"
+    res = run_cli("run", str(inp), "-o", str(out), "-j", "1", "-q", "--dedup-corpus")
+    assert res.exit_code == 0  # type: ignore[attr-defined]
+    texts = [json.loads(ln)["text"] for ln in (out / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ARTICLE[0] in texts[0] and texts[1].strip() == other
+    assert ARTICLE[0] not in texts[2] and "ring road bridge" in texts[2]
+    logs = [json.loads(ln) for ln in (out / "news.edits.jsonl").read_text(encoding="utf-8").splitlines()]
+    removed = [e for log in logs for e in log["edits"] if e["rule"] == "dedup.corpus-paragraph"]
+    assert len(removed) == 1 and "news.jsonl#1" in removed[0]["reason"]

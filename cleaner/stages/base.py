@@ -17,7 +17,9 @@ from cleaner.rules import Rule, RuleSet
 class Collector(Protocol):
     """Scan-pass accumulator: fed pages, merged across workers, then frozen."""
 
-    def add(self, text: str, site: str, name: str) -> None: ...
+    def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
+        """``name`` is the page's name (what rules scoped to files match); ``key`` (default: the name) is unique in
+        the run: the records of a shard without an id field share the shard's name, not their key."""
 
     def merge(self, other: Any) -> None: ...
 

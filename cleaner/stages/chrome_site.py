@@ -87,7 +87,7 @@ class SiteLineCollector:
         self.lines: dict[str, Counter[int]] = {}
         self.max_keys = max_keys
 
-    def add(self, text: str, site: str, name: str) -> None:
+    def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         self.pages[site] += 1
         keys = {line_key(ln) for ln in text.splitlines() if ln.strip()}
         self.lines.setdefault(site, Counter()).update(keys)

@@ -133,8 +133,8 @@ class DedupStage(Stage):
             return
         stats = ctx.stats.get(self.name)
         corpus = stats if isinstance(stats, CorpusDuplicates) else None
-        if corpus is not None and page.name in corpus.pages:
-            of, sim = corpus.pages[page.name]
+        if corpus is not None and page.key in corpus.pages:
+            of, sim = corpus.pages[page.key]
             page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
         if corpus is not None and ctx.options.get("dedup_corpus"):
             page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
@@ -408,7 +408,7 @@ class DedupStage(Stage):
     # -- across the corpus -----------------------------------------------------------------
     def corpus_proposals(self, page: Page, corpus: CorpusDuplicates, cfg: dict[str, Any]) -> list[Proposal]:
         """``--dedup-corpus``: remove paragraphs whose first copy (page-name order) is on another page."""
-        dups = corpus.paragraphs.get(page.name)
+        dups = corpus.paragraphs.get(page.key)
         if not dups:
             return []
         text = page.text

@@ -8,7 +8,8 @@ compared.  Every hash is deterministic (CRC-32 / BLAKE2, fixed seeds), never
 Python's per-process ``hash()``, so workers, runs and ``--jobs`` agree.
 
 The first copy in page-name order is the one kept; `CorpusDuplicates` maps
-every later copy to it.  Paragraphs that recur on many pages of one site are
+every later copy to it, by page key (unique in the run: records of a shard
+without an id field share the shard's name).  Paragraphs that recur on many pages of one site are
 that site's chrome, not duplicated content: they are left out of the
 duplicate maps and counted per site instead (`CorpusDuplicates.site_recurrence`,
 a hook the chrome stage can read from ``ctx.stats["dedup"]``).
@@ -17,7 +18,7 @@ a hook the chrome stage can read from ``ctx.stats["dedup"]``).
 from __future__ import annotations
 
 import hashlib
-import mmap
+import os
 import tempfile
 import unicodedata
 from array import array
@@ -145,6 +146,7 @@ class MinHasher:
 @dataclass
 class _PageItem:
     name: str
+    key: str
     site: str
     page_hash: int
     page_sig: np.ndarray | None
@@ -156,9 +158,9 @@ class _PageItem:
 class CorpusDuplicates:
     """What the scan pass found; read by the dedup stage, the run summary and (hook) the chrome stage."""
 
-    #: page -> {paragraph key hash -> (page the kept copy is on, similarity)}
+    #: page key -> {paragraph key hash -> (key of the page the kept copy is on, similarity)}
     paragraphs: dict[str, dict[int, tuple[str, float]]] = field(default_factory=dict)
-    #: page -> (the earlier page it copies, similarity of the whole text)
+    #: page key -> (key of the earlier page it copies, similarity of the whole text)
     pages: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: site -> {paragraph key hash -> pages of that site it occurs on} (only paragraphs on 2+ pages)
     site_paragraphs: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -195,7 +197,8 @@ class CorpusCollector:
         self.items: list[_PageItem] = []
         self._store: _Store | None = None
 
-    def add(self, text: str, site: str, name: str) -> None:
+    def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
+        page_key = name if key is None else key
         min_words = int(self.cfg["corpus_min_words"])
         para_hashes: list[int] = []
         keys: list[str] = []
@@ -215,7 +218,7 @@ class CorpusCollector:
         sigs = self.hasher.signatures(self.hasher.shingles_many(keys)) if keys else None
         page_sig = sigs[-1] if with_page and sigs is not None else None
         para_sigs = sigs[: len(para_hashes)] if sigs is not None and para_hashes else None
-        self.items.append(_PageItem(name, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
+        self.items.append(_PageItem(name, page_key, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
 
     def __getstate__(self) -> dict[str, Any]:
         if self._store is not None:
@@ -224,13 +227,13 @@ class CorpusCollector:
 
     def merge(self, other: CorpusCollector) -> None:
         if self._store is None:
-            self._store = _Store(self.hasher.num_perm)
+            self._store = _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
         self._store.extend(self.items)
         self._store.extend(other.items)
         self.items = []
 
     def finish(self) -> CorpusDuplicates:
-        store = self._store if self._store is not None else _Store(self.hasher.num_perm)
+        store = self._store if self._store is not None else _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
         store.extend(self.items)
         self.items = []
         try:
@@ -240,144 +243,215 @@ class CorpusCollector:
             self._store = None
 
 
+class _Signatures:
+    """MinHash signatures stored by columns: one unnamed temp file per band (and one for the columns no band
+    holds).  Banding reads one band's columns, not every row's 400 bytes; a similarity reads the columns a band
+    at a time.  Files are read with ``pread`` into memory that is freed after use, not memory-mapped: the pages
+    of a mapping that a gather touches stay in the process until they are handed back."""
+
+    def __init__(self, num_perm: int, bands: int) -> None:
+        per_band = max(1, num_perm // max(1, bands))
+        cuts = list(range(0, per_band * min(bands, num_perm), per_band)) + [per_band * min(bands, num_perm)]
+        self.columns = list(zip(cuts[:-1], cuts[1:]))
+        if cuts[-1] < num_perm:
+            self.columns.append((cuts[-1], num_perm))
+        self.num_perm = num_perm
+        self.rows = 0
+        # unnamed: the OS removes them whatever happens to the run; closed in close()
+        self._files = [tempfile.TemporaryFile(prefix="cleaner-minhash-") for _ in self.columns]  # noqa: SIM115
+
+    def append(self, sigs: np.ndarray) -> None:
+        for (lo, hi), fh in zip(self.columns, self._files):
+            fh.write(np.ascontiguousarray(sigs[:, lo:hi], dtype=np.uint32).tobytes())
+        self.rows += len(sigs)
+
+    def _read(self, g: int) -> np.ndarray:
+        fh = self._files[g]
+        fh.flush()
+        lo, hi = self.columns[g]
+        data = os.pread(fh.fileno(), self.rows * (hi - lo) * 4, 0)
+        return np.frombuffer(data, dtype=np.uint32).reshape(self.rows, hi - lo)
+
+    def band(self, b: int, rows: np.ndarray) -> np.ndarray:
+        """Band ``b`` of the signatures ``rows``, one row each."""
+        return self._read(b)[rows]
+
+    def agreement(self, rows_i: np.ndarray, rows_j: np.ndarray) -> np.ndarray:
+        """Share of equal MinHash values of each pair of rows: the estimated Jaccard similarity (the same float as
+        ``np.mean(sig_i == sig_j)``)."""
+        equal = np.zeros(len(rows_i), dtype=np.int64)
+        for g in range(len(self.columns)):
+            column = self._read(g)
+            for lo in range(0, len(rows_i), _PAIRS_COMPARED):
+                i, j = rows_i[lo : lo + _PAIRS_COMPARED], rows_j[lo : lo + _PAIRS_COMPARED]
+                equal[lo : lo + len(i)] += np.count_nonzero(column[i] == column[j], axis=1)
+            del column
+        return equal / float(self.num_perm)
+
+    def close(self) -> None:
+        for fh in self._files:
+            fh.close()
+
+
 class _Store:
     """The scan's pages, compact: names and sites once per page, paragraph hashes and owners in arrays, and the
-    MinHash signatures (400 bytes each) spilled to unnamed temp files that LSH reads back one band at a time.
-    Memory per paragraph is ~12 bytes here and ~60 transiently in `find_duplicates`, instead of ~1 KB as objects."""
+    MinHash signatures (400 bytes each) spilled to temp files (`_Signatures`).  Memory per paragraph is ~12
+    bytes here and ~100 transiently in `find_duplicates`, instead of ~1 KB as objects."""
 
-    def __init__(self, num_perm: int) -> None:
+    def __init__(self, num_perm: int, bands: int) -> None:
         self.num_perm = num_perm
-        self.names: list[str] = []
+        self.names: list[str] = []  # the order of the pages: by name, then arrival
+        self.keys: list[str] = []  # what the duplicate maps name them by
         self.site_ids: dict[str, int] = {}
         self.page_site = array("I")
         self.page_hash = array("Q")
-        self.page_sig_row = array("q")  # row in the page signature file, -1 without one
+        self.page_sig_row = array("q")  # row in the page signatures, -1 without one
         self.para_start = array("Q", [0])  # page p's paragraphs are para rows para_start[p] .. para_start[p+1]
         self.para_hash = array("Q")
         self.has_para_sig = array("b")  # per page: its paragraphs have signatures
-        # unnamed: the OS removes them whatever happens to the run; closed in close()
-        self._para_file = tempfile.TemporaryFile(prefix="cleaner-minhash-")  # noqa: SIM115
-        self._page_file = tempfile.TemporaryFile(prefix="cleaner-minhash-")  # noqa: SIM115
-        self.page_rows = 0
+        self.para_sigs = _Signatures(num_perm, bands)
+        self.page_sigs = _Signatures(num_perm, bands)
 
     def extend(self, items: list[_PageItem]) -> None:
         for it in items:
             self.names.append(it.name)
+            self.keys.append(it.key)
             self.page_site.append(self.site_ids.setdefault(it.site, len(self.site_ids)))
             self.page_hash.append(it.page_hash)
             if it.page_sig is not None:
-                self._page_file.write(np.ascontiguousarray(it.page_sig, dtype=np.uint32).tobytes())
-                self.page_sig_row.append(self.page_rows)
-                self.page_rows += 1
+                self.page_sig_row.append(self.page_sigs.rows)
+                self.page_sigs.append(it.page_sig[None, :])
             else:
                 self.page_sig_row.append(-1)
             self.para_hash.extend(it.para_hashes)
             self.para_start.append(len(self.para_hash))
             if it.para_sigs is not None:
-                self._para_file.write(np.ascontiguousarray(it.para_sigs, dtype=np.uint32).tobytes())
+                self.para_sigs.append(it.para_sigs)
             else:  # no signatures means no paragraphs (see CorpusCollector.add): nothing to write
                 assert not it.para_hashes
             self.has_para_sig.append(it.para_sigs is not None)
 
-    def para_sigs(self) -> np.ndarray:
-        return self._signatures(self._para_file, len(self.para_hash))
-
-    def page_sigs(self) -> np.ndarray:
-        return self._signatures(self._page_file, self.page_rows)
-
-    def _signatures(self, fh: Any, rows: int) -> np.ndarray:
-        fh.flush()
-        if rows == 0:
-            return np.zeros((0, self.num_perm), dtype=np.uint32)
-        return np.memmap(fh, dtype=np.uint32, mode="r", shape=(rows, self.num_perm))
-
     def close(self) -> None:
-        self._para_file.close()
-        self._page_file.close()
+        self.para_sigs.close()
+        self.page_sigs.close()
 
 
 #: candidate pairs materialised at once while banding (8 bytes each, and a few temporaries of that size)
 _PAIRS_AT_ONCE = 1 << 21
 #: candidate pairs (counted over all bands) gathered before they are verified: the index's memory bound
 _PAIRS_PER_ROUND = 1 << 20
+#: candidate pairs whose band values are compared at once (two rows of a band each)
+_PAIRS_COMPARED = 1 << 18
 
 
-class _Band:
-    """One band of the signatures grouped: equal band values next to each other (a stable sort, so each group is
-    in index order), and for each position how many earlier members of its group it pairs with (only a group's
+class _Bands:
+    """The LSH bands of the signatures ``rows``, grouped once and spilled to an unnamed temp file that each round
+    reads back (sorting every band again for each round cost more than the rounds' checks).
+
+    Per band: the positions in band-value order (a stable sort: each group of equal values is in index order),
+    where each position's group starts, and how many earlier members of its group it pairs with (only a group's
     first ``max_bucket`` members pair: a pathological bucket must not go quadratic)."""
 
-    def __init__(self, sigs: np.ndarray, rows_of: np.ndarray, band: int, per_band: int, max_bucket: int) -> None:
-        block = np.asarray(sigs[rows_of, band * per_band : (band + 1) * per_band])
-        _drop_pages(sigs)
-        self.order = np.lexsort(block.T[::-1])
-        sb = block[self.order]
-        new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
-        self.group_start = np.flatnonzero(new)[np.cumsum(new) - 1]
-        rank = np.arange(len(rows_of), dtype=np.int64) - self.group_start
-        self.earlier = np.where(rank < max_bucket, rank, 0)
+    def __init__(self, sigs: _Signatures, rows: np.ndarray, bands: int, max_bucket: int) -> None:
+        self.n = n = len(rows)
+        self.bands = bands
+        self.index_type = np.dtype(np.int32 if n < 2**31 else np.int64)
+        self.pairs_of = np.zeros(n, dtype=np.int64)  # per position: its candidate pairs over all bands
+        self._file = tempfile.TemporaryFile(prefix="cleaner-lsh-")  # noqa: SIM115
+        for b in range(bands):
+            block = sigs.band(b, rows)
+            order = np.lexsort(block.T[::-1])
+            sb = block[order]
+            del block
+            new = np.concatenate(([True], np.any(sb[1:] != sb[:-1], axis=1)))
+            del sb
+            group_start = np.flatnonzero(new)[np.cumsum(new) - 1]
+            rank = np.arange(n, dtype=np.int64) - group_start
+            earlier = np.where(rank < max_bucket, rank, 0)
+            self.pairs_of += np.bincount(order, weights=earlier, minlength=n).astype(np.int64)
+            for a in (order, group_start, earlier):
+                self._file.write(a.astype(self.index_type).tobytes())
+        self._file.flush()
+
+    def band(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order, group_start, earlier) of band ``b``."""
+        size = self.n * self.index_type.itemsize
+        data = os.pread(self._file.fileno(), 3 * size, 3 * size * b)
+        order, group_start, earlier = (np.frombuffer(data, self.index_type, self.n, k * size).astype(np.int64)
+                                       for k in range(3))
+        return order, group_start, earlier
+
+    def close(self) -> None:
+        self._file.close()
 
 
-def _drop_pages(sigs: np.ndarray) -> None:
-    """Let the OS take back the signature file's pages a band (or a round of checks) read: they are clean and
-    read again on demand, but they would count in the process's memory until the OS needs it."""
-    mm = getattr(sigs, "_mmap", None)
-    if mm is not None and hasattr(mm, "madvise"):
-        mm.madvise(mmap.MADV_DONTNEED)
-
-
-def _lsh_pairs(sigs: np.ndarray, rows_of: np.ndarray, owners: np.ndarray, bands: int,
+def _lsh_pairs(sigs: _Signatures, rows_of: np.ndarray, owners: np.ndarray, bands: int,
                max_bucket: int) -> Iterator[np.ndarray]:
-    """Candidate pairs (i < j, on different owners) among the signatures ``sigs[rows_of]`` that share at least
-    one band bucket, as sorted unique keys ``j * n + i`` (in order of j, then i), in rounds of consecutive j.
+    """Candidate pairs (i < j, on different owners) among the signatures ``rows_of`` that share at least one band
+    bucket, as sorted unique keys ``j * n + i`` (in order of j, then i), in rounds of consecutive j.
 
-    A first pass over the bands counts each j's pairs; the j are then cut into rounds of about
-    ``_PAIRS_PER_ROUND`` pairs, and each round bands again and yields only its own pairs.  So memory is bounded
-    however many candidates a corpus makes (a corpus dense in near copies makes tens of millions; all at once
-    took 1.1 GB at 200 MB), at the price of banding once more per round.  Bands are read from the
-    (memory-mapped) signatures one at a time."""
-    per_band = sigs.shape[1] // bands
+    The j are cut into rounds of about ``_PAIRS_PER_ROUND`` pairs, and each round reads the grouped bands back
+    and yields only its own pairs.  So memory is bounded however many candidates a corpus makes (a corpus dense
+    in near copies makes tens of millions; all at once took 1.1 GB at 200 MB)."""
     n = len(rows_of)
     if n < 2:
         return
     owners = np.asarray(owners)
-    per_j = np.zeros(n, dtype=np.int64)
-    for b in range(bands):
-        band = _Band(sigs, rows_of, b, per_band, max_bucket)
-        per_j += np.bincount(band.order, weights=band.earlier, minlength=n).astype(np.int64)
-    cum = np.cumsum(per_j)
-    if not cum[-1]:
-        return
-    cuts = np.unique(np.searchsorted(cum, np.arange(_PAIRS_PER_ROUND, int(cum[-1]), _PAIRS_PER_ROUND), side="right"))
-    for j_lo, j_hi in zip([0, *cuts.tolist()], [*cuts.tolist(), n]):
-        chunks: list[np.ndarray] = []
-        for b in range(bands):
-            band = _Band(sigs, rows_of, b, per_band, max_bucket)
-            in_round = (band.order >= j_lo) & (band.order < j_hi) & (band.earlier > 0)
-            right_pos = np.flatnonzero(in_round)  # positions of this round's j; their pairs are the group's earlier members
-            counts = band.earlier[right_pos]
-            if not len(counts):
-                continue
-            run = np.cumsum(counts)
-            slices = np.unique(np.searchsorted(run, np.arange(_PAIRS_AT_ONCE, int(run[-1]), _PAIRS_AT_ONCE), side="right"))
-            for lo, hi in zip([0, *slices.tolist()], [*slices.tolist(), len(right_pos)]):
-                q, k = right_pos[lo:hi], counts[lo:hi]
-                total = int(k.sum())
-                if total == 0:
+    grouped = _Bands(sigs, rows_of, bands, max_bucket)
+    try:
+        cum = np.cumsum(grouped.pairs_of)
+        if not cum[-1]:
+            return
+        cuts = np.unique(np.searchsorted(cum, np.arange(_PAIRS_PER_ROUND, int(cum[-1]), _PAIRS_PER_ROUND), side="right"))
+        for j_lo, j_hi in zip([0, *cuts.tolist()], [*cuts.tolist(), n]):
+            chunks: list[np.ndarray] = []
+            for b in range(bands):
+                order, group_start, earlier = grouped.band(b)
+                in_round = (order >= j_lo) & (order < j_hi) & (earlier > 0)
+                right_pos = np.flatnonzero(in_round)  # positions of this round's j; they pair with their group's earlier members
+                counts = earlier[right_pos]
+                if not len(counts):
                     continue
-                left = np.repeat(band.group_start[q], k) + (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(k) - k, k))
-                i, j = band.order[left], band.order[np.repeat(q, k)]
-                del left
-                keep = owners[i] != owners[j]
-                chunks.append(np.unique(j[keep] * n + i[keep]))
-                del i, j, keep
-        if chunks:
-            yield np.unique(np.concatenate(chunks))
+                run = np.cumsum(counts)
+                slices = np.unique(np.searchsorted(run, np.arange(_PAIRS_AT_ONCE, int(run[-1]), _PAIRS_AT_ONCE), side="right"))
+                for lo, hi in zip([0, *slices.tolist()], [*slices.tolist(), len(right_pos)]):
+                    q, k = right_pos[lo:hi], counts[lo:hi]
+                    total = int(k.sum())
+                    if total == 0:
+                        continue
+                    left = np.repeat(group_start[q], k) + (np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(k) - k, k))
+                    i, j = order[left], order[np.repeat(q, k)]
+                    del left
+                    keep = owners[i] != owners[j]
+                    chunks.append(np.unique(j[keep] * n + i[keep]))
+                    del i, j, keep
+            if chunks:
+                yield np.unique(np.concatenate(chunks))
+    finally:
+        grouped.close()
+
+
+def _first_copies(sigs: _Signatures, rows: np.ndarray, js: np.ndarray, is_: np.ndarray, threshold: float,
+                  kept: np.ndarray) -> Iterator[tuple[int, int, float]]:
+    """For each j of the candidate pairs (j, i) (sorted by j, then i), the first i it is a near copy of, as
+    (j, i, similarity); ``kept`` (by index) says which are still originals and is updated as copies are found.
+
+    The similarities of all the pairs are computed at once; only pairs above the threshold are then walked in
+    order, so the result is the one a pair-by-pair walk gives: an i is always before its j, so its own fate is
+    settled before any of j's pairs are looked at."""
+    live = kept[js] & kept[is_]  # copies found in earlier rounds take no part
+    js, is_ = js[live], is_[live]
+    sim = sigs.agreement(rows[is_], rows[js])
+    hit = np.flatnonzero(sim >= threshold)
+    for j, i, s in zip(js[hit].tolist(), is_[hit].tolist(), sim[hit].tolist()):
+        if kept[j] and kept[i]:
+            kept[j] = False
+            yield j, i, s
 
 
 def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     """Map every later copy (page-name order) of a paragraph or page to its first copy."""
-    names = store.names
+    names, keys = store.names, store.keys
     n_pages = len(names)
     order = sorted(range(n_pages), key=names.__getitem__)  # stable: pages of the same name keep arrival order
     out = CorpusDuplicates(n_pages=n_pages)
@@ -424,35 +498,19 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         kept[copies] = False
         for i in copies.tolist():
             j = int(first[i])
-            out.paragraphs.setdefault(names[order[owners[i]]], {})[int(hashes[i])] = (names[order[owners[j]]], 1.0)
+            out.paragraphs.setdefault(keys[order[owners[i]]], {})[int(hashes[i])] = (keys[order[owners[j]]], 1.0)
     if len(rows) and cfg["corpus_near_enabled"]:
-        sigs = store.para_sigs()
-        owner_list = owners.tolist()
         # exact copies take no part in near matching (neither side of a pair may be a removed copy): leaving them
         # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs
         live = np.flatnonzero(kept)
         n = len(live)
         thr = float(cfg["corpus_near_threshold"])
-        for keys in _lsh_pairs(sigs, rows[live], owners[live], bands, max_bucket):  # rounds of consecutive j
-            out.candidate_pairs += len(keys)
-            keys = live[keys // n] * len(rows) + live[keys % n]  # back to indexes of all rows
-            js = keys // len(rows)
-            bounds = np.flatnonzero(np.concatenate(([True], js[1:] != js[:-1]))).tolist() + [len(keys)]
-            for a, z in zip(bounds[:-1], bounds[1:]):  # each j, its earlier candidates i in order
-                j = int(js[a])
-                if not kept[j]:
-                    continue
-                sig_j = np.asarray(sigs[rows[j]])
-                for i in (keys[a:z] % len(rows)).tolist():
-                    if not kept[i]:
-                        continue
-                    sim = float(np.mean(np.asarray(sigs[rows[i]]) == sig_j))
-                    if sim >= thr:
-                        kept[j] = False
-                        out.paragraphs.setdefault(names[order[owner_list[j]]], {}).setdefault(
-                            int(hashes[j]), (names[order[owner_list[i]]], round(sim, 3)))
-                        break
-            _drop_pages(sigs)
+        for pairs in _lsh_pairs(store.para_sigs, rows[live], owners[live], bands, max_bucket):  # rounds of consecutive j
+            out.candidate_pairs += len(pairs)
+            js, is_ = live[pairs // n], live[pairs % n]  # back to indexes of all rows
+            for j, i, sim in _first_copies(store.para_sigs, rows, js, is_, thr, kept):
+                out.paragraphs.setdefault(keys[order[owners[j]]], {}).setdefault(
+                    int(hashes[j]), (keys[order[owners[i]]], round(sim, 3)))
     # whole pages: exact text, then near (MinHash of all the page's shingles)
     seen_page: dict[int, int] = {}
     for p in order:
@@ -460,19 +518,14 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         if h:
             q = seen_page.setdefault(h, p)
             if q != p:
-                out.pages[names[p]] = (names[q], 1.0)
-    with_sig = [p for p in order if store.page_sig_row[p] >= 0 and names[p] not in out.pages]
+                out.pages[keys[p]] = (keys[q], 1.0)
+    with_sig = [p for p in order if store.page_sig_row[p] >= 0 and keys[p] not in out.pages]
     if len(with_sig) > 1:
-        psigs = store.page_sigs()
         prow = np.asarray([store.page_sig_row[p] for p in with_sig], dtype=np.int64)
         m = len(with_sig)
         thr = float(cfg["page_near_threshold"])
-        rounds = _lsh_pairs(psigs, prow, np.arange(m), bands, max_bucket)
-        for j, i in (divmod(k, m) for keys in rounds for k in keys.tolist()):
-            name_j = names[with_sig[j]]
-            if name_j in out.pages or names[with_sig[i]] in out.pages:
-                continue
-            sim = float(np.mean(np.asarray(psigs[prow[i]]) == np.asarray(psigs[prow[j]])))
-            if sim >= thr:
-                out.pages[name_j] = (names[with_sig[i]], round(sim, 3))
+        original = np.ones(m, dtype=bool)
+        for pairs in _lsh_pairs(store.page_sigs, prow, np.arange(m), bands, max_bucket):
+            for j, i, sim in _first_copies(store.page_sigs, prow, pairs // m, pairs % m, thr, original):
+                out.pages[keys[with_sig[j]]] = (keys[with_sig[i]], round(sim, 3))
     return out

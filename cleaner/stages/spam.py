@@ -94,7 +94,7 @@ class SiteVocabulary:
         self.df: dict[str, Counter[str]] = {}
         self.pages: Counter[str] = Counter()
 
-    def add(self, text: str, site: str, name: str) -> None:
+    def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         # each distinct word once: a page repeats most of its words, and the result is a set anyway
         stems = {stem(w) for w in set(WORD_RE.findall(text)) if safe_zipf(w, "en") < self.max_zipf}
         self.df.setdefault(site, Counter()).update(stems)

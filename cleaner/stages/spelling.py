@@ -246,7 +246,7 @@ class CorpusWords:
         self.count: Counter[str] = Counter()
         self.pages: Counter[str] = Counter()
 
-    def add(self, text: str, site: str, name: str) -> None:
+    def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         words = list(map(str.casefold, WORD_RE.findall(text)))
         self.count.update(words)  # a list is counted in C; a Counter would be added word by word in Python
         self.pages.update(set(words))
