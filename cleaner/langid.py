@@ -9,7 +9,6 @@ language from ``page.meta["lang"]``.
 
 from __future__ import annotations
 
-from array import array
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -32,9 +31,12 @@ def _identifier() -> Any:
     path = MODEL_DIR / MODEL_FILE
     stamp = f"py3langid {version('py3langid')} {source_stamp(path)}"
     arrays = cached_arrays("langid", "model", stamp, _MODEL_KEYS, lambda: _unpack(LanguageIdentifier, path))
+    # The automaton's table is walked byte by byte: a memoryview indexes as fast as the stdlib array
+    # py3langid builds, and reads the cached file's pages in place (shared by every process) where a
+    # copy would cost each process 40 MB.
     return LanguageIdentifier(arrays["ptc"], np.asarray(arrays["pc"]), arrays["classes"].tolist(),
-                              _stdlib_array(arrays["nextmove"]), arrays["output"].tolist(), norm_probs=True,
-                              tk_row=_stdlib_array(arrays["row"]))
+                              arrays["nextmove"].data, arrays["output"].tolist(), norm_probs=True,
+                              tk_row=arrays["row"].data)
 
 
 _MODEL_KEYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
@@ -56,14 +58,6 @@ def _unpack(identifier: Any, path: Path) -> dict[str, np.ndarray]:
 
 
 _NUMPY_TYPE = {"H": np.uint16, "I": np.uint32, "L": np.uint64}
-
-
-def _stdlib_array(arr: np.ndarray) -> array:
-    """py3langid walks its automaton over stdlib arrays (indexing them is faster than indexing numpy's)."""
-    code = {np.dtype(v): k for k, v in _NUMPY_TYPE.items()}[arr.dtype]
-    out = array(code)
-    out.frombytes(np.ascontiguousarray(arr).tobytes())
-    return out
 
 
 def _classify(text: str) -> tuple[str, float]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from cleaner.corpus import PageError, Source, decode
 from cleaner.formats import FieldSpec, Shard
+from cleaner.memory import release_freed_memory
 from cleaner.pipeline import PageResult, make_context, process_source
 from cleaner.shards import (
     RecordBatch,
@@ -86,6 +87,8 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
         merge_scan(merged, fingerprint, collectors, shas)
     stats = {name: col.finish() for name, col in merged.items()}
     stats["__fingerprint__"] = fingerprint.hexdigest()[:16]
+    del merged
+    release_freed_memory()  # the clean pass's workers are forked from this process next
     return stats
 
 

@@ -22,7 +22,7 @@ import os
 import tempfile
 import unicodedata
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,12 +154,45 @@ class _PageItem:
     para_sigs: np.ndarray | None  # one row per paragraph
 
 
+class PageCopies(Mapping[str, dict[int, tuple[str, float]]]):
+    """page key -> {paragraph key hash -> (key of the page the kept copy is on, similarity)}, held in arrays.
+
+    The maps are built as dicts, then frozen into this: ~20 bytes a copy instead of ~250 as dicts of tuples (a
+    200 MB corpus has 200k copies), in the main process and in every worker forked from it.  A page's dict is
+    made when it is asked for, once per page in the clean pass."""
+
+    def __init__(self, maps: dict[str, dict[int, tuple[str, float]]]) -> None:
+        total = sum(len(v) for v in maps.values())
+        self._span: dict[str, tuple[int, int]] = {}
+        at = 0
+        for page, found in maps.items():
+            self._span[page] = (at, at + len(found))
+            at += len(found)
+        kept_on: dict[str, int] = {}
+        self._hash = np.fromiter((h for found in maps.values() for h in found), dtype=np.uint64, count=total)
+        self._kept = np.fromiter((kept_on.setdefault(of, len(kept_on)) for found in maps.values() for of, _ in found.values()),
+                                 dtype=np.int64, count=total)
+        self._sim = np.fromiter((sim for found in maps.values() for _, sim in found.values()), dtype=np.float64, count=total)
+        self._pages = list(kept_on)
+
+    def __getitem__(self, page: str) -> dict[int, tuple[str, float]]:
+        a, b = self._span[page]
+        pages = self._pages
+        return {h: (pages[k], sim) for h, k, sim in zip(self._hash[a:b].tolist(), self._kept[a:b].tolist(), self._sim[a:b].tolist())}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._span)
+
+    def __len__(self) -> int:
+        return len(self._span)
+
+
 @dataclass
 class CorpusDuplicates:
     """What the scan pass found; read by the dedup stage, the run summary and (hook) the chrome stage."""
 
-    #: page key -> {paragraph key hash -> (key of the page the kept copy is on, similarity)}
-    paragraphs: dict[str, dict[int, tuple[str, float]]] = field(default_factory=dict)
+    #: page key -> {paragraph key hash -> (key of the page the kept copy is on, similarity)}; a `PageCopies`
+    paragraphs: Mapping[str, dict[int, tuple[str, float]]] = field(default_factory=dict)
     #: page key -> (key of the earlier page it copies, similarity of the whole text)
     pages: dict[str, tuple[str, float]] = field(default_factory=dict)
     #: site -> {paragraph key hash -> pages of that site it occurs on} (only paragraphs on 2+ pages)
@@ -455,6 +488,7 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     n_pages = len(names)
     order = sorted(range(n_pages), key=names.__getitem__)  # stable: pages of the same name keep arrival order
     out = CorpusDuplicates(n_pages=n_pages)
+    copies: dict[str, dict[int, tuple[str, float]]] = {}
     bands = int(cfg["corpus_bands"])
     max_bucket = int(cfg["corpus_max_bucket"])
     site_names = list(store.site_ids)
@@ -494,11 +528,11 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     if len(rows):  # exact copies: the first occurrence (in this order) of each hash is kept
         _, first_idx, inverse = np.unique(hashes, return_index=True, return_inverse=True)
         first = first_idx[inverse]
-        copies = np.flatnonzero((first != np.arange(len(rows))) & (owners[first] != owners))
-        kept[copies] = False
-        for i in copies.tolist():
+        exact = np.flatnonzero((first != np.arange(len(rows))) & (owners[first] != owners))
+        kept[exact] = False
+        for i in exact.tolist():
             j = int(first[i])
-            out.paragraphs.setdefault(keys[order[owners[i]]], {})[int(hashes[i])] = (keys[order[owners[j]]], 1.0)
+            copies.setdefault(keys[order[owners[i]]], {})[int(hashes[i])] = (keys[order[owners[j]]], 1.0)
     if len(rows) and cfg["corpus_near_enabled"]:
         # exact copies take no part in near matching (neither side of a pair may be a removed copy): leaving them
         # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs
@@ -509,8 +543,10 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
             out.candidate_pairs += len(pairs)
             js, is_ = live[pairs // n], live[pairs % n]  # back to indexes of all rows
             for j, i, sim in _first_copies(store.para_sigs, rows, js, is_, thr, kept):
-                out.paragraphs.setdefault(keys[order[owners[j]]], {}).setdefault(
+                copies.setdefault(keys[order[owners[j]]], {}).setdefault(
                     int(hashes[j]), (keys[order[owners[i]]], round(sim, 3)))
+    out.paragraphs = PageCopies(copies)
+    del copies
     # whole pages: exact text, then near (MinHash of all the page's shingles)
     seen_page: dict[int, int] = {}
     for p in order:
