@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -195,6 +196,39 @@ def test_candidates_checked_in_small_rounds_find_the_same_copies(monkeypatch: py
     assert rounds.candidate_pairs == whole.candidate_pairs > 0
     assert rounds.paragraphs == whole.paragraphs and rounds.pages == whole.pages
     assert any(sim < 1.0 for found in whole.paragraphs.values() for _, sim in found.values())
+
+
+@pytest.mark.parametrize(("num_perm", "bands"), [(100, 20), (10, 3), (4, 9)])
+def test_signatures_stored_by_band_give_back_every_band_and_the_full_similarity(num_perm: int, bands: int) -> None:
+    """The index stores signatures a band to a file: the bands read back are the signatures' columns, and the
+    similarity of two rows counts every MinHash value, also the columns no band holds."""
+    from cleaner.stages.dedup_corpus import _Signatures
+
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 4, size=(50, num_perm), dtype=np.uint32)  # few values: many equal ones
+    store = _Signatures(num_perm, bands)
+    try:
+        store.append(sigs[:20])
+        store.append(sigs[20:])
+        per_band = num_perm // store.bands
+        rows = np.array([7, 3, 49, 0])
+        for b in range(store.bands):
+            assert np.array_equal(store.band(b, rows), sigs[rows, b * per_band : (b + 1) * per_band])
+        i, j = rng.integers(0, 50, size=200), rng.integers(0, 50, size=200)
+        expected = [float(np.mean(sigs[a] == sigs[b])) for a, b in zip(i, j)]
+        assert store.agreement(i, j).tolist() == expected
+    finally:
+        store.close()
+
+
+def test_duplicate_maps_frozen_into_arrays_answer_as_the_dicts_did() -> None:
+    from cleaner.stages.dedup_corpus import PageCopies
+
+    maps = {"b.txt": {2**64 - 1: ("a.txt", 1.0), 7: ("c.txt", 0.733)}, "a b.txt": {5: ("a.txt", 0.8)}, "z": {}}
+    frozen = PageCopies(maps)
+    assert frozen == maps and len(frozen) == 3 and sorted(frozen) == sorted(maps)
+    assert frozen["b.txt"] == maps["b.txt"] and frozen.get("b") is None and "a.txt" not in frozen
+    assert pickle.loads(pickle.dumps(frozen)) == maps
 
 
 def test_paragraphs_on_many_pages_of_a_site_are_chrome_not_copies() -> None:
