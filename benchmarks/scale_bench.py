@@ -13,6 +13,7 @@ medians, and CPU time beside wall time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -20,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,11 +60,51 @@ def run_cleaner(cleaner: str, inp: Path, out: Path, jobs: int, engine: str = "lo
         cmd += ["--engine", engine]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    pss = PssSampler(proc.pid)
     _, _, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
+    pss.stop()
     summary = json.loads((out / "run-summary.json").read_text())
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024,
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024, "pss_mb": pss.peak_mb,
             "stats_bytes": summary.get("corpus_stats_bytes", 0), "pages": summary["pages"]}
+
+
+class PssSampler:
+    """Peak of the PSS summed over a process and its descendants, sampled twice a second (Linux).
+
+    The largest process's RSS (what ``wait4`` reports) counts pages the workers share with each other and with
+    the main process (the array cache's mapped model and word tables, the heap inherited at fork) once per
+    process; PSS splits each shared page among its sharers, so the sum is the memory the run really takes."""
+
+    def __init__(self, pid: int, every: float = 0.5) -> None:
+        self.pid, self.every, self.peak_mb = pid, every, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    todo += [int(c) for c in task.read_text().split()]
+        return pids
+
+    def _run(self) -> None:
+        while not self._done.wait(self.every):
+            total = 0
+            for pid in self._tree():
+                with contextlib.suppress(OSError):
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+            self.peak_mb = max(self.peak_mb, total / 1024)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def ftfy_alone(files: list[Path]) -> float:
@@ -165,11 +207,13 @@ def main() -> None:
         m = slice_mb(d)
         points.append((m, r))
         print(f"{m:7.1f} MB: {r['wall']:7.1f} s wall ({r['wall'] / m:.2f} s/MB), CPU {r['cpu']:.0f} s ({r['cpu'] / m:.2f} s/MB), "
-              f"peak RSS {r['rss_mb']:.0f} MB, corpus statistics {r['stats_bytes'] / 1e6:.2f} MB ({r['pages']} shards)")
+              f"peak RSS {r['rss_mb']:.0f} MB (largest process), peak PSS {r['pss_mb']:.0f} MB (all processes), "
+              f"corpus statistics {r['stats_bytes'] / 1e6:.2f} MB ({r['pages']} shards)")
     if len(points) >= 2:
         (m0, r0), (m1, r1) = points[0], points[-1]
         print(f"{m1 / m0:.1f}x the corpus: {r1['wall'] / r0['wall']:.2f}x the time (linear: {m1 / m0:.1f}x), "
-              f"{r1['rss_mb'] / r0['rss_mb']:.2f}x the peak RSS, {r1['stats_bytes'] / max(r0['stats_bytes'], 1):.2f}x the statistics")
+              f"{r1['rss_mb'] / r0['rss_mb']:.2f}x the peak RSS, {r1['pss_mb'] / max(r0['pss_mb'], 1):.2f}x the peak PSS, "
+              f"{r1['stats_bytes'] / max(r0['stats_bytes'], 1):.2f}x the statistics")
 
     files = sorted(tp.glob("*.jsonl"))
     print(f"\n-- peers over the same {mb:.1f} MB of text (one core, CPU time) --")
