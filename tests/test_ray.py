@@ -74,3 +74,31 @@ def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) 
     assert "of them cleaned by the interrupted run)" in again.stderr
     assert tree(out) == tree(tmp_path / "local")
     assert not list((out / ".cleaner" / "parts").glob("*/*")), "parts are removed once joined"
+
+
+def test_copies_across_records_without_ids_removed_alike_on_ray(tmp_path: Path) -> None:
+    """Records without an id field are told apart by their record numbers on both engines: the same copies
+    are removed, and the first record holding a paragraph keeps it."""
+    import json
+    import random
+
+    rng = random.Random(5)
+    words = "river bridge bakery council market garden harbour orchard lantern pepper violin quarry meadow tunnel".split()
+    pool = [" ".join(random.Random(i).sample(words, 12)) + "." for i in range(8)]  # paragraphs unlike each other
+    # a site each: a paragraph on many pages of one site would be that site's chrome, not a copy
+    recs = [{"url": f"https://site{n}.example/post", "text": "\n".join([*rng.sample(pool, 3), f"Record {n} alone says this."])}
+            for n in range(60)]
+    inp = tmp_path / "in"
+    write_jsonl(inp / "a.jsonl", recs)
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(recs[:25]), inp / "b.parquet")
+    run(inp, tmp_path / "local", "--dedup-corpus")
+    run(inp, tmp_path / "ray", "--dedup-corpus", "--engine", "ray")
+    local, ray = tree(tmp_path / "local"), tree(tmp_path / "ray")
+    assert local == ray
+    texts = [json.loads(line)["text"] for line in (tmp_path / "local" / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(p in texts[0] for p in recs[0]["text"].splitlines()[:3])  # the first record keeps its paragraphs
+    assert [sum(p in t for t in texts) for p in pool] == [1] * len(pool)  # and every paragraph stays once
+    assert "a.jsonl#1," in (tmp_path / "local" / "a.edits.jsonl").read_text(encoding="utf-8")
