@@ -89,7 +89,7 @@ def top_words(lang: str, n: int) -> list[str]:
     return out
 
 
-def _key(word: str) -> int:
+def word_key(word: str) -> int:
     """A 64-bit hash of the word's UTF-8 bytes, the same in every process (the tables are cached on disk)."""
     digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
@@ -109,13 +109,13 @@ class WordTable:
         index: dict[int, int] = {}
         for i, bucket in enumerate(buckets(lang)):
             for word in bucket:
-                index[_key(word)] = i  # a word in two buckets keeps the last, as wordfreq's dict does
+                index[word_key(word)] = i  # a word in two buckets keeps the last, as wordfreq's dict does
         keys = np.fromiter(index.keys(), dtype=np.int64, count=len(index))
         order = np.argsort(keys)
         return {"hashes": keys[order], "buckets": np.fromiter(index.values(), dtype=np.uint16, count=len(index))[order]}
 
     def bucket(self, word: str) -> int | None:
-        h = _key(word)
+        h = word_key(word)
         i = int(self.hashes.searchsorted(h))
         if i < len(self.hashes) and self.hashes[i] == h:
             return int(self.buckets[i])

@@ -13,7 +13,7 @@ import pytest
 from cleaner.langid import detect, page_language
 from cleaner.page import Page, restore_text
 from cleaner.stages import Context
-from cleaner.stages.spam import SpamStage
+from cleaner.stages.spam import SpamStage, stem
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -143,3 +143,18 @@ def test_spam_runs_after_chrome_and_before_tidy() -> None:
     from cleaner.stages import STAGE_NAMES
 
     assert STAGE_NAMES.index("chrome") < STAGE_NAMES.index("spam") < STAGE_NAMES.index("tidy")
+
+
+def test_site_vocabulary_keeps_the_counts_pages_ask_about_under_hashed_keys() -> None:
+    from cleaner.stages.spam import SiteVocabulary
+
+    col = SiteVocabulary(min_site_pages=1)
+    for name, text in {"a": "Hinges squeak. Compost.", "b": "Hinges again, and tomatoes.", "c": "Hinges, compost."}.items():
+        col.add(text, "garden.example", name)
+    col.add("Hinges elsewhere.", "other.example", "d")
+    stems = col.finish()["df"]
+    asked = ["hing", "compost", "tomato", "never"]
+    found = stems.lookup("garden.example", [stem(w) for w in ["hinges", "compost", "tomatoes", "never"]])
+    assert [found[stem(w)] for w in ["hinges", "compost", "tomatoes", "never"]] == [3, 2, 0, 0]  # one page: left out
+    assert stems.lookup("other.example", [stem("hinges")]) == {stem("hinges"): 0}  # on one page of that site
+    assert stems.lookup("unknown.example", asked) == dict.fromkeys(asked, 0)
