@@ -158,14 +158,14 @@ class _PageItem:
 class PageCopies(Mapping[str, dict[int, tuple[str, float]]]):
     """page key -> {paragraph key hash -> (key of the page the kept copy is on, similarity)}, held in arrays.
 
-    The maps are built as dicts, then frozen into this: ~20 bytes a copy instead of ~250 as dicts of tuples (a
-    200 MB corpus has 200k copies), in the main process and in every worker forked from it.  A page's dict is
-    made when it is asked for, once per page in the clean pass."""
+    The maps are built as dicts, then frozen into this: 24 bytes a copy in arrays instead of a dict entry, a
+    tuple and a float (the 200 MB benchmark corpus has 215k copies), in the main process and in every worker
+    forked from it.  A page's dict is made when it is asked for, once per page in the clean pass."""
 
     def __init__(self, maps: dict[str, dict[int, tuple[str, float]]]) -> None:
         pages = sorted(maps)
         total = sum(len(v) for v in maps.values())
-        self._pages = pages  # the pages with copies, sorted: found by bisection (a dict of them took 9 MB at 200 MB)
+        self._pages = pages  # the pages with copies, sorted: found by bisection, not through a dict of spans
         self._start = np.cumsum([0] + [len(maps[p]) for p in pages], dtype=np.int64)
         kept_on: dict[str, int] = {}
         found = [maps[p] for p in pages]
@@ -234,18 +234,17 @@ class CorpusCollector:
         self._store: _Store | None = None
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
-        page_key = name if key is None else key
         min_words = int(self.cfg["corpus_min_words"])
         para_hashes: list[int] = []
         keys: list[str] = []
         all_words: list[str] = []
         for ln in text.splitlines():
-            key = norm_key(ln)
-            ws = key.split()
+            normed = norm_key(ln)
+            ws = normed.split()
             all_words.extend(ws)
             if len(ws) >= min_words:
-                para_hashes.append(key_hash(key))
-                keys.append(key)
+                para_hashes.append(key_hash(normed))
+                keys.append(normed)
         page_words = int(self.cfg["page_min_words"])
         with_page = len(all_words) >= page_words
         if with_page:
@@ -254,22 +253,25 @@ class CorpusCollector:
         sigs = self.hasher.signatures(self.hasher.shingles_many(keys)) if keys else None
         page_sig = sigs[-1] if with_page and sigs is not None else None
         para_sigs = sigs[: len(para_hashes)] if sigs is not None and para_hashes else None
-        self.items.append(_PageItem(name, page_key, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
+        self.items.append(_PageItem(name, name if key is None else key, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
 
     def __getstate__(self) -> dict[str, Any]:
         if self._store is not None:
             raise TypeError("a merged CorpusCollector holds open temp files; pickle its finish() instead")
         return self.__dict__
 
+    def _new_store(self) -> _Store:
+        return _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
+
     def merge(self, other: CorpusCollector) -> None:
         if self._store is None:
-            self._store = _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
+            self._store = self._new_store()
         self._store.extend(self.items)
         self._store.extend(other.items)
         self.items = []
 
     def finish(self) -> CorpusDuplicates:
-        store = self._store if self._store is not None else _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
+        store = self._store if self._store is not None else self._new_store()
         store.extend(self.items)
         self.items = []
         try:
