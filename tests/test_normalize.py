@@ -84,6 +84,13 @@ def test_ftfy_gate_skips_only_lines_ftfy_cannot_change() -> None:
     assert not ftfy_keeps("Tom &amp; Jerry’s") and not ftfy_keeps("a\x08b’")
 
 
+def test_the_gate_lets_through_only_printable_ascii_white_space_and_the_inert_characters() -> None:
+    from cleaner.stages.normalize import FTFY_INERT, ftfy_keeps
+
+    allowed = ({chr(i) for i in range(32, 127)} - {"&"}) | set("\t\n\r\x0c") | set(FTFY_INERT)
+    assert {chr(c) for c in range(0x110000) if ftfy_keeps(f"a{chr(c)}b")} == allowed
+
+
 def test_ftfy_really_keeps_what_the_gate_skips() -> None:
     """The same claim through ftfy's whole fixer chain, on longer random lines built from gated characters."""
     import random
