@@ -9,6 +9,7 @@ warning, never a hung run.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -77,8 +78,35 @@ def _fold(s: str) -> str:
     return " ".join(s.casefold().split()).strip(" .:!?")
 
 
+# Verdicts of rules on lines and sentences, by text: a page's lines come back when dedup settles the page,
+# and the site's chrome lines recur on page after page, while a regex call with a timeout costs ~1.7 us.
+# Keyed by a serial kept in the rule's compiled patterns (shared by copies of a rule, which match alike);
+# cleared when full, so it holds at most _MAX_VERDICT_TEXTS texts (of at most _MAX_VERDICT_CHARS).
+_VERDICTS: dict[str, dict[tuple[int, str], bool]] = {}
+_MAX_VERDICT_TEXTS = 4096
+_MAX_VERDICT_CHARS = 2000
+_SERIALS = itertools.count()
+
+
 def matches(rule: Rule, s: str, timeout: float, key: str = "regex") -> bool:
     """Does the rule match ``s`` (whole string or anywhere, per its ``match``)?"""
+    if len(s) > _MAX_VERDICT_CHARS:
+        return _matches(rule, s, timeout, key)
+    serial = rule.compiled.get("_serial")
+    if serial is None:
+        serial = rule.compiled["_serial"] = next(_SERIALS)
+    verdicts = _VERDICTS.get(s)
+    if verdicts is None:
+        if len(_VERDICTS) >= _MAX_VERDICT_TEXTS:
+            _VERDICTS.clear()
+        verdicts = _VERDICTS[s] = {}
+    found = verdicts.get((serial, key))
+    if found is None:
+        found = verdicts[(serial, key)] = _matches(rule, s, timeout, key)
+    return found
+
+
+def _matches(rule: Rule, s: str, timeout: float, key: str) -> bool:
     if "phrases" in rule.data and _fold(s) in _phrase_set(rule):
         return True
     pat = rule.compiled.get(key)

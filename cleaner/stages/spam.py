@@ -328,8 +328,9 @@ class OffLanguage:
             return None
         if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
             return None  # short English quotes, terms and lyrics are normal on pages in any language
-        foreign = sum(1 for w in ws if safe_zipf(w, lang) > safe_zipf(w, page_lang) + 0.5) / len(ws)
-        native = sum(1 for w in ws if safe_zipf(w, page_lang) >= 3.0 and safe_zipf(w, page_lang) >= safe_zipf(w, lang)) / len(ws)
+        pairs = [(safe_zipf(w, lang), safe_zipf(w, page_lang)) for w in ws]
+        foreign = sum(1 for there, here in pairs if there > here + 0.5) / len(ws)
+        native = sum(1 for there, here in pairs if here >= 3.0 and here >= there) / len(ws)
         if native > cfg["offlang_max_page_share"]:
             return None
         listed = _WORDLIST_ALIAS.get(lang, lang)
