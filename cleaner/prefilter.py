@@ -73,6 +73,8 @@ def _seq(items: list[Any]) -> set[str] | None:
             r = _seq(list(av[1]))
         elif op is getattr(_c, "ATOMIC_GROUP", None):
             r = _seq(list(av))
+        elif op is _c.IN and av and all(o is _c.LITERAL for o, _ in av):  # [·•]: any one of these characters
+            r = {chr(ch) for _, ch in av}
         elif op is _c.BRANCH:
             alts = [_seq(list(b)) for b in av[1]]
             if alts and all(alts):
@@ -84,10 +86,19 @@ def _seq(items: list[Any]) -> set[str] | None:
         if r:
             cands.append(r)
     flush()
-    good = [c for c in cands if min(len(s) for s in c) >= MIN_LITERAL]
+    good = [c for c in cands if all(_rarity(s) >= MIN_LITERAL for s in c)]
     if not good:
         return None
-    return max(good, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return max(good, key=lambda c: (min(_rarity(s) for s in c), -len(c)))
+
+
+def _rarity(literal: str) -> int:
+    """How rarely a page holds the literal, roughly: its length, and a symbol outside ASCII (a '·' or '•'
+    separator) counts as a word of six letters (absent from most pages, though one character long)."""
+    return _SYMBOL_RARITY if len(literal) == 1 and not literal.isascii() and not literal.isalnum() else len(literal)
+
+
+_SYMBOL_RARITY = 6
 
 
 def rule_literals(rule: Any, key: str = "regex") -> frozenset[str] | None:

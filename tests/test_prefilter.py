@@ -16,6 +16,9 @@ def test_literals_of_simple_patterns() -> None:
     assert required_literals(r"(?:ab)?c") is None  # nothing of length >= 3 is required
     assert required_literals(r"\p{L}+ foo") is None  # a `regex`-only construct: no pre-check
     assert required_literals(r"(?=.*\bbuy now\b)") == frozenset({"buy now"})
+    # a separator symbol outside ASCII is rarer than a short word: "Jan 19, 2021 · " is looked for by its dot
+    assert required_literals(r"(?i)\b(?:jan|may)\s+\d{1,2},?\s+[·•]") == frozenset({"·", "•"})
+    assert required_literals(r"[ab]xyz") == frozenset({"xyz"})  # ASCII letters alone tell nothing
 
 
 def test_every_shipped_example_that_matches_contains_a_literal() -> None:
