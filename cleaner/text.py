@@ -101,6 +101,11 @@ def sentences(text: str, base: int = 0) -> list[Span]:
     return [Span(base + a, base + b, text[a:b]) for a, b in _sentence_bounds(text)]
 
 
+def sentence_texts(text: str) -> list[str]:
+    """The stripped texts of `sentences` (without making their spans)."""
+    return [text[a:b].strip() for a, b in _sentence_bounds(text)]
+
+
 @line_memo
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
