@@ -131,6 +131,21 @@ def word_list(text: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(text))
 
 
+_last_page: tuple[str, tuple[str, ...]] = ("", ())
+
+
+def page_words(text: str) -> tuple[str, ...]:
+    """``WORD_RE.findall(text)`` of a whole page, kept for the last page asked for: the scan pass's collectors
+    read each page one after the other, and spam's topic and the speller both read an unedited page.  (The text
+    is compared by identity: held here, it cannot have been replaced by another string at its address.)"""
+    global _last_page
+    last, ws = _last_page
+    if text is not last:
+        ws = tuple(WORD_RE.findall(text))
+        _last_page = (text, ws)
+    return ws
+
+
 def words(text: str, base: int = 0) -> Iterator[Span]:
     for m in WORD_RE.finditer(text):
         yield Span(base + m.start(), base + m.end(), m.group())

@@ -40,7 +40,7 @@ from cleaner.langid import detect, ensure_page_language
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines
+from cleaner.text import WORD_RE, lines, page_words
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -247,7 +247,7 @@ class CorpusWords:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
-        words = list(map(str.casefold, WORD_RE.findall(text)))
+        words = list(map(str.casefold, page_words(text)))  # the words spam's collector just read
         self.count.update(words)  # a list is counted in C; a Counter would be added word by word in Python
         self.pages.update(set(words))
 
@@ -417,7 +417,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(map(str.casefold, WORD_RE.findall(text)))
+        self.page_count = Counter(map(str.casefold, page_words(text)))
         self._cache_clear()
         return self
 
