@@ -52,10 +52,15 @@ def buckets(lang: str, wordlist: str = "best") -> list[list[str]]:
 
 def frequencies(lang: str, wordlist: str = "best") -> Iterator[tuple[str, float]]:
     """(word, frequency) in list order, as wordfreq's ``get_frequency_dict`` would give them."""
-    for index, bucket in enumerate(buckets(lang, wordlist)):
-        freq = cB_to_freq(-index)
+    for freq, bucket in bucket_frequencies(lang, wordlist):
         for word in bucket:
             yield word, freq
+
+
+def bucket_frequencies(lang: str, wordlist: str = "best") -> Iterator[tuple[float, list[str]]]:
+    """The buckets of `frequencies` with their one frequency each, in list order."""
+    for index, bucket in enumerate(buckets(lang, wordlist)):
+        yield cB_to_freq(-index), bucket
 
 
 def _leading_buckets(lang: str) -> Iterator[list[str]]:
