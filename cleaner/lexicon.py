@@ -73,7 +73,9 @@ def _leading_buckets(lang: str) -> Iterator[list[str]]:
         yield from buckets(lang)
         return
     with gzip.open(path, "rb") as f:
-        unpacker = msgpack.Unpacker(f, raw=False)
+        # read in small steps: the Unpacker's default reads (and so decompresses) 1 MiB at once, 10x the time of
+        # the few kB the leading buckets take (chrome's 35 stoplists: 0.22 -> 0.02 s a process)
+        unpacker = msgpack.Unpacker(f, raw=False, read_size=16 * 1024)
         size = unpacker.read_array_header()
         header = unpacker.unpack()
         if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
