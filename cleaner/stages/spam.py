@@ -108,7 +108,7 @@ class SiteVocabulary:
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         # each distinct word once: a page repeats most of its words, and the result is a set anyway
         memo = _VOCAB_STEMS.setdefault(self.max_zipf, {})
-        if len(memo) > 1 << 17:
+        if len(memo) > 1 << 16:
             memo.clear()
         stems = set()
         for w in set(page_words(text)):

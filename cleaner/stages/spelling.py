@@ -460,17 +460,15 @@ class Speller:
         """True when `check` keeps the word whatever its position (the early returns of `_check`): lets
         `propose` skip a line whose every letter run is such a word without the per-chunk loop."""
         cfg = self.cfg
-        if len(word) < cfg["min_length"]:
-            self.kept_words.add(word)
-            return True
         kept = self._kept_any_page.get(word)
         if kept is None:
             if len(self._kept_any_page) > 500_000:
                 self._kept_any_page.clear()
-                self.kept_words.clear()
+                self.kept_words.clear()  # a subset of the memo's words: bounded with it
             low = word.casefold()
             kept = self._kept_any_page[word] = (
-                not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
+                len(word) < cfg["min_length"]
+                or not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
                 or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
                 or self.zipf(low) >= cfg["common_zipf"])
             if kept:
