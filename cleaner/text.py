@@ -106,6 +106,11 @@ def sentence_texts(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in _sentence_bounds(text)]
 
 
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """Where `sentences` are in ``text`` (offsets in it), for a caller that makes spans of only a few."""
+    return _sentence_bounds(text)
+
+
 @line_memo
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []

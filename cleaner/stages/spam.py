@@ -30,7 +30,17 @@ from cleaner.lexicon import word_key, zipf
 from cleaner.matchers import run_rules
 from cleaner.page import Edit, Page, Proposal
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, Span, line_memo, line_with_newline, lines, page_words, removal_span, sentences
+from cleaner.text import (
+    WORD_RE,
+    Span,
+    line_memo,
+    line_with_newline,
+    lines,
+    page_words,
+    removal_span,
+    sentence_bounds,
+    sentences,
+)
 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
 _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
@@ -445,13 +455,13 @@ class SpliceDetector:
         for ln in lines(text):
             if len(ln.text.split()) < 6:
                 continue
-            for sent in sentences(ln.text, ln.start):
-                lows = _token_lows(sent.text)
+            for a, b in sentence_bounds(ln.text):  # `sentences`, with a span made only for the few that need one
+                lows = _token_lows(ln.text[a:b])
                 # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
                 has_marker = self.markers.search(lows) is not None
                 if not has_marker and starters.isdisjoint(lows.split(" ")[1:]):
                     continue  # `candidate` needs a query starter after the first token: most sentences have none
-                toks = _tokens(sent)
+                toks = _tokens(Span(ln.start + a, ln.start + b, ln.text[a:b]))
                 j = 1
                 while j < len(toks):
                     if not has_marker and toks[j].low not in starters:
