@@ -52,10 +52,15 @@ def buckets(lang: str, wordlist: str = "best") -> list[list[str]]:
 
 def frequencies(lang: str, wordlist: str = "best") -> Iterator[tuple[str, float]]:
     """(word, frequency) in list order, as wordfreq's ``get_frequency_dict`` would give them."""
-    for index, bucket in enumerate(buckets(lang, wordlist)):
-        freq = cB_to_freq(-index)
+    for freq, bucket in bucket_frequencies(lang, wordlist):
         for word in bucket:
             yield word, freq
+
+
+def bucket_frequencies(lang: str, wordlist: str = "best") -> Iterator[tuple[float, list[str]]]:
+    """The buckets of `frequencies` with their one frequency each, in list order."""
+    for index, bucket in enumerate(buckets(lang, wordlist)):
+        yield cB_to_freq(-index), bucket
 
 
 def _leading_buckets(lang: str) -> Iterator[list[str]]:
@@ -68,7 +73,9 @@ def _leading_buckets(lang: str) -> Iterator[list[str]]:
         yield from buckets(lang)
         return
     with gzip.open(path, "rb") as f:
-        unpacker = msgpack.Unpacker(f, raw=False)
+        # read in small steps: the Unpacker's default reads (and so decompresses) 1 MiB at once, 10x the time of
+        # the few kB the leading buckets take (chrome's 35 stoplists: 0.22 -> 0.02 s a process)
+        unpacker = msgpack.Unpacker(f, raw=False, read_size=16 * 1024)
         size = unpacker.read_array_header()
         header = unpacker.unpack()
         if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:

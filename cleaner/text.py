@@ -102,6 +102,16 @@ def sentences(text: str, base: int = 0) -> list[Span]:
     return [Span(base + a, base + b, text[a:b]) for a, b in _sentence_bounds(text)]
 
 
+def sentence_texts(text: str) -> list[str]:
+    """The stripped texts of `sentences` (without making their spans)."""
+    return [text[a:b].strip() for a, b in _sentence_bounds(text)]
+
+
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """Where `sentences` are in ``text`` (offsets in it), for a caller that makes spans of only a few."""
+    return _sentence_bounds(text)
+
+
 @line_memo
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
@@ -125,6 +135,21 @@ def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
 def word_list(text: str) -> tuple[str, ...]:
     """The words of a line (``WORD_RE``), computed once per distinct line."""
     return tuple(WORD_RE.findall(text))
+
+
+_last_page: tuple[str, tuple[str, ...]] = ("", ())
+
+
+def page_words(text: str) -> tuple[str, ...]:
+    """``WORD_RE.findall(text)`` of a whole page, kept for the last page asked for: the scan pass's collectors
+    read each page one after the other, and spam's topic and the speller both read an unedited page.  (The text
+    is compared by identity: held here, it cannot have been replaced by another string at its address.)"""
+    global _last_page
+    last, ws = _last_page
+    if text is not last:
+        ws = tuple(WORD_RE.findall(text))
+        _last_page = (text, ws)
+    return ws
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import regex
@@ -26,7 +27,7 @@ import regex
 from cleaner import lexicon
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import Span, line_with_newline, lines, sentences, word_list
+from cleaner.text import Span, line_with_newline, lines, sentence_texts, word_list
 
 RULE_ID = "chrome.classifier.line"
 DENSE_RULE_ID = "chrome.classifier.dense-paragraph"
@@ -116,6 +117,29 @@ _ENUMERATOR = regex.compile(r"^[\s\W]{0,2}?[(\[]?(\d{1,3})[.)\]]\s+\S")
 _NUMBER = regex.compile(r"(?<![\p{L}\d])\d[\d.,:%]*(?![\p{L}\d])")
 _PUNCT = regex.compile(r"[\p{L}\p{N}\s]+")
 _LINK_LIST = regex.compile(r"(?:[^|•·»/\n]{1,30}\s[|•·»/]\s){2,}[^|•·»/\n]{1,30}")
+# _LINK_LIST backtracks heavily (~100 µs on a line of prose); it needs two separators with space on both sides,
+# disjoint, which these find in a µs or two (a line with fewer cannot match)
+_SEPARATORS = "|•·»/"
+_SPACED_SEPARATOR = regex.compile(r"\s[|•·»/]\s")
+# the closing quotes and brackets _SENTENCE_END and _HEADING_END allow after the final punctuation
+_CLOSERS = "\"'’”)]"
+_SENTENCE_FINAL = (".", "!", "?", "…", "。", "！", "？")
+
+
+def _ends_sentence(s: str) -> bool:
+    """``_SENTENCE_END.search(s)`` for a stripped line, without the regex (called on every line)."""
+    return s.rstrip(_CLOSERS).endswith(_SENTENCE_FINAL)
+
+
+def _ends_heading(s: str) -> bool:
+    """``_HEADING_END.search(s)`` for a stripped line, without the regex."""
+    return s.rstrip(_CLOSERS).endswith((":", "?"))
+
+
+def _link_list(s: str) -> bool:
+    """``_LINK_LIST.search(s)``, skipping the regex on the lines that cannot match (nearly all)."""
+    return (sum(map(s.count, _SEPARATORS)) >= 2 and len(_SPACED_SEPARATOR.findall(s)) >= 2
+            and _LINK_LIST.search(s) is not None)
 
 
 @cache
@@ -124,21 +148,41 @@ def stoplist(lang: str) -> frozenset[str]:
     return frozenset(w for w in lexicon.top_words(lang, 150) if w.isalpha() or "'" in w)
 
 
+_CHAR_SCRIPTS: dict[str, tuple[str, ...]] = {}
+
+
+def _scripts_of(ch: str) -> tuple[str, ...]:
+    """The names of the `_SCRIPT` patterns that match the character (memoized: a corpus has few first letters)."""
+    hit = _CHAR_SCRIPTS.get(ch)
+    if hit is None:
+        if len(_CHAR_SCRIPTS) >= 1 << 16:  # bounded: an unspaced script's 'words' start with thousands of letters
+            _CHAR_SCRIPTS.clear()
+        hit = _CHAR_SCRIPTS[ch] = tuple(name for name, rx in _SCRIPT.items() if rx.fullmatch(ch))
+    return hit
+
+
 def page_stoplist(words: list[str]) -> frozenset[str]:
     """The stoplist of the page's language: the first of its script's languages that covers a fair share
     of its words (empty for scripts written without spaces or without a list: judged by shape alone)."""
-    counts = Counter(w.casefold() for w in words)
-    total = sum(counts.values())
+    total = len(words)
     if not total:
         return frozenset()
-    sample = "".join(w[:1] for w in words[:400])
-    script = max(_SCRIPT, key=lambda name: len(_SCRIPT[name].findall(sample)))
-    if len(_SCRIPT[script].findall(sample)) < 0.5 * len(sample):
+    sample = "".join([w[:1] for w in words[:400]])
+    # how many of the sample's letters each script's regex finds (``len(_SCRIPT[name].findall(sample))``),
+    # counted from the sample's distinct letters: five regex scans of the sample cost more than the rest
+    found = dict.fromkeys(_SCRIPT, 0)
+    for ch, n in Counter(sample).items():
+        for name in _scripts_of(ch):
+            found[name] += n
+    script = max(found, key=found.__getitem__)
+    if found[script] < 0.5 * len(sample):
         return frozenset()
+    counts = Counter(map(str.casefold, words))
     best, best_cov = frozenset[str](), 0.0
     for lang in _STOPLIST_LANGS[script]:
         sl = stoplist(lang)
-        cov = sum(c for w, c in counts.items() if w in sl) / total
+        # the stopwords the page has, looked up from the stoplist's side in C (the sum of counts is exact either way)
+        cov = sum(map(counts.__getitem__, sl.intersection(counts))) / total
         if cov >= 0.3:
             return sl
         if cov > best_cov:
@@ -154,6 +198,8 @@ class LineInfo:
     prose: bool
     menu_item: bool
     signals: dict[str, int] = field(default_factory=dict)
+    text: str = ""  # the stripped line, and its words: computed once, read by every signal
+    ws: tuple[str, ...] = ()
 
     @property
     def score(self) -> int:
@@ -168,10 +214,16 @@ class LineClassifier:
         if not cfg["classify_enabled"]:
             return []
         text = page.text
-        spans = [ln for ln in lines(text) if ln.stripped]
-        words = [w for ln in spans for w in word_list(ln.text)]
-        stops = page_stoplist(words)
-        infos = [self._describe(ln, stops, cfg) for ln in spans]
+        spans: list[Span] = []
+        texts: list[str] = []
+        for ln in lines(text):
+            s = ln.text.strip()
+            if s:
+                spans.append(ln)
+                texts.append(s)
+        line_words = [word_list(s) for s in texts]  # the stripped line's words, as the other stages memoize them
+        stops = page_stoplist(list(chain.from_iterable(line_words)))
+        infos = [self._describe(ln, s, ws, stops, cfg) for ln, s, ws in zip(spans, texts, line_words)]
         prose_idx = [i for i, info in enumerate(infos) if info.prose]
         if len(prose_idx) < cfg["min_prose_lines"]:
             return []
@@ -191,12 +243,11 @@ class LineClassifier:
         return out
 
     @staticmethod
-    def _describe(ln: Span, stops: frozenset[str], cfg: dict[str, Any]) -> LineInfo:
-        s = ln.stripped
-        ws = word_list(s)
+    def _describe(ln: Span, s: str, ws: tuple[str, ...], stops: frozenset[str], cfg: dict[str, Any]) -> LineInfo:
+        """``s`` is the stripped line, ``ws`` its words."""
         n = len(ws)
-        stop_share = sum(1 for w in ws if w.casefold() in stops) / n if n else 0.0
-        ends_sentence = bool(_SENTENCE_END.search(s))
+        stop_share = sum(map(stops.__contains__, map(str.casefold, ws))) / n if n and stops else 0.0
+        ends_sentence = _ends_sentence(s)
         if s.endswith("?") and n < cfg["prose_question_words"] and not _SENTENCE_INSIDE.search(s[:-1]):
             ends_sentence = False  # a question heading
         if n >= cfg["prose_always_words"] or (n >= cfg["prose_long_words"] and ends_sentence):
@@ -206,8 +257,8 @@ class LineClassifier:
                 n >= cfg["prose_long_words"] and stop_share >= cfg["prose_min_stopwords"])
         else:  # no stoplist for this language: length and punctuation only
             prose = len(s) >= cfg["prose_min_chars_no_stoplist"] and ends_sentence
-        menu_item = n <= cfg["menu_item_words"] and not ends_sentence and not _HEADING_END.search(s)
-        return LineInfo(ln, n, stop_share, prose, menu_item)
+        menu_item = n <= cfg["menu_item_words"] and not ends_sentence and not _ends_heading(s)
+        return LineInfo(ln, n, stop_share, prose, menu_item, text=s, ws=ws)
 
     @staticmethod
     def _score(infos: list[LineInfo], prose_idx: list[int], has_stops: bool, cfg: dict[str, Any]) -> None:
@@ -220,7 +271,7 @@ class LineClassifier:
         for i, info in enumerate(infos):
             if info.prose:
                 continue
-            s = info.span.stripped
+            s = info.text
             add = _Adder(info.signals, cfg)
             nxt = infos[i + 1] if i + 1 < len(infos) else None
             prv = infos[i - 1] if i > 0 else None
@@ -230,12 +281,12 @@ class LineClassifier:
                 add(f"menu-run({run_len[i]} lines)", "weight_menu_run" if not first < i < last else "weight_menu_run_between_content")
             if has_stops and info.words and info.stop_share == 0:
                 add("no-stopwords", "weight_no_stopwords")
-            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in word_list(s)) and _has_case(s):
+            if info.words >= 2 and all(w[:1].isupper() or w[:1].isdigit() for w in info.ws) and _has_case(s):
                 add("all-capitalised", "weight_all_capitalised")
-            if _DATE_BYLINE_COUNTER.match(s) and info.words <= 8:
+            if info.words <= 8 and _DATE_BYLINE_COUNTER.match(s):
                 in_list = first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]
                 add("date/byline/counter", "weight_date_byline_counter_in_list" if in_list else "weight_date_byline_counter")
-            if _LINK_LIST.search(s) and not _SENTENCE_END.search(s):
+            if _link_list(s) and not _ends_sentence(s):
                 add("link-list", "weight_link_list")
             if i < first:
                 add("before-content", "weight_before_content")
@@ -251,7 +302,7 @@ class LineClassifier:
                 add("inside-content", "weight_inside_content")
             elif first < i < last and cfg["list_min_lines"] <= run_bounds[i] <= cfg["list_max_lines"]:
                 add(f"in-list-between-content({run_bounds[i]} lines)", "weight_list_between_content")
-            if _HEADING_END.search(s):
+            if _ends_heading(s):
                 add("heading-punctuation", "weight_heading_punctuation")
             if has_stops and info.words >= 3 and info.stop_share >= cfg["prose_min_stopwords"]:
                 add("stopword-rich", "weight_stopword_rich")
@@ -287,10 +338,12 @@ class DenseParagraph:
     def proposal(self, text: str, span: Span, stops: frozenset[str], cfg: dict[str, Any]) -> Proposal | None:
         if not cfg["dense_enabled"]:
             return None
-        sents = [x.stripped for x in sentences(span.text, span.start)]
+        sents = sentence_texts(span.text)  # called on every prose line: no spans needed, only their text
         if len(sents) < cfg["dense_min_sentences"]:
             return None
         questions = [x for x in sents if x.endswith("?") and len(word_list(x)) <= cfg["dense_max_words"]]
+        if len(questions) < cfg["dense_min_questions"]:
+            return None  # decided without the fragments (the test below): most paragraphs ask no questions
         fragments = [x for x in sents if x not in questions and self._fragment(x, stops, cfg)]
         share = (len(questions) + len(fragments)) / len(sents)
         if not fragments or len(questions) < cfg["dense_min_questions"] or share < cfg["dense_min_share"]:
@@ -334,7 +387,7 @@ def _menu_runs(infos: list[LineInfo]) -> list[int]:
 def _numbered_lists(infos: list[LineInfo], min_lines: int) -> list[int]:
     """For each line, the number of items of the numbered list (non-prose lines counting 1, 2, 3 ..., at most
     two other lines, such as a link, between two items) it is in; 0 outside lists."""
-    nums = [None if x.prose else _enumerator(x.span.stripped) for x in infos]
+    nums = [None if x.prose else _enumerator(x.text) for x in infos]
     out = [0] * len(infos)
     i = 0
     while i < len(infos):
@@ -362,7 +415,7 @@ def _enumerator(s: str) -> int | None:
 def _uniform_runs(infos: list[LineInfo], min_lines: int) -> list[int]:
     """For each line, the length of the run of consecutive non-prose lines sharing one non-empty
     punctuation skeleton (the line's punctuation in order) it is in; bare menus have no skeleton."""
-    skel = [None if x.prose else (_PUNCT.sub("", x.span.stripped) or None) for x in infos]
+    skel = [None if x.prose else (_PUNCT.sub("", x.text) or None) for x in infos]
     out = [0] * len(infos)
     i = 0
     while i < len(infos):
@@ -378,7 +431,7 @@ def _uniform_runs(infos: list[LineInfo], min_lines: int) -> list[int]:
 def _table_rows(infos: list[LineInfo], min_rows: int, min_numbers: int) -> list[int]:
     """For each line, the number of rows of the data table it is in: consecutive lines with at least
     ``min_numbers`` numbers each, every row with the same count give or take one."""
-    counts = [len(_NUMBER.findall(x.span.stripped)) for x in infos]
+    counts = [len(_NUMBER.findall(x.text)) for x in infos]
     out = [0] * len(infos)
     i = 0
     while i < len(infos):

@@ -30,7 +30,17 @@ from cleaner.lexicon import word_key, zipf
 from cleaner.matchers import run_rules
 from cleaner.page import Edit, Page, Proposal
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, Span, line_with_newline, lines, removal_span, sentences
+from cleaner.text import (
+    WORD_RE,
+    Span,
+    line_memo,
+    line_with_newline,
+    lines,
+    page_words,
+    removal_span,
+    sentence_bounds,
+    sentences,
+)
 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
 _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
@@ -39,7 +49,6 @@ _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 _LETTERS = regex.compile(r"\p{L}")
 
 
-@lru_cache(maxsize=1 << 16)
 @lru_cache(maxsize=1 << 16)  # called on every word of every page; a page's words are mostly the corpus's words
 def stem(word: str) -> str:
     """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
@@ -87,6 +96,12 @@ def safe_zipf(word: str, lang: str) -> float:
 _TITLE_HEAD_SPLIT = regex.compile(r"\s[-|–—:]\s|:\s|\?")
 
 
+# per ``max_zipf``, a word's stem as `SiteVocabulary` counts it, or "" for a word too common to count (a stem is
+# never empty): the scan asks about every distinct word of every page, most of them the corpus's common words,
+# and a collector lasts one batch of pages, so this outlives it (bounded: cleared when full)
+_VOCAB_STEMS: dict[float, dict[str, str]] = {}
+
+
 class SiteVocabulary:
     """Scan-pass collector: in how many pages of each site a content word occurs.
 
@@ -102,7 +117,16 @@ class SiteVocabulary:
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         # each distinct word once: a page repeats most of its words, and the result is a set anyway
-        stems = {stem(w) for w in set(WORD_RE.findall(text)) if safe_zipf(w, "en") < self.max_zipf}
+        memo = _VOCAB_STEMS.setdefault(self.max_zipf, {})
+        if len(memo) > 1 << 16:
+            memo.clear()
+        stems = set()
+        for w in set(page_words(text)):
+            s = memo.get(w)
+            if s is None:
+                s = memo[w] = stem(w) if safe_zipf(w, "en") < self.max_zipf else ""
+            if s:
+                stems.add(s)
         self.df.setdefault(site, Counter()).update(stems)
         self.pages[site] += 1
 
@@ -113,6 +137,10 @@ class SiteVocabulary:
 
     def finish(self) -> dict[str, Any]:
         return {"df": SiteStems(self.df, self.keep_from), "pages": dict(self.pages)}
+
+
+# a page looks up all its stems, most of them common to every page: their keys (a BLAKE2 digest each) are kept
+_stem_key = lru_cache(maxsize=1 << 16)(word_key)
 
 
 class SiteStems:
@@ -136,7 +164,7 @@ class SiteStems:
         keys, pages = self._sites.get(site, (None, None))
         if keys is None or pages is None or not len(keys) or not words:
             return dict.fromkeys(words, 0)
-        asked = np.fromiter((word_key(w) for w in words), dtype=np.int64, count=len(words))
+        asked = np.fromiter(map(_stem_key, words), dtype=np.int64, count=len(words))
         at = np.minimum(np.searchsorted(keys, asked), len(keys) - 1)
         found = np.where(keys[at] == asked, pages[at], 0)
         return dict(zip(words, found.tolist()))
@@ -162,7 +190,7 @@ class Topic:
         # copied paragraph twice would hide a query spliced into it (until a second cleaning)
         for a, b in reversed(_copies_removed(page.edits)):
             raw = raw[:a] + raw[b:]
-        counts = Counter(map(stem, WORD_RE.findall(raw)))
+        counts = Counter(map(stem, page_words(raw)))
         title_stems = {stem(w.group()) for w in WORD_RE.finditer(title)}
         stats = ctx.stats.get("spam") or {}
         stems = stats.get("df")
@@ -225,6 +253,13 @@ class Word:
 def _tokens(sent: Span) -> list[Word]:
     base = sent.start
     return [Word(base + m.start(), base + m.end(), t, t.casefold()) for m in _TOKEN.finditer(sent.text) for t in (m.group(),)]
+
+
+@line_memo  # sentences recur from page to page (quotes, boilerplate the earlier stages leave)
+def _token_lows(sentence: str) -> str:
+    """``" ".join(t.low for t in _tokens(sentence))`` without making any `Word`: casefold works letter by
+    letter and never makes a space, and no token holds one (so its ``split(" ")`` gives the tokens' casefolds)."""
+    return " ".join(_TOKEN.findall(sentence)).casefold()
 
 
 def _is_word(tok: Word) -> bool:
@@ -417,15 +452,22 @@ class SpliceDetector:
         return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.cfg["neutral_zipf"]
 
     def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
+        starters = self.starters
         for ln in lines(text):
             if len(ln.text.split()) < 6:
                 continue
-            for sent in sentences(ln.text, ln.start):
-                toks = _tokens(sent)
+            for a, b in sentence_bounds(ln.text):  # `sentences`, with a span made only for the few that need one
+                lows = _token_lows(ln.text[a:b])
                 # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
-                has_marker = self.markers.search(" ".join(t.low for t in toks)) is not None
+                has_marker = self.markers.search(lows) is not None
+                if not has_marker and starters.isdisjoint(lows.split(" ")[1:]):
+                    continue  # `candidate` needs a query starter after the first token: most sentences have none
+                toks = _tokens(Span(ln.start + a, ln.start + b, ln.text[a:b]))
                 j = 1
                 while j < len(toks):
+                    if not has_marker and toks[j].low not in starters:
+                        j += 1  # what `candidate` returns at once, without the call
+                        continue
                     found = self.candidate(toks, j, topic) or (self.marked(toks, j, topic) if has_marker else None)
                     if found is None:
                         j += 1

@@ -40,7 +40,7 @@ from cleaner.langid import detect, ensure_page_language
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines
+from cleaner.text import WORD_RE, lines, page_words
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -202,17 +202,23 @@ class General:
     def __init__(self, lang: str, min_zipf: float):
         self.lang = lang
         self.zipf: dict[str, float] = {}
-        for w, f in lexicon.frequencies(lang, wordlist="large"):
-            if w.isalpha():
-                self.zipf[w] = round(math.log10(f * 1e9), 2)
+        # built once per process, from 320k words: a bucket's words share one frequency, so its Zipf value is computed
+        # once and its words go in at C speed (a word in two buckets keeps the last value and its first place, as with
+        # one assignment a word)
+        for f, bucket in lexicon.bucket_frequencies(lang, wordlist="large"):
+            self.zipf.update(dict.fromkeys(filter(str.isalpha, bucket), round(math.log10(f * 1e9), 2)))
         self.min_zipf = min_zipf
-        self.listed = frozenset(w for w, z in self.zipf.items() if z >= min_zipf)
+        listed = [w for w, z in self.zipf.items() if z >= min_zipf]
+        self.listed = frozenset(listed)
         buckets: dict[str, list[str]] = {}
-        for w, z in self.zipf.items():
-            if z >= min_zipf:
-                buckets.setdefault(w[0], []).append(w)
-        # sorted by length so a length window is one slice
-        self.buckets = {k: sorted(v, key=lambda w: (len(w), w)) for k, v in buckets.items()}
+        for w in listed:
+            buckets.setdefault(w[0], []).append(w)
+        # sorted by length so a length window is one slice: by (length, word), as sorting by word and then (stably)
+        # by length leaves it, at C speed
+        for v in buckets.values():
+            v.sort()
+            v.sort(key=len)
+        self.buckets = buckets
         # where each length starts in a bucket: a binary search over the (sorted) lengths, not a scan per length
         self.offsets = {k: [bisect.bisect_left(lengths, n) for n in range(0, 40)]
                         for k, v in self.buckets.items() for lengths in ([len(w) for w in v],)}
@@ -247,7 +253,7 @@ class CorpusWords:
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
-        words = list(map(str.casefold, WORD_RE.findall(text)))
+        words = list(map(str.casefold, page_words(text)))  # the words spam's collector just read
         self.count.update(words)  # a list is counted in C; a Counter would be added word by word in Python
         self.pages.update(set(words))
 
@@ -307,6 +313,9 @@ class Speller:
         self.page_count: Counter[str] = Counter()
         self._cache: dict[tuple[str, bool], Verdict] = {}
         self._kept_any_page: dict[str, bool] = {}
+        #: the words `surely_kept` keeps on every page (its memo's yes answers, and the short words): a line made of
+        #: them only is skipped by one set operation
+        self.kept_words: set[str] = set()
         self._stable: dict[tuple[str, bool], Verdict] = {}
         self._vocab_buckets: dict[str, list[str]] = {}
         for k in self.vocab_words:
@@ -316,8 +325,12 @@ class Speller:
         self.learned = set(learned)
         for w in learned:
             self._vocab_buckets.setdefault(w[0], []).append(w)
-        for k in self._vocab_buckets:
-            self._vocab_buckets[k] = sorted(set(self._vocab_buckets[k]))
+        # sorted by (length, word), with the lengths alongside: the words within k letters of a length are one slice
+        self._vocab_lengths: dict[str, list[int]] = {}
+        for k, bucket in self._vocab_buckets.items():
+            bucket[:] = sorted(set(bucket))
+            bucket.sort(key=len)  # stable: by word within a length
+            self._vocab_lengths[k] = list(map(len, bucket))
 
     @property
     def active(self) -> bool:
@@ -361,7 +374,8 @@ class Speller:
         letters = {low[0], low[1] if n > 1 else low[0], *_keyboard().get(low[0], frozenset())}
         found: dict[str, Candidate] = {}
         for letter in sorted(letters):
-            pool = [w for w in self._vocab_buckets.get(letter, []) if abs(len(w) - n) <= k]
+            bucket, lengths = self._vocab_buckets.get(letter, []), self._vocab_lengths.get(letter, [])
+            pool = bucket[bisect.bisect_left(lengths, n - k) : bisect.bisect_right(lengths, n + k)]  # |len - n| <= k
             for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
                 self._add(found, low, cand, int(dist))
         if self.general is not None:
@@ -417,7 +431,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(map(str.casefold, WORD_RE.findall(text)))
+        self.page_count = Counter(map(str.casefold, page_words(text)))
         self._cache_clear()
         return self
 
@@ -446,17 +460,19 @@ class Speller:
         """True when `check` keeps the word whatever its position (the early returns of `_check`): lets
         `propose` skip a line whose every letter run is such a word without the per-chunk loop."""
         cfg = self.cfg
-        if len(word) < cfg["min_length"]:
-            return True
         kept = self._kept_any_page.get(word)
         if kept is None:
             if len(self._kept_any_page) > 500_000:
                 self._kept_any_page.clear()
+                self.kept_words.clear()  # a subset of the memo's words: bounded with it
             low = word.casefold()
             kept = self._kept_any_page[word] = (
-                not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
+                len(word) < cfg["min_length"]
+                or not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
                 or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
                 or self.zipf(low) >= cfg["common_zipf"])
+            if kept:
+                self.kept_words.add(word)
         return kept or self.page_count[word.casefold()] >= cfg["page_min_count"]
 
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
@@ -720,16 +736,22 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
     """Proposals for every word of the text the speller fixes (lines in another language are skipped)."""
     cfg = speller.cfg
     out: list[Proposal] = []
+    kept_words = speller.kept_words
     for ln in lines(text):
+        # where the words are that the speller might fix: a line without one (most lines) is skipped, and so is
+        # every chunk without one (the words `check` looks at are letter runs, so each sits inside one chunk).
+        # The tests that skip a line are independent, so the cheapest go first: a line of words known to be kept
+        # on any page, then every word looked at, then the code-line regex
+        if kept_words.issuperset(_LETTER_RUN.findall(ln.text)):
+            continue
+        todo = [r.start() for r in _LETTER_RUN.finditer(ln.text)
+                if (w := r.group()) not in kept_words and not speller.surely_kept(w)]
+        if not todo:
+            continue
         if not ln.text.strip() or _CODE_LINE.search(ln.text):
             continue
         if len(ln.text.split()) < cfg["min_line_words"]:
             continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
-        # where the words are that the speller might fix: a line without one (most lines) is skipped, and so is
-        # every chunk without one (the words `check` looks at are letter runs, so each sits inside one chunk)
-        todo = [r.start() for r in _LETTER_RUN.finditer(ln.text) if not speller.surely_kept(r.group())]
-        if not todo:
-            continue
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
         prev = ""
