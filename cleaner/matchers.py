@@ -12,13 +12,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 import regex
 
 from cleaner.page import Page, Proposal
-from cleaner.prefilter import rule_literals, views
+from cleaner.prefilter import fold_phrase, rule_literals, views
 from cleaner.rules import RULE_TYPES, Rule, RuleType, register_type
 from cleaner.text import Span, line_with_newline, removal_span
 
@@ -68,14 +67,9 @@ class RuleTimeout(Exception):
 def _phrase_set(rule: Rule) -> set[str]:
     cached = rule.compiled.get("_phrases")
     if cached is None:
-        cached = {_fold(p) for p in rule.data.get("phrases", [])}
+        cached = {fold_phrase(p) for p in rule.data.get("phrases", [])}
         rule.compiled["_phrases"] = cached
     return cached  # type: ignore[no-any-return]
-
-
-@lru_cache(maxsize=1 << 12)  # the same line is folded for every rule that has phrases
-def _fold(s: str) -> str:
-    return " ".join(s.casefold().split()).strip(" .:!?")
 
 
 # Verdicts of rules on lines and sentences, by text: a page's lines come back when dedup settles the page,
@@ -107,7 +101,7 @@ def matches(rule: Rule, s: str, timeout: float, key: str = "regex") -> bool:
 
 
 def _matches(rule: Rule, s: str, timeout: float, key: str) -> bool:
-    if "phrases" in rule.data and _fold(s) in _phrase_set(rule):
+    if "phrases" in rule.data and fold_phrase(s) in _phrase_set(rule):
         return True
     pat = rule.compiled.get(key)
     if pat is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -102,16 +103,40 @@ _SYMBOL_RARITY = 6
 
 
 def rule_literals(rule: Any, key: str = "regex") -> frozenset[str] | None:
-    """The rule's pre-check (cached on the rule); None when it has phrases or no analysable pattern."""
+    """The rule's pre-check (cached on the rule): literals of its pattern or its phrases, one of which every
+    match contains; None when the pattern cannot be analysed or a phrase has no telling word."""
     cache_key = f"_literals_{key}"
     if cache_key not in rule.compiled:
-        lits = None
-        if "phrases" not in rule.data and isinstance(rule.data.get(key), str):
-            lits = required_literals(rule.data[key])
-            if lits:
-                _AUTOMATON.add(lits)
+        parts: list[frozenset[str] | None] = []
+        if "phrases" in rule.data:
+            parts.append(phrase_literals(rule.data["phrases"]))
+        if isinstance(rule.data.get(key), str):
+            parts.append(required_literals(rule.data[key]))
+        lits = frozenset().union(*parts) if parts and all(parts) else None  # type: ignore[arg-type]
+        if lits:
+            _AUTOMATON.add(lits)
         rule.compiled[cache_key] = lits
     return rule.compiled[cache_key]  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1 << 12)  # the same line is folded for every rule that has phrases
+def fold_phrase(s: str) -> str:
+    """How a phrase rule compares a line with its phrases: case-folded, spaces collapsed, end punctuation off."""
+    return " ".join(s.casefold().split()).strip(" .:!?")
+
+
+def phrase_literals(phrases: list[str]) -> frozenset[str] | None:
+    """The longest word of each phrase: a line equal to the phrase once folded holds that word (case-folded)."""
+    out = set()
+    for phrase in phrases:
+        words = fold_phrase(phrase).split()
+        if not words:
+            return None
+        best = max(words, key=_rarity)
+        if _rarity(best) < MIN_LITERAL:
+            return None
+        out.add(best)
+    return frozenset(out)
 
 
 class _Automaton:

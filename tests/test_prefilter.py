@@ -6,8 +6,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import _AUTOMATON, Views, required_literals
-from cleaner.rules import default_rules_dir, load_rules
+from cleaner.prefilter import _AUTOMATON, Views, fold_phrase, phrase_literals, required_literals, rule_literals
+from cleaner.rules import Rule, default_rules_dir, load_rules
+from cleaner.text import sentences
 
 
 def test_literals_of_simple_patterns() -> None:
@@ -21,16 +22,31 @@ def test_literals_of_simple_patterns() -> None:
     assert required_literals(r"[ab]xyz") == frozenset({"xyz"})  # ASCII letters alone tell nothing
 
 
+def test_literals_of_phrases_are_their_longest_words() -> None:
+    assert phrase_literals(["Back to top", "skip to  Content."]) == frozenset({"back", "content"})
+    assert phrase_literals(["top of page", "ok"]) is None  # "ok" has no word worth looking for: no pre-check
+
+
+def _matches_somewhere(rule: Rule, text: str) -> bool:
+    """Does the rule's pattern match in ``text``, or one of its phrases equal a line or sentence of it?
+    (Found without the pre-check, which is what is under test.)"""
+    pat = rule.compiled.get("regex")
+    if pat is not None and pat.search(text):
+        return True
+    phrases = {fold_phrase(p) for p in rule.data.get("phrases", [])}
+    pieces = [*text.splitlines(), *(s.text for ln in text.splitlines() for s in sentences(ln))]
+    return any(fold_phrase(piece) in phrases for piece in pieces)
+
+
 def test_every_shipped_example_that_matches_contains_a_literal() -> None:
     rules = load_rules([default_rules_dir()])
     checked = 0
     for rule in rules.rules:
-        lits = required_literals(rule.data["regex"]) if isinstance(rule.data.get("regex"), str) else None
+        lits = rule_literals(rule)
         if lits is None:
             continue
-        pat = rule.compiled["regex"]
         for text in [*rule.examples_remove, *rule.examples_keep]:
-            if isinstance(text, str) and pat.search(text):
+            if isinstance(text, str) and _matches_somewhere(rule, text):
                 assert any(s in text.casefold() for s in lits), (rule.id, text)
                 checked += 1
     assert checked > 20
