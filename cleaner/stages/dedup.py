@@ -126,6 +126,7 @@ class DedupStage(Stage):
 
     def __init__(self) -> None:
         self._settlers: list[Stage] | None = None
+        self._found_nothing_in: str | None = None  # this page's text as a round last left it, copy-free
 
     def apply(self, page: Page, ctx: Context) -> None:
         cfg = ctx.settings(self.name, DEFAULTS)
@@ -139,6 +140,7 @@ class DedupStage(Stage):
         if corpus is not None and ctx.options.get("dedup_corpus"):
             page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
         start = page.text
+        self._found_nothing_in = None
         changed = self._rounds(page, cfg)
         names = tuple(cfg["settle_stages"])
         if names and (changed or self._repeats(page)):
@@ -148,7 +150,10 @@ class DedupStage(Stage):
         """Remove copies until none is left (removing one can make two others adjacent)."""
         changed = False
         for _ in range(int(cfg["max_rounds"])):
+            if page.text == self._found_nothing_in:
+                break  # settling changed nothing since: a round would find nothing again (it reads only the text)
             if not page.commit(self.name, self.proposals(page, cfg)):
+                self._found_nothing_in = page.text
                 break
             changed = True
         return changed
