@@ -31,7 +31,7 @@ _SURROGATES = regex.compile(r"[\udc80-\udcff]+")
 _LINE_ENDINGS = regex.compile(r"\r\n?")
 _ODD_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = regex.compile(r"[\u200b\u2060\u00ad\ufeff]")
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # stdlib: 3x faster at a plain class
 #: ftfy's fixers that change meaning or layout are off: only encoding, entities, controls and NFC
 FTFY_OPTIONS: dict[str, Any] = {"uncurl_quotes": False, "fix_line_breaks": False, "fix_character_width": False,
                                 "fix_latin_ligatures": False, "normalization": "NFC", "remove_terminal_escapes": False}
@@ -115,7 +115,7 @@ class NormalizeStage(Stage):
     def _bytes_and_lines(self, page: Page) -> None:
         text = page.text
         props: list[Proposal] = []
-        if max(text, default="\0") >= "\udc80" or _SURROGATES.search(text):
+        if not text.isascii():
             for m in _SURROGATES.finditer(text):
                 raw_bytes = m.group().encode("utf-8", "surrogateescape")
                 fixed = raw_bytes.decode("cp1252", errors="replace").replace("\ufffd", "")
@@ -176,20 +176,24 @@ class NormalizeStage(Stage):
     def _spaces(self, page: Page, cfg: dict[str, Any]) -> None:
         text = page.text
         props: list[Proposal] = []
-        for m in _ODD_SPACES.finditer(text):
-            props.append(Proposal(m.start(), m.end(), " ", "normalize.unicode-space", f"U+{ord(m.group()):04X} space"))
-        for m in _INVISIBLE.finditer(text):
-            props.append(Proposal(m.start(), m.end(), "", "normalize.invisible-char", f"invisible U+{ord(m.group()):04X}"))
+        # each pattern is tried only on a text holding what every match of it needs (most texts hold none)
+        if not text.isascii():
+            for m in _ODD_SPACES.finditer(text):
+                props.append(Proposal(m.start(), m.end(), " ", "normalize.unicode-space", f"U+{ord(m.group()):04X} space"))
+            for m in _INVISIBLE.finditer(text):
+                props.append(Proposal(m.start(), m.end(), "", "normalize.invisible-char", f"invisible U+{ord(m.group()):04X}"))
         page.commit(self.name, props)
         text = page.text
         props = []
         for m in _STRAY_BULLET.finditer(text):
             props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
-        for m in _LEADING_SPACE.finditer(text):
-            props.append(Proposal(m.start(), m.end(), "", "normalize.indent", "leading whitespace"))
-        for m in _TRAILING_SPACE.finditer(text):
-            props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
-        if cfg["collapse_spaces"]:
+        if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
+            for m in _LEADING_SPACE.finditer(text):
+                props.append(Proposal(m.start(), m.end(), "", "normalize.indent", "leading whitespace"))
+        if text.endswith((" ", "\t")) or " \n" in text or "\t\n" in text:
+            for m in _TRAILING_SPACE.finditer(text):
+                props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
+        if cfg["collapse_spaces"] and ("  " in text or "\t" in text):
             for m in _TABS_SPACES.finditer(text):
                 props.append(Proposal(m.start(), m.end(), " ", "normalize.space-run", "run of spaces"))
         page.commit(self.name, props)
