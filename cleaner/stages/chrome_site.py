@@ -22,7 +22,7 @@ import regex
 
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context
-from cleaner.text import Span, line_with_newline, lines, word_list
+from cleaner.text import Span, line_memo, line_with_newline, lines, word_list
 
 RULE_ID = "chrome.site.repeated-line"
 
@@ -57,9 +57,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+@line_memo  # the scan keys a site's recurring lines on page after page, and the clean pass keys them again
 def line_key(s: str) -> int:
     """A compact, case- and space-insensitive key for a line (64-bit hash)."""
-    norm = " ".join(unicodedata.normalize("NFKC", s).casefold().split())
+    folded = s.lower() if s.isascii() else unicodedata.normalize("NFKC", s).casefold()  # ASCII: NFKC is a no-op
+    norm = " ".join(folded.split())
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
