@@ -157,6 +157,17 @@ def test_minhash_is_deterministic_and_estimates_jaccard() -> None:
     assert float(np.mean(sa == h.signature(h.shingles(norm_key(P1 + P2))))) < 0.5
 
 
+def test_signatures_in_batches_are_the_signatures_one_at_a_time() -> None:
+    """Batching sets into one buffer (and shifting each set's least hash) gives each set's own signature: empty
+    sets, tiny ones, and sets larger than a batch among them; the buffer never travels with a pickled hasher."""
+    h = MinHasher(100, 5)
+    rng = np.random.default_rng(3)
+    sets = [np.unique(rng.integers(0, 1 << 32, size=n, dtype=np.uint64)) for n in (0, 1, 7, 300, 5000, 9000, 20000, 40)]
+    batched = h.signatures(sets)
+    assert all(np.array_equal(batched[k], h.signature(s)) for k, s in enumerate(sets))
+    assert len(pickle.dumps(h)) < 10_000
+
+
 def test_collector_finds_copied_pages_and_paragraphs_first_page_in_name_order_keeps() -> None:
     other = ["A new bakery opened on Mill Street, selling rye bread and cinnamon buns every morning of the week.",
              P2.replace("blankets", "quilts")]  # a near copy of P2

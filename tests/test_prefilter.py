@@ -83,3 +83,19 @@ def test_one_scan_for_all_rules_finds_the_lines_each_literal_is_on(pieces: list[
         assert v.candidate_lines(lits) == on
     late = "zzq" + text[:2]  # a literal registered after the scan is searched for directly
     assert v.may_match(frozenset({late})) == (late in v.folded)
+
+
+def test_a_remembered_verdict_belongs_to_its_rule() -> None:
+    """Verdicts are kept by text for every rule: two rules asked about the same line keep their own answers,
+    and a copy of a rule (same patterns) answers as it does."""
+    from dataclasses import replace
+
+    from cleaner.matchers import matches
+
+    rules = {r.id: r for r in load_rules([default_rules_dir()]).rules}
+    page_markers, copyright_ = rules["chrome.builder.page-markers"], rules["chrome.footer.copyright"]
+    for _ in range(2):
+        assert matches(page_markers, "Back to top", 1.0) and not matches(copyright_, "Back to top", 1.0)
+        assert matches(copyright_, "© 2024 Acme Ltd. All rights reserved.", 1.0)
+        assert not matches(page_markers, "© 2024 Acme Ltd. All rights reserved.", 1.0)
+    assert matches(replace(copyright_, sites=["x.example"]), "© 2024 Acme Ltd. All rights reserved.", 1.0)
