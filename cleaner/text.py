@@ -32,8 +32,22 @@ class Span:
         return self.text.strip()
 
 
+# the last text split into lines: the stages and detectors split one page's text again and again between two
+# commits (two calls in three were for the text of the call before, on the benchmark corpus)
+_last_lines: tuple[str, list[Span]] = ("", [])
+
+
 def lines(text: str) -> list[Span]:
     """Lines without their newline; ``end`` is the offset of the newline (or end of text)."""
+    global _last_lines
+    last, out = _last_lines
+    if text is not last:  # held here, the last text cannot have been replaced by another string at its address
+        out = _split_lines(text)
+        _last_lines = (text, out)
+    return list(out)  # a list of its own: a caller may change it
+
+
+def _split_lines(text: str) -> list[Span]:
     out: list[Span] = []
     pos = 0
     n = len(text)
