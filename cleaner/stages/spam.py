@@ -172,7 +172,10 @@ class SiteStems:
 
 @dataclass
 class Topic:
-    """What the page is about: its own word counts, its title words and its site's vocabulary."""
+    """What the page is about: its own word counts, its title words and its site's vocabulary.
+
+    `of` leaves the counting of the page's words to the first question (`elsewhere`): on ~40% of the
+    pages no sentence has a query shape, and nothing is asked."""
 
     counts: Counter[str]
     title: set[str]
@@ -180,6 +183,8 @@ class Topic:
     site_pages: int = 0
     site: str = ""
     site_stems: SiteStems | None = None  # for stems the page does not have (normalize may have made new words)
+    #: (the text whose words are the page's, the title) until they are counted into the fields above
+    pending: tuple[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, page: Page, ctx: Context, title: str) -> Topic:
@@ -190,16 +195,25 @@ class Topic:
         # copied paragraph twice would hide a query spliced into it (until a second cleaning)
         for a, b in reversed(_copies_removed(page.edits)):
             raw = raw[:a] + raw[b:]
-        counts = Counter(map(stem, page_words(raw)))
-        title_stems = {stem(w.group()) for w in WORD_RE.finditer(title)}
         stats = ctx.stats.get("spam") or {}
         stems = stats.get("df")
-        site_df = stems.lookup(page.site, counts.keys() | title_stems) if isinstance(stems, SiteStems) else {}
         pages = stats.get("pages", {}).get(page.site, 0)
-        return cls(counts, title_stems, site_df, pages, page.site, stems if isinstance(stems, SiteStems) else None)
+        return cls(Counter(), set(), {}, pages, page.site, stems if isinstance(stems, SiteStems) else None, (raw, title))
+
+    def _count(self) -> None:
+        """Count the page's and the title's words, and look their stems up in the site's vocabulary."""
+        if self.pending is None:
+            return
+        raw, title = self.pending
+        self.pending = None
+        self.counts = Counter(map(stem, page_words(raw)))
+        self.title = {stem(w.group()) for w in WORD_RE.finditer(title)}
+        if self.site_stems is not None:
+            self.site_df = self.site_stems.lookup(self.site, self.counts.keys() | self.title)
 
     def elsewhere(self, word: str, inside: Counter[str], min_site_pages: int) -> bool:
         """Is the word used on the page outside this span, in the title, or in other pages of the site?"""
+        self._count()
         s = stem(word)
         if s in self.title or self.counts[s] - inside[s] > 0:
             return True
