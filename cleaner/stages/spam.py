@@ -276,6 +276,16 @@ def _token_lows(sentence: str) -> str:
     return " ".join(_TOKEN.findall(sentence)).casefold()
 
 
+def _has_marker(markers: regex.Pattern[str], lows: str) -> bool:
+    """``markers.search(lows)``, memoized for sentences of up to 2000 characters (as `line_memo` keeps lines)."""
+    return markers.search(lows) is not None if len(lows) > 2000 else _has_marker_memo(markers, lows)
+
+
+@lru_cache(maxsize=4096)  # two sentences in three recur within that many on the benchmark corpus
+def _has_marker_memo(markers: regex.Pattern[str], lows: str) -> bool:
+    return markers.search(lows) is not None
+
+
 def _is_word(tok: Word) -> bool:
     return bool(_WORDLIKE.match(tok.text))
 
@@ -472,7 +482,7 @@ class SpliceDetector:
             for a, b in sentence_bounds(ln.text):  # `sentences`, with a span made only for the few that need one
                 lows = _token_lows(ln.text[a:b])
                 # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
-                has_marker = self.markers.search(lows) is not None
+                has_marker = _has_marker(self.markers, lows)
                 if not has_marker and starters.isdisjoint(lows.split(" ")[1:]):
                     continue  # `candidate` needs a query starter after the first token: most sentences have none
                 toks = _tokens(Span(ln.start + a, ln.start + b, ln.text[a:b]))
