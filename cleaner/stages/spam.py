@@ -40,6 +40,7 @@ from cleaner.text import (
     removal_span,
     sentence_bounds,
     sentences,
+    words_by_line,
 )
 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
@@ -206,7 +207,7 @@ class Topic:
             return
         raw, title = self.pending
         self.pending = None
-        self.counts = Counter(map(stem, page_words(raw)))
+        self.counts = Counter(map(stem, words_by_line(raw)))
         self.title = {stem(w.group()) for w in WORD_RE.finditer(title)}
         if self.site_stems is not None:
             self.site_df = self.site_stems.lookup(self.site, self.counts.keys() | self.title)

@@ -40,7 +40,7 @@ from cleaner.langid import detect, ensure_page_language
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines, page_words
+from cleaner.text import WORD_RE, lines, page_words, words_by_line
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -431,7 +431,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(map(str.casefold, page_words(text)))
+        self.page_count = Counter(map(str.casefold, words_by_line(text)))
         self._cache_clear()
         return self
 
