@@ -156,8 +156,8 @@ _last_page: tuple[str, tuple[str, ...]] = ("", ())
 
 def page_words(text: str) -> tuple[str, ...]:
     """``WORD_RE.findall(text)`` of a whole page, kept for the last page asked for: the scan pass's collectors
-    read each page one after the other, and spam's topic and the speller both read an unedited page.  (The text
-    is compared by identity: held here, it cannot have been replaced by another string at its address.)"""
+    (spam's and spelling's) read each page one after the other.  (The text is compared by identity: held here, it
+    cannot have been replaced by another string at its address.)"""
     global _last_page
     last, ws = _last_page
     if text is not last:
