@@ -40,7 +40,7 @@ from cleaner.langid import detect, ensure_page_language
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines, page_words
+from cleaner.text import WORD_RE, lines, page_words, word_list, words_by_line
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -431,7 +431,7 @@ class Speller:
 
     def for_page(self, text: str) -> Speller:
         """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(map(str.casefold, page_words(text)))
+        self.page_count = Counter(map(str.casefold, words_by_line(text)))
         self._cache_clear()
         return self
 
@@ -741,8 +741,9 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
         # where the words are that the speller might fix: a line without one (most lines) is skipped, and so is
         # every chunk without one (the words `check` looks at are letter runs, so each sits inside one chunk).
         # The tests that skip a line are independent, so the cheapest go first: a line of words known to be kept
-        # on any page, then every word looked at, then the code-line regex
-        if kept_words.issuperset(_LETTER_RUN.findall(ln.text)):
+        # on any page, then every word looked at, then the code-line regex.  The line's words (memoized) settle
+        # most lines: a word in `kept_words` is a letter run, and so its word's only one
+        if kept_words.issuperset(word_list(ln.text.strip())) or kept_words.issuperset(_LETTER_RUN.findall(ln.text)):
             continue
         todo = [r.start() for r in _LETTER_RUN.finditer(ln.text)
                 if (w := r.group()) not in kept_words and not speller.surely_kept(w)]
