@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleaner.pipeline import clean_text
 from cleaner.stages import Context
 
@@ -135,3 +138,26 @@ def test_records_punctuated_alike_ending_the_article_survive(ctx: Context) -> No
             "Spain (Group F): 11th appearance", "Sweden (Group F): Seventh appearance", "Poland (Group G): Fourth appearance"]
     text = "\n".join([P1, P2, P3, *rows])
     assert kept(ctx, text) == [P1, P2, P3, *rows]
+
+
+# The classifier reads line endings and link lists with string tests where it used to run these patterns on
+# every line; the patterns stay as the definition, and the string tests must agree with them.
+_ENDINGS = st.text(alphabet="ab .!?…。！？:\"'’”)]", max_size=12).map(str.strip)
+_LINK_LINES = st.text(alphabet="ab |•·»/\t", max_size=60).map(str.strip)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ENDINGS)
+def test_sentence_and_heading_endings_read_as_the_patterns_do(s: str) -> None:
+    from cleaner.stages.chrome_classifier import _HEADING_END, _SENTENCE_END, _ends_heading, _ends_sentence
+
+    assert _ends_sentence(s) == bool(_SENTENCE_END.search(s))
+    assert _ends_heading(s) == bool(_HEADING_END.search(s))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINK_LINES)
+def test_link_lists_found_as_the_pattern_finds_them(s: str) -> None:
+    from cleaner.stages.chrome_classifier import _LINK_LIST, _link_list
+
+    assert _link_list(s) == bool(_LINK_LIST.search(s))
