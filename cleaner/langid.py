@@ -109,13 +109,13 @@ class _Walk:
             return None
         # Group equal features by sorting (feature, position) pairs packed in one integer: a plain sort, 2.5x
         # faster than np.unique's stable one; each group's first position then orders the features.
-        n = feats.size
-        keyed = feats * n + np.arange(n)
+        found = feats.size
+        keyed = feats * found + np.arange(found)
         keyed.sort()
-        by_feature = keyed // n
+        by_feature = keyed // found
         starts = np.flatnonzero(np.diff(by_feature, prepend=-1))
-        order = np.argsort(keyed[starts] - by_feature[starts] * n)  # first positions are distinct: any sort will do
-        counts = np.diff(np.append(starts, n))
+        order = np.argsort(keyed[starts] - by_feature[starts] * found)  # first positions are distinct: any sort will do
+        counts = np.diff(np.append(starts, found))
         return by_feature[starts][order], counts[order].astype(np.float32)
 
 
