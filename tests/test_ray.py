@@ -59,7 +59,12 @@ def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) 
     from cleaner.shards import BATCH_RECORDS
 
     inp, out = tmp_path / "in", tmp_path / "ray"
-    write_jsonl(inp / "big.jsonl", records(8 * BATCH_RECORDS), bad_line=True, bad_at=150)
+    recs = records(8 * BATCH_RECORDS)
+    # A long last record makes the last batch lag ~3 s behind the others, so the run is interrupted between the
+    # first part and the join: with batches of equal size the parts came within 0.25 s of each other and of the
+    # join, and a late poll could let the run finish (the likely cause of 1 failure in 13 runs).
+    recs[-1]["text"] = "\n".join(str(r["text"]) for r in recs[:400])
+    write_jsonl(inp / "big.jsonl", recs, bad_line=True, bad_at=150)
     run(inp, tmp_path / "local")
     cmd = [sys.executable, "-m", "cleaner", "run", str(inp), "-o", str(out), "-j", "2", "--skip-examples", "--engine", "ray"]
     proc = subprocess.Popen([*cmd, "-q"], start_new_session=True)
