@@ -9,8 +9,9 @@ workers of a run share one copy of the pages in the OS page cache instead of
 holding one each.
 
 An entry is a directory of arrays named by what it was built from (package
-versions, source file size and time), written to a temporary directory and
-renamed into place, so a reader sees a whole entry or none.  When the cache
+versions, source file name and size), written to a temporary directory and
+renamed into place, so a reader sees a whole entry or none; storing a new
+version prunes the older ones but the last used.  When the cache
 cannot be written (read-only home, full disk) or an entry cannot be read, the
 arrays are built in memory, as before: the cache only ever saves time.
 """
@@ -46,9 +47,10 @@ def cache_dir() -> Path:
 
 
 def source_stamp(path: str | Path) -> str:
-    """What identifies a source file's version cheaply: its path, size and modification time."""
-    st = os.stat(path)
-    return f"{Path(path).resolve()}:{st.st_size}:{st.st_mtime_ns}"
+    """What identifies a packaged source file's version cheaply, wherever it is installed: its name and size
+    (callers add the package's version).  Not its path or time: every virtualenv, and every fresh checkout
+    that CI installs, has its own copy, and keyed by those each one stored a 93 MB model of its own."""
+    return f"{Path(path).name}:{os.stat(path).st_size}"
 
 
 def cached_arrays(kind: str, name: str, stamp: str, keys: tuple[str, ...],
@@ -63,7 +65,10 @@ def cached_arrays(kind: str, name: str, stamp: str, keys: tuple[str, ...],
     if entry.is_dir():
         try:
             # plain views of the maps: indexing a np.memmap goes through Python code, a view's does not
-            return {key: np.load(entry / f"{key}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray) for key in keys}
+            found = {key: np.load(entry / f"{key}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray) for key in keys}
+            with contextlib.suppress(OSError):
+                os.utime(entry)  # used: what pruning goes by
+            return found
         except (OSError, ValueError):
             pass  # a damaged entry: rebuild it below
     arrays = build()
@@ -71,7 +76,23 @@ def cached_arrays(kind: str, name: str, stamp: str, keys: tuple[str, ...],
         raise ValueError(f"{kind}/{name}: built {sorted(arrays)}, expected {sorted(keys)}")
     with contextlib.suppress(OSError):  # no cache this time; the arrays are good
         _store(entry, arrays)
+        _prune(entry)
     return arrays
+
+
+#: entries kept per model or word list: the one just stored and the one used last before it (another
+#: installation, of another version, may still be using it; one pruned is rebuilt, it only costs time)
+KEEP_VERSIONS = 2
+
+
+def _prune(entry: Path) -> None:
+    """Remove the entry's older versions (the same kind and name, other stamps) beyond `KEEP_VERSIONS`, least
+    recently used first, so that upgrades do not pile up entries of 93 MB."""
+    name = entry.name.rsplit("-", 1)[0]
+    siblings = [p for p in entry.parent.iterdir() if p.is_dir() and p.name.rsplit("-", 1)[0] == name and p != entry]
+    siblings.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in siblings[KEEP_VERSIONS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)  # a process reading it keeps its maps; one opening it rebuilds
 
 
 def _store(entry: Path, arrays: dict[str, np.ndarray]) -> None:

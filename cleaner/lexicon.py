@@ -107,7 +107,7 @@ class WordTable:
 
     def __init__(self, lang: str):
         path = available_languages("best").get(lang)
-        stamp = source_stamp(path) if path else f"wordfreq {version('wordfreq')}"
+        stamp = f"wordfreq {version('wordfreq')} {source_stamp(path) if path else lang}"
         arrays = cached_arrays("wordlists", lang, stamp, ("hashes", "buckets"), lambda: self._build(lang))
         self.hashes, self.buckets = arrays["hashes"], arrays["buckets"]
 

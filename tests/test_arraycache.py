@@ -47,6 +47,35 @@ def test_a_damaged_entry_is_rebuilt(cache: Path) -> None:
     assert np.array_equal(np.load(entry / "a.npy"), np.arange(10))  # and stored whole again
 
 
+def test_older_versions_are_pruned_and_the_last_used_kept(cache: Path) -> None:
+    """Upgrades do not pile up entries: storing a new version keeps it and the version used last before it."""
+    import os
+
+    def entries() -> set[str]:
+        return {p.name for p in (cache / "k").iterdir()}
+
+    arraycache.cached_arrays("k", "n", "v1", ("a", "b"), _build)
+    (v1,) = entries()
+    arraycache.cached_arrays("k", "n", "v2", ("a", "b"), _build)
+    (v2,) = entries() - {v1}
+    arraycache.cached_arrays("k", "other", "v1", ("a", "b"), _build)  # another name: never pruned for "n"
+    os.utime(cache / "k" / v1, (1000, 1000))
+    os.utime(cache / "k" / v2, (2000, 2000))
+    arraycache.cached_arrays("k", "n", "v3", ("a", "b"), _build)
+    assert v2 in entries() and v1 not in entries() and len(entries()) == 3
+    arraycache.cached_arrays("k", "n", "v2", ("a", "b"), _build)  # reading marks it used
+    assert (cache / "k" / v2).stat().st_mtime > 2000
+
+
+def test_a_package_file_is_known_by_its_name_and_size_wherever_installed(tmp_path: Path) -> None:
+    """Every virtualenv has its own copy of the model: one cache entry serves them all."""
+    for where in ("venv-a", "venv-b"):
+        (tmp_path / where).mkdir()
+        (tmp_path / where / "model.tar.lzma").write_bytes(b"x" * 100)
+    assert arraycache.source_stamp(tmp_path / "venv-a" / "model.tar.lzma") == arraycache.source_stamp(
+        tmp_path / "venv-b" / "model.tar.lzma")
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
