@@ -177,7 +177,7 @@ def page_language(text: str, max_chars: int = 20_000) -> tuple[str, float]:
     size = 0
     for line in text.splitlines():
         if _has_letters(line, _MIN_LETTERS):
-            parts.append(line)
+            parts.append(line[: 5 * max_chars])  # a page that is one 50 MB line: its head says the language
             size += len(line)
             if size >= max_chars:
                 break

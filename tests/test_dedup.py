@@ -168,6 +168,21 @@ def test_signatures_in_batches_are_the_signatures_one_at_a_time() -> None:
     assert len(pickle.dumps(h)) < 10_000
 
 
+def test_a_huge_text_is_shingled_in_pieces_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that is one huge line is hashed a piece at a time (bounded memory): the same shingles as at once,
+    alone and among other texts, whatever the piece's size."""
+    from cleaner.stages import dedup_corpus
+
+    h = MinHasher(100, 5)
+    text = norm_key(" ".join(ARTICLE)) + " été naïve " * 7
+    whole = h._piece_shingles(text.encode())
+    for piece in (5, 6, 64, 1000):
+        monkeypatch.setattr(dedup_corpus, "_SHINGLE_PIECE", piece)
+        assert np.array_equal(h.shingles(text), whole)
+        many = h.shingles_many(["ab", text, "a short paragraph of words"])
+        assert np.array_equal(many[1], whole)
+
+
 def test_collector_finds_copied_pages_and_paragraphs_first_page_in_name_order_keeps() -> None:
     other = ["A new bakery opened on Mill Street, selling rye bread and cinnamon buns every morning of the week.",
              P2.replace("blankets", "quilts")]  # a near copy of P2

@@ -158,3 +158,16 @@ def test_site_vocabulary_keeps_the_counts_pages_ask_about_under_hashed_keys() ->
     assert [found[stem(w)] for w in ["hinges", "compost", "tomatoes", "never"]] == [3, 2, 0, 0]  # one page: left out
     assert stems.lookup("other.example", [stem("hinges")]) == {stem("hinges"): 0}  # on one page of that site
     assert stems.lookup("unknown.example", asked) == dict.fromkeys(asked, 0)
+
+
+def test_a_sentence_longer_than_any_prose_is_not_judged(ctx: Context) -> None:
+    """A "sentence" of 12k characters (a page that is one line of words without punctuation) is left alone by
+    the sentence detectors, which cost memory in proportion to it (5.9 GB for a 50 MB line); the same words as a
+    sentence of their own are judged."""
+    spanish = "Me encanta este blog, mi abuela cultivaba tomates en el patio de su casa"
+    english = "The tomatoes need sun and water every day, and the plants grow well in pots on a sunny balcony."
+    long_line = " ".join([spanish] * 170)
+    assert len(long_line) > 10_000
+    page = run_spam("\n".join([english] * 250 + [long_line, spanish + "."]) + "\n", ctx)
+    assert page.meta["lang"] == "en"
+    assert spam_edits(page) == [("spam.off-language", spanish + ".")]

@@ -35,6 +35,7 @@ from cleaner.text import line_memo
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _CHUNK = 1 << 14
+_SHINGLE_PIECE = 1 << 20  # bytes of a text hashed into shingles at once
 _BATCH = 1 << 13  # shingles hashed in one numpy pass (as fast as more: the arithmetic dominates)
 
 
@@ -71,7 +72,17 @@ class MinHasher:
 
         Characters, not words: a one-word edit in a 15-word paragraph touches a few of ~90 character
         shingles (Jaccard ~0.85) but 3 of 13 word 3-grams (~0.6)."""
-        data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8).astype(np.uint64)
+        raw = text.encode("utf-8", "surrogatepass")
+        if len(raw) <= _SHINGLE_PIECE:
+            return self._piece_shingles(raw)
+        # a huge text (a page that is one 50 MB line) a piece at a time, each piece overlapping the next by a
+        # window less one byte: the same set of windows, in memory bounded by the piece (it took ~5 GB at once)
+        step = _SHINGLE_PIECE - self.n + 1
+        pieces = [self._piece_shingles(raw[i : i + _SHINGLE_PIECE]) for i in range(0, len(raw) - self.n + 1, step)]
+        return np.unique(np.concatenate(pieces))
+
+    def _piece_shingles(self, raw: bytes) -> np.ndarray:
+        data = np.frombuffer(raw, dtype=np.uint8).astype(np.uint64)
         if data.size == 0:
             return np.zeros(0, dtype=np.uint64)
         n = min(self.n, data.size)
@@ -86,10 +97,10 @@ class MinHasher:
         crossing two texts is dropped, and one sort of (text, hash) pairs gives each text's sorted unique hashes)."""
         out: list[np.ndarray | None] = [None] * len(texts)
         encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-        batch = [k for k, b in enumerate(encoded) if len(b) >= self.n]
+        batch = [k for k, b in enumerate(encoded) if self.n <= len(b) <= _SHINGLE_PIECE]
         for k, b in enumerate(encoded):
-            if len(b) < self.n:
-                out[k] = self.shingles(texts[k])  # a shorter n-gram for a very short text: the single-text path
+            if len(b) < self.n or len(b) > _SHINGLE_PIECE:
+                out[k] = self.shingles(texts[k])  # a very short text (a shorter n-gram) or a huge one (in pieces)
         if batch:
             data = np.frombuffer(b"".join(encoded[k] for k in batch), dtype=np.uint8).astype(np.uint64)
             n = self.n

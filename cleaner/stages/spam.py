@@ -296,6 +296,9 @@ class SpamStage(Stage):
     rule_types = ("line", "sentence", "span", "substitution")
     defaults: ClassVar[dict[str, Any]] = {
         "splice_languages": ["en"],
+        # longer "sentences" are not judged (off-language, splice): no prose sentence is this long, and a page
+        # that is one line of words without punctuation cost memory in proportion (5.9 GB for 50 MB)
+        "max_sentence_chars": 10_000,
         "query_starters": ["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
         "reported_question_words": [],
         "licensor_window": 3,
@@ -369,6 +372,8 @@ class OffLanguage:
             if not ln.text.strip():
                 continue
             for sent in sentences(ln.text, ln.start):
+                if len(sent.text) > self.cfg["max_sentence_chars"]:
+                    continue
                 verdict = self.judge(sent.text, page_lang)
                 if verdict is not None:
                     a, b = _sentence_removal(text, ln, sent)
@@ -482,6 +487,8 @@ class SpliceDetector:
             if len(ln.text.split()) < 6:
                 continue
             for a, b in sentence_bounds(ln.text):  # `sentences`, with a span made only for the few that need one
+                if b - a > self.cfg["max_sentence_chars"]:
+                    continue
                 lows = _token_lows(ln.text[a:b])
                 # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
                 has_marker = _has_marker(self.markers, lows)
