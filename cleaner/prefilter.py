@@ -25,7 +25,7 @@ from typing import Any
 
 import ahocorasick
 
-from cleaner.text import Span, lines, sentences
+from cleaner.text import Span, last_text_memo, lines, sentences
 
 try:  # the stdlib's regex parser; its internals moved in 3.11
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -226,13 +226,7 @@ class Views:
         return sorted({bisect.bisect_right(self.starts, pos) - 1 for s in lits for pos in self._positions(s)})
 
 
-_LAST: list[Views] = []
-
-
+@last_text_memo  # every rule of a stage looks at the same text
 def views(text: str) -> Views:
-    """The views of ``text``; the last one is kept, since every rule of a stage looks at the same text."""
-    if _LAST and _LAST[0].text is text:
-        return _LAST[0]
-    v = Views.of(text)
-    _LAST[:] = [v]
-    return v
+    """The views of ``text``."""
+    return Views.of(text)

@@ -34,21 +34,30 @@ class Span(NamedTuple):
         return self.text.strip()
 
 
-# the last text split into lines: the stages and detectors split one page's text again and again between two
-# commits (two calls in three were for the text of the call before, on the benchmark corpus)
-_last_lines: tuple[str, list[Span]] = ("", [])
+_T = TypeVar("_T")
+
+
+def last_text_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``fn`` of a page's text, kept for the last text asked about: the stages and detectors ask again and again
+    about one page's text between two commits.  The text is compared by identity (held here, it cannot have been
+    replaced by another string at its address), so a check costs nothing whatever the page's size."""
+    last: list[tuple[str, _T]] = []
+
+    @wraps(fn)
+    def of_text(text: str) -> _T:
+        if not last or last[0][0] is not text:
+            last[:] = [(text, fn(text))]
+        return last[0][1]
+
+    return of_text
 
 
 def lines(text: str) -> list[Span]:
     """Lines without their newline; ``end`` is the offset of the newline (or end of text)."""
-    global _last_lines
-    last, out = _last_lines
-    if text is not last:  # held here, the last text cannot have been replaced by another string at its address
-        out = _split_lines(text)
-        _last_lines = (text, out)
-    return list(out)  # a list of its own: a caller may change it
+    return list(_split_lines(text))  # a list of its own: a caller may change it
 
 
+@last_text_memo  # two calls in three were for the text of the call before, on the benchmark corpus
 def _split_lines(text: str) -> list[Span]:
     out: list[Span] = []
     pos = 0
@@ -98,7 +107,6 @@ def paragraphs(text: str) -> list[Span]:
 # would hold 120 MB.
 _MEMO_MAX_CHARS = 2000
 _MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
-_T = TypeVar("_T")
 
 
 def line_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
@@ -152,19 +160,10 @@ def word_list(text: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(text))
 
 
-_last_page: tuple[str, tuple[str, ...]] = ("", ())
-
-
+@last_text_memo  # the scan pass's collectors (spam's and spelling's) read each page one after the other
 def page_words(text: str) -> tuple[str, ...]:
-    """``WORD_RE.findall(text)`` of a whole page, kept for the last page asked for: the scan pass's collectors
-    (spam's and spelling's) read each page one after the other.  (The text is compared by identity: held here, it
-    cannot have been replaced by another string at its address.)"""
-    global _last_page
-    last, ws = _last_page
-    if text is not last:
-        ws = tuple(WORD_RE.findall(text))
-        _last_page = (text, ws)
-    return ws
+    """``WORD_RE.findall(text)`` of a whole page."""
+    return tuple(WORD_RE.findall(text))
 
 
 def words_by_line(text: str) -> list[str]:

@@ -51,6 +51,15 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
+def _window_hashes(raw: bytes, n: int) -> np.ndarray:
+    """The 32-bit hash of every window of ``n`` bytes (a rolling polynomial hash, vectorised), in order."""
+    data = np.frombuffer(raw, dtype=np.uint8).astype(np.uint64)
+    s = np.zeros(data.size - n + 1, dtype=np.uint64)
+    for k in range(n):
+        s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
+    return (s * np.uint64(2654435761)) & _MASK32  # spread short n-grams over the 32 bits
+
+
 class MinHasher:
     """MinHash over character n-gram shingles with fixed (seeded) universal hash functions."""
 
@@ -82,15 +91,9 @@ class MinHasher:
         return np.unique(np.concatenate(pieces))
 
     def _piece_shingles(self, raw: bytes) -> np.ndarray:
-        data = np.frombuffer(raw, dtype=np.uint8).astype(np.uint64)
-        if data.size == 0:
+        if not raw:
             return np.zeros(0, dtype=np.uint64)
-        n = min(self.n, data.size)
-        s = np.zeros(data.size - n + 1, dtype=np.uint64)
-        for k in range(n):
-            s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
-        s = (s * np.uint64(2654435761)) & _MASK32  # spread short n-grams over the 32 bits
-        return np.unique(s)
+        return np.unique(_window_hashes(raw, min(self.n, len(raw))))
 
     def shingles_many(self, texts: list[str]) -> list[np.ndarray]:
         """`shingles` of each text, computed in one pass over their concatenation (the same arrays: a window
@@ -102,12 +105,8 @@ class MinHasher:
             if len(b) < self.n or len(b) > _SHINGLE_PIECE:
                 out[k] = self.shingles(texts[k])  # a very short text (a shorter n-gram) or a huge one (in pieces)
         if batch:
-            data = np.frombuffer(b"".join(encoded[k] for k in batch), dtype=np.uint8).astype(np.uint64)
             n = self.n
-            s = np.zeros(data.size - n + 1, dtype=np.uint64)
-            for k in range(n):
-                s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
-            s = (s * np.uint64(2654435761)) & _MASK32
+            s = _window_hashes(b"".join(encoded[k] for k in batch), n)
             lengths = np.array([len(encoded[k]) for k in batch], dtype=np.int64)
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
             counts = lengths - n + 1  # windows inside each text
