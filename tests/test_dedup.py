@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.cli import main
 from cleaner.corpus import read_log
@@ -340,3 +342,14 @@ def test_records_of_one_shard_are_told_apart_without_an_id_field(tmp_path: Path)
     logs = [json.loads(ln) for ln in (out / "news.edits.jsonl").read_text(encoding="utf-8").splitlines()]
     removed = [e for log in logs for e in log["edits"] if e["rule"] == "dedup.corpus-paragraph"]
     assert len(removed) == 1 and "news.jsonl#1" in removed[0]["reason"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=20))
+def test_ranges_are_the_concatenated_aranges(spans: list[tuple[int, int]]) -> None:
+    from cleaner.stages.dedup_corpus import _ranges
+
+    starts = np.array([a for a, _ in spans], dtype=np.uint64)
+    ends = np.array([a + n for a, n in spans], dtype=np.uint64)
+    expected = [i for a, n in spans for i in range(a, a + n)]
+    assert _ranges(starts, ends).tolist() == expected

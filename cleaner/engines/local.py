@@ -8,10 +8,12 @@ the manifest are the same whatever ``jobs`` is.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +130,20 @@ def _worker_init(init: Callable[..., None], *args: Any) -> None:
     init(*args)
 
 
+def _lean_start() -> BaseContext | None:
+    """Workers forked from a small server process, not from this one.
+
+    After the scan this process holds the corpus statistics and, with them, the memory the scan's merging freed
+    but the allocator keeps (~55 MB at 50 MB of corpus, growing with it): a worker forked from here would count
+    all of it as its own.  The fork server is a fresh interpreter that has only imported the engine; the
+    statistics reach each worker pickled, at their compact size."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None  # Windows: spawn, lean as well
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
 class _Pool:
     """Ordered map over an iterator with a bounded number of batches in flight (memory stays flat).
 
@@ -142,7 +158,7 @@ class _Pool:
         if self.jobs <= 1:
             self.init(*self.init_args)
         else:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_lean_start(), initializer=_worker_init,
                                             initargs=(self.init, *self.init_args))
         return self
 

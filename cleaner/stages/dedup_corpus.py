@@ -483,8 +483,12 @@ def _lsh_pairs(sigs: _Signatures, rows_of: np.ndarray, owners: np.ndarray, max_b
                     keep = owners[i] != owners[j]
                     chunks.append(np.unique(j[keep] * n + i[keep]))
                     del i, j, keep
+            del order, group_start, earlier
             if chunks:
-                yield np.unique(np.concatenate(chunks))
+                pairs = np.unique(np.concatenate(chunks))
+                del chunks  # not held by this frame while the caller checks the round's pairs
+                yield pairs
+                del pairs
     finally:
         grouped.close()
 
@@ -505,6 +509,14 @@ def _first_copies(sigs: _Signatures, rows: np.ndarray, js: np.ndarray, is_: np.n
         if kept[j] and kept[i]:
             kept[j] = False
             yield j, i, s
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])`` without an array per range."""
+    lengths = (ends - starts).astype(np.int64)
+    total = int(lengths.sum())
+    offsets = np.repeat(starts.astype(np.int64) - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
 
 
 def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
@@ -536,12 +548,14 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         out.site_paragraphs[site_names[sid]][int(uniq_hash[hid])] = c
     pages_of = group_pages[np.searchsorted(group_key, key)] if len(key) else np.zeros(0, dtype=np.int64)
     chrome = (pages_of > 1) & (pages_of >= int(cfg["corpus_site_chrome_min_pages"]))
+    del uniq_hash, hash_id, key, distinct, group_key, group_pages, pages_of  # per paragraph, ~8 bytes each
 
     # paragraphs: flattened in page order, chrome left out
     has_sig = np.frombuffer(store.has_para_sig, dtype=np.int8).astype(bool) if n_pages else np.zeros(0, dtype=bool)
-    idx = [np.arange(starts[p], starts[p + 1]) for p in order if has_sig[p]]
-    rows = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
+    signed = np.asarray(order, dtype=np.int64)[has_sig[order]] if n_pages else np.zeros(0, dtype=np.int64)
+    rows = _ranges(starts[signed], starts[signed + 1])
     rows = rows[~chrome[rows]]
+    del chrome
     owners_page = para_page[rows]
     rank = np.empty(n_pages, dtype=np.int64)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(n_pages)
@@ -552,11 +566,13 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     if len(rows):  # exact copies: the first occurrence (in this order) of each hash is kept
         _, first_idx, inverse = np.unique(hashes, return_index=True, return_inverse=True)
         first = first_idx[inverse]
+        del first_idx, inverse
         exact = np.flatnonzero((first != np.arange(len(rows))) & (owners[first] != owners))
         kept[exact] = False
         for i in exact.tolist():
             j = int(first[i])
             copies.setdefault(keys[order[owners[i]]], {})[int(hashes[i])] = (keys[order[owners[j]]], 1.0)
+        del first, exact
     if len(rows) and cfg["corpus_near_enabled"]:
         # exact copies take no part in near matching (neither side of a pair may be a removed copy): leaving them
         # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs

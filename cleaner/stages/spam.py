@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 import regex
 
+from cleaner.keycounts import KeyCounts
 from cleaner.langid import detect, ensure_page_language
 from cleaner.lexicon import word_key, zipf
 from cleaner.matchers import run_rules
@@ -83,7 +84,7 @@ def _tokenizes(lang: str) -> bool:
 _WORDLIST_ALIAS = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)  # over `zipf`'s own cache: the casefold and the language checks
 def safe_zipf(word: str, lang: str) -> float:
     lang = _WORDLIST_ALIAS.get(lang, lang)
     if lang not in _wordfreq_languages():
@@ -106,14 +107,16 @@ _VOCAB_STEMS: dict[float, dict[str, str]] = {}
 class SiteVocabulary:
     """Scan-pass collector: in how many pages of each site a content word occurs.
 
-    Only counts a page can read are kept at the end: `Topic.elsewhere` asks whether a word is on
-    ``min_site_pages`` pages of the site besides this one, so a word on fewer pages than that plus one is
-    never asked about."""
+    A batch counts stems in ``Counter``s; what travels and is merged is a `KeyCounts` per site (a stem's 64-bit
+    key, the one `SiteStems` looks up, and its page count).  Only counts a page can read are kept at the end:
+    `Topic.elsewhere` asks whether a word is on ``min_site_pages`` pages of the site besides this one, so a word
+    on fewer pages than that plus one is never asked about."""
 
     def __init__(self, max_zipf: float = 5.6, min_site_pages: int = 1):
         self.max_zipf = max_zipf
         self.keep_from = max(1, min_site_pages + 1)
-        self.df: dict[str, Counter[str]] = {}
+        self.df: dict[str, Counter[str]] = {}  # this batch's, until `_counted`
+        self.totals: dict[str, KeyCounts] = {}
         self.pages: Counter[str] = Counter()
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
@@ -131,13 +134,25 @@ class SiteVocabulary:
         self.df.setdefault(site, Counter()).update(stems)
         self.pages[site] += 1
 
+    def _counted(self) -> dict[str, KeyCounts]:
+        for site, counts in self.df.items():
+            self.totals.setdefault(site, KeyCounts()).add(map(_stem_key, counts), ((n,) for n in counts.values()))
+        self.df = {}
+        return self.totals
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._counted()
+        return self.__dict__
+
     def merge(self, other: SiteVocabulary) -> None:
-        for site, counts in other.df.items():
-            self.df.setdefault(site, Counter()).update(counts)
+        self._counted()
+        for site, counts in other._counted().items():
+            self.totals.setdefault(site, KeyCounts()).merge(counts)
         self.pages.update(other.pages)
 
     def finish(self) -> dict[str, Any]:
-        return {"df": SiteStems(self.df, self.keep_from), "pages": dict(self.pages)}
+        return {"df": SiteStems({site: kc.arrays() for site, kc in self._counted().items()}, self.keep_from),
+                "pages": dict(self.pages)}
 
 
 # a page looks up all its stems, most of them common to every page: their keys (a BLAKE2 digest each) are kept
@@ -150,14 +165,12 @@ class SiteStems:
     12 bytes a stem, a fraction of a dict of strings (the 200 MB benchmark corpus keeps 571k site-stem pairs,
     held by the main process and every worker).  A page looks up its own stems in one go (`lookup`)."""
 
-    def __init__(self, df: dict[str, Counter[str]], keep_from: int) -> None:
+    def __init__(self, counted: dict[str, tuple[np.ndarray, np.ndarray]], keep_from: int) -> None:
+        """``counted``: per site, the sorted keys of its stems and their page counts (`KeyCounts.arrays`)."""
         self._sites: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for site, counts in df.items():
-            kept = [(word_key(w), n) for w, n in counts.items() if n >= keep_from]
-            keys = np.fromiter((k for k, _ in kept), dtype=np.int64, count=len(kept))
-            pages = np.fromiter((n for _, n in kept), dtype=np.int32, count=len(kept))
-            order = np.argsort(keys)
-            self._sites[site] = (keys[order], pages[order])
+        for site, (keys, counts) in counted.items():
+            kept = counts[:, 0] >= keep_from
+            self._sites[site] = (keys[kept], counts[kept, 0].astype(np.int32))
 
     def lookup(self, site: str, stems: Collection[str]) -> dict[str, int]:
         """On how many of the site's pages each stem occurs (0: none, or fewer than the counts kept)."""

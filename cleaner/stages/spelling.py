@@ -31,12 +31,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from cleaner import lexicon
+from cleaner.keycounts import KeyCounts
 from cleaner.langid import detect, ensure_page_language
+from cleaner.lexicon import word_key
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
@@ -244,27 +247,46 @@ def general(lang: str, min_zipf: float) -> General | None:
 
 # -- the scan pass: words learned from the corpus ----------------------------------------------------
 class CorpusWords:
-    """Scan-pass collector: how often each lower-case word occurs in the corpus, and on how many pages."""
+    """Scan-pass collector: how often each lower-case word occurs in the corpus, and on how many pages.
+
+    A batch counts its words in ``Counter``s; what travels and is merged is `KeyCounts` (a word's 64-bit key
+    and its two counts), with the word itself kept only once it occurs ``min_count`` times: most of a corpus's
+    distinct words occur once and are never vocabulary."""
 
     def __init__(self, min_count: int = 2, min_pages: int = 1) -> None:
         self.min_count = min_count
         self.min_pages = min_pages
-        self.count: Counter[str] = Counter()
+        self.count: Counter[str] = Counter()  # this batch's, until `_counted`
         self.pages: Counter[str] = Counter()
+        self.totals = KeyCounts(width=2, keep_strings_from=1)  # a batch keeps every word; a merged run, fewer
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         words = list(map(str.casefold, page_words(text)))  # the words spam's collector just read
         self.count.update(words)  # a list is counted in C; a Counter would be added word by word in Python
         self.pages.update(set(words))
 
+    def _counted(self) -> KeyCounts:
+        if self.count:
+            words = list(self.count)
+            self.totals.add(map(word_key, words), ((self.count[w], self.pages[w]) for w in words), words)
+            self.count, self.pages = Counter(), Counter()
+        return self.totals
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._counted()
+        return self.__dict__
+
     def merge(self, other: CorpusWords) -> None:
-        self.count.update(other.count)
-        self.pages.update(other.pages)
+        self._counted().keep_strings_from = self.min_count  # the run's counts: words only where they may count
+        self.totals.merge(other._counted())
 
     def finish(self) -> dict[str, Any]:
         # only the words that count as corpus vocabulary travel to the workers: the statistics stay small
-        keep = sorted(w for w, n in self.count.items() if n >= self.min_count and self.pages[w] >= self.min_pages)
-        return {"count": {w: self.count[w] for w in keep}, "pages": {w: self.pages[w] for w in keep}}
+        keys, counts = self._counted().arrays()
+        kept = np.flatnonzero((counts[:, 0] >= self.min_count) & (counts[:, 1] >= self.min_pages))
+        strings = self.totals.strings
+        found = sorted((strings[k], n, p) for k, (n, p) in zip(keys[kept].tolist(), counts[kept].tolist()))
+        return {"count": {w: n for w, n, _ in found}, "pages": {w: p for w, _, p in found}}
 
 
 # -- the corrector ---------------------------------------------------------------------------------
@@ -450,7 +472,7 @@ class Speller:
                 # is the same on every page, so it is kept across pages (unknown words cost a candidate search)
                 hit = self._stable.get(key)
                 if hit is None:
-                    if len(self._stable) > 200_000:
+                    if len(self._stable) > 1 << 15:
                         self._stable.clear()
                     hit = self._stable[key] = self._check(word, capitalised_ok)
             self._cache[key] = hit
@@ -462,7 +484,7 @@ class Speller:
         cfg = self.cfg
         kept = self._kept_any_page.get(word)
         if kept is None:
-            if len(self._kept_any_page) > 500_000:
+            if len(self._kept_any_page) > 1 << 16:
                 self._kept_any_page.clear()
                 self.kept_words.clear()  # a subset of the memo's words: bounded with it
             low = word.casefold()
