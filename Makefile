@@ -120,7 +120,7 @@ bench-dedup: setup
 # Ray (and pyarrow, zstandard) are optional extras: `make test` never needs them.
 test-ray: setup-dev
 	$(BIN)/pip install -q -e '.[ray,parquet,zstd]'
-	CLEANER_TEST_RAY=1 $(BIN)/pytest -q tests/test_ray.py tests/test_formats.py
+	CLEANER_TEST_RAY=1 $(BIN)/pytest tests/test_ray.py tests/test_formats.py
 
 # SCALE_MB of generated JSONL shards under build/bench-scale; slices for the memory/linearity figures.
 SCALE_MB ?= 200

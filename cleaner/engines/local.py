@@ -133,9 +133,9 @@ def _worker_init(init: Callable[..., None], *args: Any) -> None:
 def _lean_start() -> BaseContext | None:
     """Workers forked from a small server process, not from this one.
 
-    After the scan this process holds the corpus statistics and, with them, the memory the scan's merging freed
-    but the allocator keeps (~55 MB at 50 MB of corpus, growing with it): a worker forked from here would count
-    all of it as its own.  The fork server is a fresh interpreter that has only imported the engine; the
+    After the scan this process holds the corpus statistics and, with them, memory that the scan's merging and
+    the dedup index freed but the allocator keeps, which grows with the corpus: a worker forked from here would
+    count all of it as its own.  The fork server is a fresh interpreter that has only imported the engine; the
     statistics reach each worker pickled, at their compact size."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return None  # Windows: spawn, lean as well
