@@ -7,15 +7,11 @@ the manifest are the same whatever ``jobs`` is.
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import hashlib
-import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -132,38 +128,6 @@ def _worker_init(init: Callable[..., None], *args: Any) -> None:
     init(*args)
 
 
-def _lean_start() -> BaseContext | None:
-    """Workers forked from a small server process, not from this one.
-
-    After the scan this process holds the corpus statistics and, with them, memory that the scan's merging and
-    the dedup index freed but the allocator keeps, which grows with the corpus: a worker forked from here would
-    count all of it as its own.  The fork server is a fresh interpreter that has only imported the engine; the
-    statistics reach each worker pickled, at their compact size."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return None  # Windows: spawn, lean as well
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])
-    if not _REAP:
-        _REAP.append(True)
-        atexit.register(_stop_fork_server)
-    return ctx
-
-
-_REAP: list[bool] = []
-
-
-def _stop_fork_server() -> None:
-    """Stop the fork server and wait for it before exiting.  It waits for the workers, so their CPU time and
-    peak memory are then counted among this process's children (``time cleaner run``, ``wait4``); a server not
-    waited for is reparented at exit, and those counts showed the main process's own share alone."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's, since 3.4; without it only the counts differ
-    if stop is not None:
-        with contextlib.suppress(OSError):
-            stop()
-
-
 class _Pool:
     """Ordered map over an iterator with a bounded number of batches in flight (memory stays flat).
 
@@ -178,7 +142,7 @@ class _Pool:
         if self.jobs <= 1:
             self.init(*self.init_args)
         else:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_lean_start(), initializer=_worker_init,
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
                                             initargs=(self.init, *self.init_args))
         return self
 
