@@ -86,10 +86,6 @@ class KeyCounts:
         self._fold()
         return self._keys, self._counts
 
-    def __len__(self) -> int:
-        self._fold()
-        return len(self._keys)
-
     def __getstate__(self) -> dict[str, Any]:
         self._fold()  # a worker's batch travels folded: sorted arrays, and strings only where they count
         return self.__dict__
