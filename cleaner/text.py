@@ -122,21 +122,17 @@ def line_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
 
 def sentences(text: str, base: int = 0) -> list[Span]:
     """Sentences of one line or paragraph (``base`` is its offset in the page)."""
-    return [Span(base + a, base + b, text[a:b]) for a, b in _sentence_bounds(text)]
+    return [Span(base + a, base + b, text[a:b]) for a, b in sentence_bounds(text)]
 
 
 def sentence_texts(text: str) -> list[str]:
     """The stripped texts of `sentences` (without making their spans)."""
-    return [text[a:b].strip() for a, b in _sentence_bounds(text)]
-
-
-def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
-    """Where `sentences` are in ``text`` (offsets in it), for a caller that makes spans of only a few."""
-    return _sentence_bounds(text)
+    return [text[a:b].strip() for a, b in sentence_bounds(text)]
 
 
 @line_memo
-def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """Where `sentences` are in ``text`` (offsets in it), for a caller that makes spans of only a few."""
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
