@@ -13,7 +13,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from cleaner.corpus import discover, read_log
+from cleaner.changelog import read_log
+from cleaner.corpus import discover
 from cleaner.engines import local
 from cleaner.pipeline import load_manifest, make_context
 from cleaner.rules import default_rules_dir

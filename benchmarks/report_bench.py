@@ -27,7 +27,8 @@ from pathlib import Path
 import regex
 from wordfreq import top_n_list
 
-from cleaner.corpus import atomic_write, log_path, serialize_log, sha256
+from cleaner.changelog import serialize_log
+from cleaner.corpus import atomic_write, log_path, sha256
 from cleaner.page import Page, Proposal
 from cleaner.review.model import iter_pages
 from cleaner.review.report import build_report

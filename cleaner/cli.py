@@ -16,8 +16,7 @@ from typing import Any
 import click
 
 from cleaner import __version__
-from cleaner.corpus import PageError, discover, encode, log_path, read_log, remove_stale_temp_files
-from cleaner.page import restore_text
+from cleaner.corpus import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rules import default_rules_dir, load_rules
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -61,7 +60,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
 @click.option("--text-field", default="text", show_default=True, help="Record shards (.jsonl[.gz|.zst], .parquet): the field holding the page.")
-@click.option("--id-field", default=None, help="Record shards: the field naming each page (default: the shard's name).")
+@click.option("--id-field", default=None, help="Record shards: the field naming each page (default: 'id' where a record has one, else the shard's name).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine's processes; ray: Ray Data (pip install -e .[ray]).")
 @click.option("--address", default=None, help="Ray cluster address (default: start a local Ray instance).")
@@ -245,30 +244,36 @@ def _print_summary(summary: dict[str, Any], path: Path) -> None:
 
 
 @main.command()
-@click.argument("clean_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path), help="Where to write the raw page (default: stdout).")
-def restore(clean_file: Path, output: Path | None) -> None:
-    """Rebuild the raw page from CLEAN_FILE and its change log, byte for byte."""
+@click.argument("output", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "record_id", default=None, metavar="ID",
+              help="OUTPUT is a record shard: rebuild this record (its id, or its number counted from 1).")
+@click.option("-o", "--output", "dest", type=click.Path(path_type=Path), help="Where to write the raw page (default: stdout).")
+def restore(output: Path, record_id: str | None, dest: Path | None) -> None:
+    """Rebuild the raw page from OUTPUT (a cleaned page, or a record of a cleaned shard) and its change log, byte for byte."""
+    from cleaner.changelog import find_record, read_txt_output, text_sha256
     from cleaner.corpus import atomic_write, sha256
+    from cleaner.formats import is_shard
 
-    log = log_path(clean_file)
-    if not log.exists():
-        _fail(f"{clean_file}: no change log {log.name} beside it")
     try:
-        header, edits = read_log(log)
-        clean = clean_file.read_bytes().decode("utf-8")
-        raw = restore_text(clean, edits)
-        data = encode(raw, header.get("encoding", "utf-8"))
-    except (PageError, ValueError, UnicodeError) as exc:
-        _fail(f"{clean_file}: cannot restore: {exc}")
+        if record_id is not None or is_shard(output):
+            if record_id is None:
+                _fail(f"{output}: a record shard: name the record with --id ID")
+            record = find_record(output, str(record_id))
+            data = record.raw.encode("utf-8", "surrogatepass")
+            ok = text_sha256(record.raw) == record.header.get("raw_sha256", text_sha256(record.raw))
+        else:
+            page = read_txt_output(output)
+            data = encode(page.raw, page.header.get("encoding", "utf-8"))
+            ok = sha256(data) == page.header.get("raw_sha256", sha256(data))
+    except (PageError, UnicodeError) as exc:
+        _fail(f"{output}: cannot restore: {exc}")
         return
-    expected = header.get("raw_sha256")
-    if expected and sha256(data) != expected:
-        _fail(f"{clean_file}: restored bytes do not match the raw page's hash (was the clean text edited?)")
-    if output is None:
+    if not ok:
+        _fail(f"{output}: restored bytes do not match the raw page's hash (was the clean text edited?)")
+    if dest is None:
         sys.stdout.buffer.write(data)
     else:
-        atomic_write(output, data)
+        atomic_write(dest, data)
 
 
 @main.group()
@@ -330,20 +335,17 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
 
 
+# The commands that live in their own modules, registered before anything can run `main`
+# (``python -m cleaner.cli`` runs this module as __main__: a guard above these lines hid them).
+from cleaner.review.cli import diff, report, stats  # noqa: E402
+from cleaner.spell_cli import spell_command  # noqa: E402
 from cleaner.suggest import suggest_command  # noqa: E402
 
 rules.add_command(suggest_command)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
-from cleaner.review.cli import diff, report, stats  # noqa: E402
-
 main.add_command(diff)
 main.add_command(stats)
 main.add_command(report)
-
-from cleaner.spell_cli import spell_command  # noqa: E402
-
 main.add_command(spell_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

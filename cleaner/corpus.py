@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cleaner.page import Edit
 
 LOG_SUFFIX = ".changes.jsonl"
 LOG_VERSION = 1
@@ -154,31 +150,3 @@ def log_path(clean_path: Path) -> Path:
     name = clean_path.name
     stem = name[: -len(".txt")] if name.endswith(".txt") else name
     return clean_path.with_name(stem + LOG_SUFFIX)
-
-
-def serialize_log(header: dict[str, Any], edits: list[Edit]) -> bytes:
-    lines = [json.dumps({"page": header}, ensure_ascii=True, sort_keys=True)]
-    lines.extend(json.dumps(e.to_json(), ensure_ascii=True) for e in edits)
-    return ("\n".join(lines) + "\n").encode("ascii")
-
-
-def read_log(path: Path) -> tuple[dict[str, Any], list[Edit]]:
-    header: dict[str, Any] = {}
-    edits: list[Edit] = []
-    with path.open(encoding="ascii") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PageError(f"{path}:{lineno}: not JSON: {exc.msg}") from None
-            if "page" in obj and "stage" not in obj:
-                header = obj["page"]
-            else:
-                edits.append(Edit.from_json(obj))
-    return header, edits
-
-
-def iter_logs(outdir: Path) -> Iterator[Path]:
-    yield from sorted(outdir.rglob("*" + LOG_SUFFIX))

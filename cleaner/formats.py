@@ -41,7 +41,12 @@ class FieldSpec:
     """Which record fields hold the text, the page id and the site."""
 
     text_field: str = "text"
-    id_field: str | None = None
+    id_field: str | None = None  # None: ``id`` where a record has one
+
+    @property
+    def id_name(self) -> str:
+        """The field that names a record (the shard's name stands in where a record lacks it)."""
+        return self.id_field or "id"
 
 
 @dataclass

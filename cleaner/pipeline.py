@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
+from cleaner.changelog import page_header, serialize_log
 from cleaner.corpus import (
     PageError,
     Source,
     atomic_write,
     decode,
     log_path,
-    serialize_log,
     sha256,
 )
 from cleaner.page import Edit, Page
@@ -107,18 +107,7 @@ def process_source(src: Source, outdir: Path, ctx: Context, stages: list[Stage],
         clean = page.text
         if any("\udc80" <= ch <= "\udcff" for ch in clean if ch >= "\udc80"):
             raise PageError("undecodable bytes left in the clean text")
-        header = {
-            "name": src.rel,
-            "source": str(src.path),
-            "site": src.site,
-            "encoding": encoding,
-            "raw_sha256": raw_sha,
-            "raw_chars": len(raw),
-            "rules_digest": ctx.rules.digest,
-            "version": __version__,
-            "warnings": page.warnings,
-        }
-        header.update(page.meta.get("log_header", {}))  # notes a stage adds to the log header (dedup: duplicate_of)
+        header = page_header(page, ctx.rules, source=str(src.path), encoding=encoding, raw_sha256=raw_sha)
         atomic_write(log_path(out_path), serialize_log(header, page.edits))
         atomic_write(out_path, clean.encode("utf-8"))
     except PageError as exc:

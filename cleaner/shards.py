@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner import __version__
+from cleaner.changelog import page_header, record_log, text_sha256
 from cleaner.formats import (
     FieldSpec,
     PartialShard,
@@ -86,9 +86,10 @@ def _parse(line: bytes | str, batch: RecordBatch, n: int) -> tuple[dict[str, Any
 
 
 def _name(rec: dict[str, Any], batch: RecordBatch) -> str:
-    """A record's page name: its id field when given, else the shard's name (rules scoped to files match shards)."""
-    if batch.spec.id_field and rec.get(batch.spec.id_field) is not None:
-        return str(rec[batch.spec.id_field])
+    """A record's page name: its id field (``--id-field``, else ``id`` when the record has one), else the shard's
+    name (rules scoped to files match shards)."""
+    if rec.get(batch.spec.id_name) is not None:
+        return str(rec[batch.spec.id_name])
     return batch.shard_rel
 
 
@@ -138,7 +139,7 @@ def clean_batch(batch: RecordBatch, ctx: Context, stages: list[Stage]) -> list[R
         rec, text, site, name, problem = _parse(line, batch, n)
         if problem:
             header = {"name": name, "site": site, "problem": problem}
-            out.append(RecordOut(line, _log_line(header, []), problem=problem))
+            out.append(RecordOut(line, record_log(header, []), problem=problem))
             continue
         out.append(_clean_one(rec, text, site, name, batch, n, ctx, stages, line))
     return out
@@ -148,7 +149,7 @@ def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: st
                ctx: Context, stages: list[Stage], line: bytes | None = None) -> RecordOut:
     if text is None:
         problem = f"{batch.shard_rel}: record {batch.first + n + 1}: no text; copied unchanged"
-        return RecordOut(line if rec is not None else None, _log_line({"name": name, "site": site, "problem": problem}, []),
+        return RecordOut(line if rec is not None else None, record_log({"name": name, "site": site, "problem": problem}, []),
                          problem=problem)
     try:
         page = clean_page(Page(text, name=name, site=site, key=record_key(batch, n)), ctx, stages)
@@ -157,18 +158,13 @@ def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: st
         where = traceback.extract_tb(exc.__traceback__)[-1]
         problem = (f"{batch.shard_rel}: record {batch.first + n + 1}: internal error {type(exc).__name__}: {exc} "
                    f"(at {Path(where.filename).name}:{where.lineno}); copied unchanged")
-        return RecordOut(line if rec is not None else text, _log_line({"name": name, "site": site, "problem": problem}, []),
+        return RecordOut(line if rec is not None else text, record_log({"name": name, "site": site, "problem": problem}, []),
                          problem=problem)
-    header = {
-        "name": name,
-        "site": site,
-        "raw_sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-        "raw_chars": len(text),
-        "rules_digest": ctx.rules.digest,
-        "version": __version__,
-        "warnings": page.warnings,
-    }
-    result = RecordOut(None, _log_line(header, [e.to_json() for e in page.edits]), len(text), len(clean),
+    fields: dict[str, Any] = {"raw_sha256": text_sha256(text)}
+    if batch.spec.text_field != "text":  # so that the review tools find the clean text in the output record
+        fields["text_field"] = batch.spec.text_field
+    header = page_header(page, ctx.rules, **fields)
+    result = RecordOut(None, record_log(header, page.edits), len(text), len(clean),
                        warnings=[f"{batch.shard_rel}: {name}: {w}" for w in page.warnings])
     count_edits(page.edits, result.rules)
     if rec is None:
@@ -186,10 +182,6 @@ def _dump(rec: dict[str, Any]) -> bytes:
         return json.dumps(rec, ensure_ascii=True).encode("ascii")
 
 
-def _log_line(header: dict[str, Any], edits: list[dict[str, Any]]) -> bytes:
-    return json.dumps({"page": header, "edits": edits}, ensure_ascii=True, sort_keys=True).encode("ascii")
-
-
 # -- the per-shard driver -------------------------------------------------------------
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
@@ -204,21 +196,23 @@ def shard_batches(shard: Shard, spec: FieldSpec, size: int = BATCH_RECORDS) -> I
     first = 0
     if shard.suffix == ".parquet":
         for rb in iter_parquet(shard.path, spec, size):
-            cols = rb.to_pydict()
-            texts = cols[spec.text_field]
-            rows = []
-            for i, text in enumerate(texts):
-                rec = {k: cols[k][i] for k in ("site", "url") if k in cols}
-                if spec.id_field and spec.id_field in cols:
-                    rec[spec.id_field] = cols[spec.id_field][i]
-                b = RecordBatch(shard.rel, shard.site, spec)
-                rows.append((text if isinstance(text, str) else None, record_site(rec, shard.site), _name(rec, b)))
+            rows = parquet_rows(rb.to_pydict(), shard.rel, shard.site, spec)
             yield RecordBatch(shard.rel, shard.site, spec, rows=rows, first=first), rb
             first += len(rows)
         return
     for lines in iter_jsonl_lines(shard.path, size):
         yield RecordBatch(shard.rel, shard.site, spec, lines=lines, first=first), None
         first += len(lines)
+
+
+def parquet_rows(cols: dict[str, list[Any]], shard_rel: str, site: str, spec: FieldSpec) -> list[tuple[str | None, str, str]]:
+    """Columns of Parquet rows -> the (text, site, name) rows of a batch (every engine reads them so)."""
+    b = RecordBatch(shard_rel, site, spec)
+    rows = []
+    for i, text in enumerate(cols[spec.text_field]):
+        rec = {k: cols[k][i] for k in ("site", "url", spec.id_name) if k in cols}
+        rows.append((text if isinstance(text, str) else None, record_site(rec, site), _name(rec, b)))
+    return rows
 
 
 def shard_key(raw_sha: str, spec: FieldSpec, ctx: Context) -> str:

@@ -22,7 +22,8 @@ from typing import Any
 import click
 import yaml
 
-from cleaner.corpus import PageError, atomic_write, iter_logs, read_log
+from cleaner.changelog import iter_outputs
+from cleaner.corpus import atomic_write
 from cleaner.page import Edit
 from cleaner.stages.chrome_site import RULE_ID as SITE_RULE
 
@@ -48,14 +49,11 @@ def collect(outdir: Path) -> tuple[dict[str, dict[str, LearnedLine]], int]:
     """site -> folded line -> what was learned about it; and the number of logs read."""
     learned: dict[str, dict[str, LearnedLine]] = defaultdict(dict)
     n_logs = 0
-    for log in iter_logs(outdir):
-        try:
-            header, edits = read_log(log)
-        except PageError as exc:
-            click.echo(f"cleaner: {exc}", err=True)
-            continue
+    errors: list[str] = []
+    for page in iter_outputs(outdir, errors):
         n_logs += 1
-        name = str(header.get("name", log.name))
+        header, edits = page.header, page.edits
+        name = page.name
         for e in _site_edits(edits):
             detail = e.detail or {}
             site = str(detail.get("site", header.get("site", "")))
@@ -67,6 +65,8 @@ def collect(outdir: Path) -> tuple[dict[str, dict[str, LearnedLine]], int]:
             item.pages.add(name)
             item.seen_on = max(item.seen_on, int(detail.get("pages", 0)))
             item.site_pages = max(item.site_pages, int(detail.get("site_pages", 0)))
+    for err in errors:
+        click.echo(f"cleaner: {err}", err=True)
     return learned, n_logs
 
 
@@ -102,7 +102,7 @@ def suggest_rules(learned: dict[str, dict[str, LearnedLine]], min_pages: int = 2
 
 
 def render(rules: list[dict[str, Any]], outdir: Path, n_logs: int) -> str:
-    head = (f"# Suggested by `cleaner rules suggest {outdir}` from {n_logs} change logs: lines that site\n"
+    head = (f"# Suggested by `cleaner rules suggest {outdir}` from {n_logs} cleaned pages: lines that site\n"
             "# repetition removed as chrome, one rule per site and page count. Review them, delete what is\n"
             "# not chrome, and keep the file in a rules directory (--add-rules) to apply them by name.\n")
     if not rules:

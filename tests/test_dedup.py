@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.changelog import read_log
 from cleaner.cli import main
-from cleaner.corpus import read_log
 from cleaner.page import Edit, restore_text
 from cleaner.pipeline import clean_text
 from cleaner.stages import STAGE_NAMES, Context

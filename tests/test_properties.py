@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.corpus import PageError, decode, encode, read_log, serialize_log
+from cleaner.changelog import read_log, serialize_log
+from cleaner.corpus import PageError, decode, encode
 from cleaner.page import Edit, apply_edits, restore_text
 from cleaner.pipeline import clean_text
 from cleaner.stages import Context

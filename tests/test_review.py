@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from review_helpers import SAMPLE, rule_counts, sample_run
 
+from cleaner.changelog import read_log
 from cleaner.cli import main
-from cleaner.corpus import iter_logs, read_log
 from cleaner.page import Page, Proposal
 from cleaner.review.cli import use_color
 from cleaner.review.diff import Style, render_page
@@ -34,7 +34,7 @@ def _page() -> ReviewPage:
     page.commit("chrome", [Proposal(0, 5, "", "chrome.menu", "menu line")])
     page.commit("spelling", [Proposal(7, 13, "world", "spelling.fix", "typo")])
     page.commit("tidy", [Proposal(len(page.text), len(page.text), "\n", "tidy.final-newline", "one newline")])
-    return ReviewPage("p.txt", Path("p.txt"), {}, page.edits, page.raw, page.text)
+    return ReviewPage("p.txt", {}, page.edits, page.text, Path("p.txt"))
 
 
 def test_plain_diff_marks_every_edit_with_its_rule() -> None:
@@ -68,7 +68,7 @@ def test_context_shows_only_changed_lines() -> None:
     page = Page(raw)
     start = raw.index("line 20")
     page.commit("chrome", [Proposal(start, start + len("line 20\n"), "", "chrome.x", "x")])
-    rp = ReviewPage("p", Path("p"), {}, page.edits, page.raw, page.text)
+    rp = ReviewPage("p", {}, page.edits, page.text, Path("p"))
     out = render_page(rp, Style(False), context=1)
     assert "@@ lines 20-22 @@" in out
     assert "line 19\n[-line 20↵\n-]«chrome.x»line 21\n" in out
@@ -77,7 +77,7 @@ def test_context_shows_only_changed_lines() -> None:
 
 def test_diff_of_every_sample_page_shows_every_logged_edit(run_dir: Path) -> None:
     runner = CliRunner()
-    for log in iter_logs(run_dir):
+    for log in sorted(run_dir.glob("*.changes.jsonl")):
         _, edits = read_log(log)
         clean = log.with_name(log.name.replace(".changes.jsonl", ".txt"))
         for target, args in ((clean, []), (SAMPLE / clean.name, ["--out", str(run_dir)])):
@@ -88,10 +88,10 @@ def test_diff_of_every_sample_page_shows_every_logged_edit(run_dir: Path) -> Non
 
 def test_diff_context_and_filters_from_the_command_line(run_dir: Path) -> None:
     page = max(iter_pages(run_dir), key=lambda p: len(all_edits(p.edits)))
-    full = CliRunner().invoke(main, ["diff", str(page.clean_path)]).output
-    short = CliRunner().invoke(main, ["diff", str(page.clean_path), "--context", "0"]).output
+    full = CliRunner().invoke(main, ["diff", str(page.output)]).output
+    short = CliRunner().invoke(main, ["diff", str(page.output), "--context", "0"]).output
     assert len(short) < len(full) and sorted(TAG.findall(short)) == sorted(TAG.findall(full))
-    chrome = CliRunner().invoke(main, ["diff", str(page.clean_path), "--stage", "chrome"]).output
+    chrome = CliRunner().invoke(main, ["diff", str(page.output), "--stage", "chrome"]).output
     assert TAG.findall(chrome) and all(t.startswith("chrome.") for t in TAG.findall(chrome))
 
 
@@ -168,7 +168,7 @@ def test_report_is_one_self_contained_file(run_dir: Path) -> None:
     assert html.startswith("<!doctype html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "<link" not in html and "@import" not in html and "fetch(" not in html
-    assert len(list(iter_pages(run_dir))) == 5 and all(load_page(p.clean_path).raw == p.raw for p in iter_pages(run_dir))
+    assert len(list(iter_pages(run_dir))) == 5 and all(load_page(p.output).raw == p.raw for p in iter_pages(run_dir))
 
 
 def test_colour_of_a_removal_continues_after_an_absorbed_edit_inside_it() -> None:

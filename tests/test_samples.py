@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.corpus import decode, read_log
+from cleaner.changelog import read_log
+from cleaner.corpus import decode
 from cleaner.page import restore_text
 
 ROOT = Path(__file__).resolve().parent.parent

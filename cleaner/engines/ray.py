@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.corpus import Source, atomic_write
-from cleaner.formats import FieldSpec, Shard, record_site
+from cleaner.formats import FieldSpec, Shard
 from cleaner.pipeline import STATE_DIR, PageResult, make_context, process_source
 from cleaner.shards import (
     BATCH_RECORDS,
@@ -41,10 +41,10 @@ from cleaner.shards import (
     RecordOut,
     RecordProgress,
     ShardSink,
-    _name,
     clean_batch,
     jsonl_bytes,
     merge_scan,
+    parquet_rows,
     scan_batch,
     shard_todo,
     tally,
@@ -167,14 +167,8 @@ class _Worker:
             if "line" in batch:
                 yield paths[i], RecordBatch(rel, site, self.spec, lines=[bytes(x) for x in batch["line"][i:j]], first=first)
             else:
-                rows = []
-                b = RecordBatch(rel, site, self.spec)
-                for k in range(i, j):
-                    rec: dict[str, Any] = {c: batch[c][k] for c in ("site", "url") if c in batch}
-                    if self.spec.id_field and self.spec.id_field in batch:
-                        rec[self.spec.id_field] = batch[self.spec.id_field][k]
-                    text = batch[self.spec.text_field][k]
-                    rows.append((text if isinstance(text, str) else None, record_site(rec, site), _name(rec, b)))
+                cols = {c: batch[c][i:j] for c in (self.spec.text_field, "site", "url", self.spec.id_name) if c in batch}
+                rows = parquet_rows(cols, rel, site, self.spec)
                 yield paths[i], RecordBatch(rel, site, self.spec, rows=rows, first=first)
             i = j
 
@@ -244,7 +238,7 @@ def _shard_datasets(shards: list[Shard], spec: FieldSpec) -> Iterator[tuple[list
             import pyarrow.parquet as pq
 
             names = pq.ParquetFile(shard.path).schema_arrow.names
-            cols = [c for c in dict.fromkeys([spec.text_field, "site", "url", spec.id_field or ""]) if c and c in names]
+            cols = [c for c in dict.fromkeys([spec.text_field, "site", "url", spec.id_name]) if c and c in names]
             yield [shard], _parquet_dataset(str(shard.path), cols)
         else:
             run.append(shard)

@@ -45,27 +45,32 @@ def _fail(msg: str) -> None:
               help="Colour by stage; 'auto' colours only on a terminal without NO_COLOR.")
 def diff(pages: tuple[Path, ...], outdir: Path | None, stages: tuple[str, ...], rules: tuple[str, ...], context: int | None,
          color: str) -> None:
-    """Show PAGES (raw pages or their cleaned outputs) with every edit marked and tagged with its rule.
+    """Show PAGES (raw pages, their cleaned outputs, or cleaned record shards) with every edit marked and tagged with its rule.
 
     Plain marks: [-removed-], {+inserted+}, [old→new], each followed by «rule.id».
     Whitespace inside an edit is made visible (↵ newline, · space, ⍽ no-break space).
     """
+    from cleaner.changelog import records_of
+    from cleaner.formats import is_shard
     from cleaner.review.diff import Style, render_page
     from cleaner.review.model import EditFilter, find_outputs, load_page
 
     style = Style(use_color(color))
     flt = EditFilter(stages, rules)
     status = EXIT_OK
-    for i, path in enumerate(pages):
+    shown = 0
+    for path in pages:
         try:
-            page = load_page(find_outputs(path, outdir))
+            found = list(records_of(path)) if is_shard(path) else [load_page(find_outputs(path, outdir))]
         except (PageError, OSError) as exc:
             click.echo(f"cleaner: {exc}", err=True)
             status = EXIT_PARTIAL
             continue
-        if i:
-            click.echo("")
-        click.echo(render_page(page, style, flt, context), nl=False)
+        for page in found:
+            if shown:
+                click.echo("")
+            click.echo(render_page(page, style, flt, context), nl=False)
+            shown += 1
     sys.exit(status)
 
 

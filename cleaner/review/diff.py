@@ -11,6 +11,7 @@ output holds every edit of the log.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -132,8 +133,16 @@ def render_page(page: ReviewPage, style: Style, flt: EditFilter | None = None, c
     head = style.header(f"== {summary_line(page, flt)} ==")
     if context is None:
         body = r.span(0, len(page.raw), page.edits)
-        return head + "\n" + body + ("" if body.endswith("\n") else "\n")
-    return head + "\n" + "".join(_hunks(page, r, flt, context))
+        return shown_bytes(head + "\n" + body + ("" if body.endswith("\n") else "\n"))
+    return shown_bytes(head + "\n" + "".join(_hunks(page, r, flt, context)))
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def shown_bytes(text: str) -> str:
+    """An undecodable input byte (kept as a lone surrogate) shown as ``\\xFF``: printable on any terminal."""
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", text)
 
 
 def _hunks(page: ReviewPage, r: Renderer, flt: EditFilter, context: int) -> list[str]:

@@ -1,8 +1,8 @@
 """What the review tools see of a run: pages rebuilt from the change logs.
 
-Everything here reads edits through `cleaner.corpus.read_log`; the raw text
-is rebuilt from the clean text and its log (the same inverse `restore`
-uses), so a review needs only OUTDIR, never the original inputs.
+Every page comes from `cleaner.changelog` (the one reader of ``.txt`` outputs and record shards alike); the
+raw text is rebuilt from the clean text and its log (the same inverse ``restore`` uses), so a review needs
+only OUTDIR, never the original inputs.
 """
 
 from __future__ import annotations
@@ -14,65 +14,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.corpus import LOG_SUFFIX, PageError, iter_logs, log_path, read_log, sha256
-from cleaner.page import Edit, restore_text
+from cleaner.changelog import LoggedPage, iter_outputs, read_txt_output
+from cleaner.corpus import LOG_SUFFIX, PageError, log_path, sha256
+from cleaner.page import Edit
 from cleaner.pipeline import SUMMARY, count_edits
 
 # Stage order of the pipeline, so tables and legends read in run order.
 STAGE_ORDER = ("normalize", "chrome", "dedup", "spam", "spelling", "tidy")
 
-
-@dataclass
-class ReviewPage:
-    """One cleaned page: its log header, edits, and the raw and clean text."""
-
-    name: str
-    clean_path: Path
-    header: dict[str, Any]
-    edits: list[Edit]
-    raw: str
-    clean: str
-
-    def counts(self) -> dict[str, list[int]]:
-        """``"stage\\trule" -> [edits, removed, added]``, as the run summary counts them."""
-        into: dict[str, list[int]] = {}
-        count_edits(self.edits, into)
-        return into
+#: one cleaned page or record, as every review command sees it
+ReviewPage = LoggedPage
 
 
-def clean_path_of(log: Path) -> Path:
-    return log.with_name(log.name[: -len(LOG_SUFFIX)] + ".txt")
+def page_counts(page: LoggedPage) -> dict[str, list[int]]:
+    """``"stage\trule" -> [edits, removed, added]``, as the run summary counts them."""
+    into: dict[str, list[int]] = {}
+    count_edits(page.edits, into)
+    return into
 
 
 def load_page(clean_path: Path, name: str | None = None) -> ReviewPage:
     """Clean text + change log -> the page; raises PageError when they do not fit together."""
-    log = log_path(clean_path)
-    if not log.exists():
-        raise PageError(f"{clean_path}: no change log {log.name} beside it")
-    header, edits = read_log(log)
-    try:
-        clean = clean_path.read_bytes().decode("utf-8")
-        raw = restore_text(clean, edits)
-    except (OSError, UnicodeError, ValueError) as exc:
-        raise PageError(f"{clean_path}: clean text and change log do not fit: {exc}") from None
-    return ReviewPage(name or header.get("name") or clean_path.name, clean_path, header, edits, raw, clean)
+    return read_txt_output(clean_path, name)
 
 
 def iter_pages(outdir: Path, errors: list[str] | None = None) -> Iterator[ReviewPage]:
-    """Every page of a run, in path order; a page that cannot be read is reported, not fatal."""
-    for log in iter_logs(outdir):
-        if ".cleaner" in log.relative_to(outdir).parts:
-            continue
-        clean = clean_path_of(log)
-        if not clean.exists():
-            if errors is not None:
-                errors.append(f"{log}: no clean text {clean.name} beside it")
-            continue
-        try:
-            yield load_page(clean, clean.relative_to(outdir).as_posix())
-        except PageError as exc:
-            if errors is not None:
-                errors.append(str(exc))
+    """Every page and record of a run, in path order; one that cannot be read is reported, not fatal."""
+    return iter_outputs(outdir, errors)
 
 
 def read_summary(outdir: Path) -> dict[str, Any]:
@@ -100,9 +68,9 @@ def find_outputs(page: Path, outdir: Path | None) -> Path:
         direct = root / page.name
         if log_path(direct).exists() and direct.exists() and _raw_sha(direct) == want:
             return direct
-        for log in iter_logs(root):
+        for log in root.rglob("*" + LOG_SUFFIX):
             if _header(log).get("raw_sha256") == want:
-                return clean_path_of(log)
+                return log.with_name(log.name[: -len(LOG_SUFFIX)] + ".txt")
     where = ", ".join(str(r) for r in roots)
     raise PageError(f"{page}: no cleaned output of this page in {where} (give --out OUTDIR)")
 

@@ -23,7 +23,7 @@ from typing import Any
 from cleaner import __version__
 from cleaner.page import Edit
 from cleaner.review import _assets
-from cleaner.review.model import ReviewPage, Totals, all_edits, read_summary, removed_chars, stage_rank
+from cleaner.review.model import ReviewPage, Totals, all_edits, page_counts, read_summary, removed_chars, stage_rank
 from cleaner.review.stats import never_fired
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -92,7 +92,7 @@ def _script_json(obj: Any) -> str:
 def build_report(pages: list[ReviewPage], outdir: Path, title: str | None = None, problems: list[str] | None = None,
                  rule_dirs: list[Path] | None = None) -> str:
     """The report as one HTML string."""
-    counts = [p.counts() for p in pages]
+    counts = [page_counts(p) for p in pages]
     flat = [all_edits(p.edits) for p in pages]
     t = _Tables((e.stage for es in flat for e in es), (e.rule for es in flat for e in es))
     totals = Totals()

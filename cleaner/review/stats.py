@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleaner.review.model import ReviewPage, Totals, iter_pages, read_summary, removed_chars
+from cleaner.review.model import ReviewPage, Totals, iter_pages, page_counts, read_summary, removed_chars
 from cleaner.rules import default_rules_dir, load_rules
 
 
@@ -25,7 +25,7 @@ def collect(outdir: Path, rule_dirs: list[Path] | None = None, pages: list[Revie
     raw_chars = clean_chars = edits = 0
     digests: set[str] = set()
     for p in pages:
-        counts = p.counts()
+        counts = page_counts(p)
         totals.add_page(counts)
         raw_chars += len(p.raw)
         clean_chars += len(p.clean)
