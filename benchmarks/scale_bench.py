@@ -65,8 +65,9 @@ def run_cleaner(cleaner: str, inp: Path, out: Path, jobs: int, engine: str = "lo
     wall = time.perf_counter() - t
     pss.stop()
     summary = json.loads((out / "run-summary.json").read_text())
+    costs = json.loads((out / "run-timings.json").read_text())
     return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024, "pss_mb": pss.peak_mb,
-            "stats_bytes": summary.get("corpus_stats_bytes", 0), "pages": summary["pages"]}
+            "stats_bytes": costs.get("corpus_stats_bytes", 0), "pages": summary["pages"]}
 
 
 class PssSampler:

@@ -17,7 +17,7 @@ import click
 
 from cleaner import __version__
 from cleaner.corpus import PageError, discover, encode, remove_stale_temp_files
-from cleaner.rules import default_rules_dir, load_rules
+from cleaner.rules import default_rules_dir
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -153,7 +153,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     shard_records = {sh.rel: count_records(sh) for sh in shards} if show_bar else {}
     if show_bar:
         click.echo(f"cleaner: scanning {len(sources) + sum(shard_records.values()):,} pages for corpus statistics", err=True)
+    scan_started = now()
     stats = eng.scan(sources, rule_dirs, options, jobs, shards=shards, spec=spec)
+    timings = {"scan_seconds": now() - scan_started}
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
@@ -196,13 +198,15 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     finally:
         bar.close()
         manifest.close()
-    summary = summarize(results, outdir, now() - started, ctx.rules, discover_errors)
+    timings["seconds"] = now() - started
+    timings["clean_seconds"] = timings["seconds"] - timings["scan_seconds"]
+    summary = summarize(results, outdir, ctx.rules, discover_errors)
     if hasattr(stats.get("dedup"), "report"):  # pages and paragraphs found on other pages
         summary["duplicates"] = stats["dedup"].report()
-    summary["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
-    path = write_summary(outdir, summary)
+    timings["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
+    path = write_summary(outdir, summary, timings)
     if not quiet:
-        _print_summary(summary, path)
+        _print_summary(summary, path, timings["seconds"])
     if report is not None:
         from cleaner.review.cli import make_report
         make_report(outdir, Path(report) if report else None, quiet=quiet)
@@ -221,10 +225,10 @@ def _check_output(inputs: tuple[Path, ...], outdir: Path) -> None:
             _fail(f"{inp}: input file is inside the output directory and would be overwritten")
 
 
-def _print_summary(summary: dict[str, Any], path: Path) -> None:
+def _print_summary(summary: dict[str, Any], path: Path, seconds: float) -> None:
     click.echo(
         f"{summary['pages']} pages: {summary['pages_cleaned']} cleaned, {summary['pages_resumed']} already done, "
-        f"{summary['pages_skipped']} skipped, {summary['pages_failed']} failed in {summary['seconds']:.2f}s"
+        f"{summary['pages_skipped']} skipped, {summary['pages_failed']} failed in {seconds:.2f}s"
     )
     raw, clean = summary["raw_chars"], summary["clean_chars"]
     if raw:
@@ -282,13 +286,13 @@ def rules() -> None:
 
 
 def _load_or_exit(dirs: tuple[Path, ...]) -> Any:
-    from cleaner.stages import STAGE_NAMES
+    from cleaner.stages import load_stage_rules
 
     rule_dirs = list(dirs) or [default_rules_dir()]
     for d in rule_dirs:
         if not d.exists():
             _fail(f"{d}: no such rules directory")
-    ruleset = load_rules(rule_dirs, known_stages=STAGE_NAMES + ("__disabled__",))
+    ruleset = load_stage_rules(rule_dirs)
     return ruleset
 
 

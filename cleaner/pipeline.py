@@ -27,11 +27,14 @@ from cleaner.corpus import (
     sha256,
 )
 from cleaner.page import Edit, Page
-from cleaner.rules import RuleSet, load_rules
-from cleaner.stages import STAGE_NAMES, Context, Stage, build_stages
+from cleaner.rules import RuleSet
+from cleaner.stages import Context, Stage, build_stages, load_stage_rules
+from cleaner.stages.base import Settle
 
 MANIFEST = "manifest.jsonl"
 SUMMARY = "run-summary.json"
+#: what a run cost (seconds, the statistics' size), kept apart from the summary, which depends only on the corpus and the rules
+TIMINGS = "run-timings.json"
 STATE_DIR = ".cleaner"
 
 
@@ -52,7 +55,7 @@ class PageResult:
 
 
 def make_context(rule_dirs: list[Path], stats: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Context:
-    rules = load_rules(rule_dirs, known_stages=STAGE_NAMES + ("__disabled__",))
+    rules = load_stage_rules(rule_dirs)
     if rules.errors:
         raise RulesInvalid(rules.errors)
     return Context(rules=rules, stats=stats or {}, options=options or {},
@@ -66,9 +69,37 @@ class RulesInvalid(Exception):
 
 
 def clean_page(page: Page, ctx: Context, stages: list[Stage]) -> Page:
+    """Run the stages in order; where a stage asks for it, let others look again until the text settles."""
     for stage in stages:
         stage.apply(page, ctx)
+        plan = stage.settling(page, ctx)
+        if plan is not None:
+            settle(page, ctx, plan)
     return page
+
+
+#: the stages that look again while a page settles, one set per list of names (built once per process)
+_SETTLERS: dict[tuple[str, ...], dict[str, Stage]] = {}
+
+
+def settle(page: Page, ctx: Context, plan: Settle) -> None:
+    """The fixed point after a stage that asks for one (dedup): each round the neighbours it names look again
+    when it says they can matter, then the stage makes its own pass; the loop ends when a round changes nothing
+    (so cleaning the clean text again finds nothing more) or after ``plan.max_rounds``."""
+    settlers = _SETTLERS.get(plan.neighbours)
+    if settlers is None:
+        settlers = _SETTLERS[plan.neighbours] = {s.name: s for s in build_stages(plan.neighbours)}
+    for _ in range(plan.max_rounds):
+        before = page.text
+        for name in plan.neighbours:
+            if plan.wants(name, page):
+                settlers[name].apply(page, ctx)
+                plan.ran(name, page)
+        plan.again(page)
+        changed = page.text != before
+        plan.round_done(changed)
+        if not changed:
+            break
 
 
 def clean_text(raw: str, ctx: Context, stages: list[Stage] | None = None, name: str = "", site: str = "") -> Page:
@@ -181,7 +212,7 @@ def previous_results(outdir: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
-def summarize(results: list[PageResult], outdir: Path, seconds: float, rules: RuleSet, discover_errors: list[str]) -> dict[str, Any]:
+def summarize(results: list[PageResult], outdir: Path, rules: RuleSet, discover_errors: list[str]) -> dict[str, Any]:
     prev = previous_results(outdir)
     per_rule: dict[str, dict[str, Any]] = {}
     per_stage: dict[str, dict[str, int]] = {}
@@ -213,7 +244,6 @@ def summarize(results: list[PageResult], outdir: Path, seconds: float, rules: Ru
     fired = set(per_rule)
     return {
         "version": __version__,
-        "seconds": round(seconds, 3),
         "pages": len(results),
         **{f"pages_{k}": v for k, v in statuses.items()},
         "raw_chars": raw_chars,
@@ -228,10 +258,20 @@ def summarize(results: list[PageResult], outdir: Path, seconds: float, rules: Ru
     }
 
 
-def write_summary(outdir: Path, summary: dict[str, Any]) -> Path:
+def write_summary(outdir: Path, summary: dict[str, Any], timings: dict[str, float]) -> Path:
+    """The deterministic summary (``run-summary.json``) and the run's costs (``run-timings.json``)."""
     path = outdir / SUMMARY
     atomic_write(path, (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    atomic_write(outdir / TIMINGS, (json.dumps({k: round(v, 3) for k, v in timings.items()}, indent=2) + "\n").encode("utf-8"))
     return path
+
+
+def read_timings(outdir: Path) -> dict[str, float]:
+    try:
+        data = json.loads((outdir / TIMINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def now() -> float:

@@ -9,6 +9,7 @@ every type without knowing any particular rule.  Errors are collected as
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import hashlib
 from collections.abc import Callable
@@ -79,6 +80,7 @@ class Rule:
     sites: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     compiled: dict[str, Any] = field(default_factory=dict)
+    setting_lines: dict[str, int] = field(default_factory=dict)  # a ``settings`` rule: the line of each key
 
     def applies_to(self, site: str, name: str) -> bool:
         if self.sites and not any(fnmatch.fnmatch(site, s) for s in self.sites):
@@ -163,9 +165,14 @@ def _default_stage(path: Path, roots: list[Path]) -> str | None:
     return None
 
 
-def load_rules(dirs: list[Path], known_stages: tuple[str, ...] | None = None) -> RuleSet:
-    """Load every ``*.yaml`` under ``dirs``; collect ``file:line: message`` errors."""
-    _ensure_types_registered()
+def load_rules(dirs: list[Path], known_stages: tuple[str, ...] | None = None,
+               settings: dict[str, dict[str, Any]] | None = None) -> RuleSet:
+    """Load every ``*.yaml`` under ``dirs``; collect ``file:line: message`` errors.
+
+    The rule types are those registered so far (`register_type`: the modules that implement them register them
+    when imported, so callers load rules through `cleaner.stages.load_stage_rules`).  ``settings`` declares each
+    stage's settings with their defaults: a ``settings`` rule naming another key, or a value of another type, is
+    an error."""
     errors: list[str] = []
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -206,6 +213,8 @@ def load_rules(dirs: list[Path], known_stages: tuple[str, ...] | None = None) ->
                 continue
             seen[rule.id] = rule.where
             rules.append(rule)
+            if settings is not None and rule.type == "settings" and rule.stage in settings:
+                errors.extend(check_settings(rule, settings[rule.stage]))
     return RuleSet(rules, errors, hasher.hexdigest()[:16])
 
 
@@ -227,14 +236,15 @@ def _build_rule(
         return None, errors
     rtype = RULE_TYPES.get(str(item["type"]))
     if rtype is None:
-        return None, [f"{where}: {label}: unknown type {item['type']!r} (known: {', '.join(sorted(RULE_TYPES))})"]
+        return None, [f"{where}: {label}: unknown type {item['type']!r}{did_you_mean(str(item['type']), RULE_TYPES)}"
+                      f" (known: {', '.join(sorted(RULE_TYPES))})"]
     allowed = {**COMMON_KEYS, **rtype.required, **rtype.optional}
     for key, value in item.items():
         if key in ("__line__", "__keys__"):
             continue
         kline = key_lines.get(key, line)
         if key not in allowed:
-            errors.append(f"{path}:{kline}: {label}: unknown key {key!r} for type {rtype.name!r}")
+            errors.append(f"{path}:{kline}: {label}: unknown key {key!r} for type {rtype.name!r}{did_you_mean(str(key), allowed)}")
             continue
         expected = allowed[key]
         if expected is not Any and not isinstance(value, expected):
@@ -291,12 +301,40 @@ def _build_rule(
         sites=[str(s) for s in data.get("sites", [])],
         files=[str(s) for s in data.get("files", [])],
         compiled=compiled,
+        setting_lines=dict(item["settings"].get("__keys__", {})) if isinstance(item.get("settings"), dict) else {},
     )
     if data.get("enabled") is False:
         rule.stage = "__disabled__"
     return rule, []
 
 
-def _ensure_types_registered() -> None:
-    # rule types are registered by the modules that implement them
-    from cleaner import stages  # noqa: F401
+def did_you_mean(word: str, choices: Any) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _fits(value: Any, default: Any) -> bool:
+    """Is ``value`` of the kind the setting's default is (an int serves for a float; a bool is no number)?"""
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))
+
+
+def check_settings(rule: Rule, declared: dict[str, Any]) -> list[str]:
+    """A ``settings`` rule's keys against its stage's declared settings: unknown keys and wrong kinds of value."""
+    errors = []
+    for key, value in (rule.data.get("settings") or {}).items():
+        where = f"{rule.file}:{rule.setting_lines.get(key, rule.line)}: rule {rule.id!r}"
+        if key not in declared:
+            errors.append(f"{where}: unknown setting {key!r} for stage {rule.stage!r}{did_you_mean(str(key), declared)}")
+        elif not _fits(value, declared[key]):
+            want = "a list" if isinstance(declared[key], (list, tuple)) else type(declared[key]).__name__
+            errors.append(f"{where}: setting {key!r} must be {want} (like its default {declared[key]!r}), got {value!r}")
+    return errors

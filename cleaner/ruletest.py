@@ -13,6 +13,7 @@ from typing import Any
 
 from cleaner.matchers import PROPOSERS, example_result
 from cleaner.page import Page
+from cleaner.pipeline import clean_page
 from cleaner.rules import Rule, RuleSet
 from cleaner.stages import Context, build_stages
 
@@ -27,8 +28,7 @@ def rule_output(rule: Rule, text: str, ctx: Context) -> str:
     out = []
     for i, t in enumerate(texts):
         page = Page(t, name=f"example{i}" if len(texts) > 1 else "example", site="example")
-        for stage in stages:
-            stage.apply(page, ctx)
+        clean_page(page, ctx, stages)
         out.append(page.text)
     return PAGE_BREAK.join(out)
 

@@ -22,11 +22,11 @@ def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]
     """
     import hashlib
 
-    from cleaner.rules import load_rules
+    from cleaner.stages import load_stage_rules
     from cleaner.stages.spelling import select_vocabularies, vocab_path
 
     h = hashlib.sha256()
-    declared = [r for r in load_rules(rule_dirs).rules if r.type == "vocabulary"]
+    declared = [r for r in load_stage_rules(rule_dirs).rules if r.type == "vocabulary"]
     try:
         select_vocabularies(declared, list(wanted) or None)
     except ValueError as exc:

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.prefilter import _AUTOMATON, Views, fold_phrase, phrase_literals, required_literals, rule_literals
-from cleaner.rules import Rule, default_rules_dir, load_rules
+from cleaner.rules import Rule, default_rules_dir
+from cleaner.stages import load_stage_rules as load_rules
 from cleaner.text import sentences
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from cleaner import __version__
 from cleaner.page import Edit
+from cleaner.pipeline import read_timings
 from cleaner.review import _assets
 from cleaner.review.model import ReviewPage, Totals, all_edits, page_counts, read_summary, removed_chars, stage_rank
 from cleaner.review.stats import never_fired
@@ -125,7 +126,7 @@ def build_report(pages: list[ReviewPage], outdir: Path, title: str | None = None
         "clean_chars": sum(len(p.clean) for p in pages),
         "edits": sum(len(es) for es in flat),
         "removed": sum(removed_chars(c) for c in counts),
-        "seconds": summary.get("seconds"),
+        "seconds": read_timings(outdir).get("seconds"),
         "problems": list(problems or []) + list(summary.get("problems", [])),
         "chunks": len(chunks) if pages else 0,
     }

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.review.model import ReviewPage, Totals, iter_pages, page_counts, read_summary, removed_chars
-from cleaner.rules import default_rules_dir, load_rules
+from cleaner.rules import default_rules_dir
+from cleaner.stages import load_stage_rules
 
 
 def collect(outdir: Path, rule_dirs: list[Path] | None = None, pages: list[ReviewPage] | None = None) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def never_fired(outdir: Path, fired: set[str], digests: set[str], rule_dirs: lis
     summary = read_summary(outdir)
     if rule_dirs is None and summary.get("rules_digest") and digests <= {summary["rules_digest"]} and "rules_never_fired" in summary:
         return sorted(r for r in summary["rules_never_fired"] if r not in fired)
-    rules = load_rules(rule_dirs or [default_rules_dir()])
+    rules = load_stage_rules(rule_dirs or [default_rules_dir()])
     return sorted(r.id for r in rules.rules if r.id not in fired and r.type not in ("settings", "vocabulary"))
 
 

@@ -6,7 +6,11 @@ add it to `STAGE_CLASSES`.  Nothing else in the core changes.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from cleaner import matchers  # noqa: F401  (registers the shared rule types)
+from cleaner.rules import RuleSet, load_rules
 from cleaner.stages.base import Context, Stage
 from cleaner.stages.chrome import ChromeStage
 from cleaner.stages.dedup import DedupStage
@@ -27,8 +31,17 @@ STAGE_CLASSES: list[type[Stage]] = [
 STAGE_NAMES: tuple[str, ...] = tuple(cls.name for cls in STAGE_CLASSES)
 
 
+#: every stage's settings and their defaults: what a ``settings`` rule may set
+STAGE_SETTINGS: dict[str, dict[str, Any]] = {cls.name: dict(cls.defaults) for cls in STAGE_CLASSES}
+
+
+def load_stage_rules(dirs: list[Path]) -> RuleSet:
+    """The rules of ``dirs`` for these stages: every rule type registered, settings checked against the stages'."""
+    return load_rules(dirs, known_stages=STAGE_NAMES + ("__disabled__",), settings=STAGE_SETTINGS)
+
+
 def build_stages(only: tuple[str, ...] | None = None) -> list[Stage]:
     return [cls() for cls in STAGE_CLASSES if only is None or cls.name in only]
 
 
-__all__ = ["STAGE_CLASSES", "STAGE_NAMES", "Context", "Stage", "build_stages"]
+__all__ = ["STAGE_CLASSES", "STAGE_NAMES", "STAGE_SETTINGS", "Context", "Stage", "build_stages", "load_stage_rules"]

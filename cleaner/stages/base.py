@@ -48,6 +48,27 @@ class Context:
         ]
 
 
+class Settle(Protocol):
+    """A stage's request, after ``apply``, that the pipeline let other stages look at the page again until the
+    text settles (the stage knows when each neighbour can matter; the pipeline owns the loop)."""
+
+    #: the stages to run again, in this order, each round
+    neighbours: tuple[str, ...]
+    max_rounds: int
+
+    def wants(self, stage: str, page: Page) -> bool:
+        """Should ``stage`` look at the page again now?"""
+
+    def ran(self, stage: str, page: Page) -> None:
+        """``stage`` has just looked again."""
+
+    def again(self, page: Page) -> None:
+        """The requesting stage's own pass, at the end of each round."""
+
+    def round_done(self, changed: bool) -> None:
+        """A round ended; ``changed``: did it change the text (the loop stops when a round changes nothing)."""
+
+
 class Stage:
     """Base class: subclasses set ``name`` and implement ``apply``."""
 
@@ -61,4 +82,8 @@ class Stage:
         raise NotImplementedError
 
     def collector(self, ctx: Context) -> Collector | None:
+        return None
+
+    def settling(self, page: Page, ctx: Context) -> Settle | None:
+        """After ``apply``: a `Settle` when other stages must look again (dedup), else None."""
         return None

@@ -41,7 +41,7 @@ import regex
 from rapidfuzz import fuzz
 
 from cleaner.page import Page, Proposal
-from cleaner.stages.base import Collector, Context, Stage
+from cleaner.stages.base import Collector, Context, Settle, Stage
 from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
 from cleaner.text import Span, lines, removal_span, sentences
 
@@ -120,15 +120,48 @@ def _raw_range(page: Page, start: int, end: int) -> tuple[int, int]:
     return a, max(a, b)
 
 
+class DedupSettle:
+    """When the neighbouring stages look again after dedup, so that cleaning the clean text again finds nothing
+    more.  Each only when it can matter (they are the costly part): chrome judges a line by its neighbours, so it
+    looks again after something was removed; normalize weighs evidence from the whole page, so it looks again when
+    the text changed since it last looked; spam may remove the line between two copies dedup kept apart, so it runs
+    while two copies are at most ``settle_gap_lines`` apart (or a line is one copy over ``max_copies``)."""
+
+    def __init__(self, stage: DedupStage, cfg: dict[str, Any], names: tuple[str, ...], changed: bool, normalized: str):
+        self.stage, self.cfg, self.changed, self.normalized = stage, cfg, changed, normalized
+        self.neighbours: tuple[str, ...] = tuple(n for n in ("chrome", "normalize", "spam") if n in names)
+        self.max_rounds = int(cfg["max_rounds"])
+
+    def wants(self, stage: str, page: Page) -> bool:
+        if stage == "chrome":
+            return self.changed
+        if stage == "normalize":
+            return page.text != self.normalized
+        if stage == "spam":
+            return self.stage._repeats(page, int(self.cfg["settle_gap_lines"]), int(self.cfg["max_copies"]))
+        return True
+
+    def ran(self, stage: str, page: Page) -> None:
+        if stage == "normalize":
+            self.normalized = page.text
+
+    def again(self, page: Page) -> None:
+        self.stage._rounds(page, self.cfg)
+
+    def round_done(self, changed: bool) -> None:
+        self.changed = changed
+
+
 class DedupStage(Stage):
     name = "dedup"
     defaults = DEFAULTS
 
     def __init__(self) -> None:
-        self._settlers: list[Stage] | None = None
         self._found_nothing_in: str | None = None  # this page's text as a round last left it, copy-free
+        self._settle: DedupSettle | None = None
 
     def apply(self, page: Page, ctx: Context) -> None:
+        self._settle = None
         cfg = ctx.settings(self.name, DEFAULTS)
         if not cfg["enabled"]:
             return
@@ -144,7 +177,10 @@ class DedupStage(Stage):
         changed = self._rounds(page, cfg)
         names = tuple(cfg["settle_stages"])
         if names and (changed or self._repeats(page)):
-            self._settle(page, ctx, cfg, names, changed, start)
+            self._settle = DedupSettle(self, cfg, names, changed, start)
+
+    def settling(self, page: Page, ctx: Context) -> Settle | None:
+        return self._settle
 
     def _rounds(self, page: Page, cfg: dict[str, Any]) -> bool:
         """Remove copies until none is left (removing one can make two others adjacent)."""
@@ -157,39 +193,6 @@ class DedupStage(Stage):
                 break
             changed = True
         return changed
-
-    def _settle(self, page: Page, ctx: Context, cfg: dict[str, Any], names: tuple[str, ...], changed: bool,
-                normalized: str) -> None:
-        """Run the neighbouring stages and dedup again until the text settles, so that cleaning the clean
-        text again finds nothing more.  Each only when it can matter (they are the costly part):
-        chrome judges a line by its neighbours, so it looks again after something was removed; normalize
-        weighs evidence from the whole page, so it looks again when the text changed since it last looked; spam may remove the
-        line between two copies dedup kept apart, so it runs while two copies are at most ``settle_gap_lines``
-        apart (or a line is one copy over ``max_copies``)."""
-        from cleaner.stages import build_stages
-
-        if self._settlers is None or tuple(s.name for s in self._settlers) != names:
-            self._settlers = [s for s in build_stages(names) if s.name != self.name]
-        by_name = {s.name: s for s in self._settlers}
-        order = [n for n in ("chrome", "normalize", "spam") if n in by_name]
-        for _ in range(int(cfg["max_rounds"])):
-            before = page.text
-            for n in order:
-                if n == "chrome" and not changed:
-                    continue
-                if n == "normalize":
-                    if page.text == normalized:
-                        continue
-                    by_name[n].apply(page, ctx)
-                    normalized = page.text
-                    continue
-                if n == "spam" and not self._repeats(page, int(cfg["settle_gap_lines"]), int(cfg["max_copies"])):
-                    continue
-                by_name[n].apply(page, ctx)
-            self._rounds(page, cfg)
-            changed = page.text != before
-            if not changed:
-                break
 
     @staticmethod
     def _repeats(page: Page, gap: int | None = None, max_copies: int = 0) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import regex
@@ -9,8 +10,13 @@ import regex
 from cleaner.page import Page, Proposal
 from cleaner.stages.base import Context, Stage
 
-_BLANK_RUN = regex.compile(r"\n(?:[ \t]*\n){2,}")
 _TRAILING = regex.compile(r"[ \t]+(?=\n|\Z)")
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_run(most: int) -> regex.Pattern[str]:
+    """More than ``most`` blank lines in a row (blank: nothing but spaces and tabs)."""
+    return regex.compile(r"\n(?:[ \t]*\n){" + str(most + 1) + ",}")
 
 
 class TidyStage(Stage):
@@ -18,12 +24,15 @@ class TidyStage(Stage):
     defaults: ClassVar[dict[str, Any]] = {"max_blank_lines": 1}
 
     def apply(self, page: Page, ctx: Context) -> None:
+        cfg = ctx.settings(self.name, self.defaults)
+        most = max(0, int(cfg["max_blank_lines"]))
         text = page.text
         props: list[Proposal] = []
         for m in _TRAILING.finditer(text):
             props.append(Proposal(m.start(), m.end(), "", "tidy.trailing-space", "trailing whitespace"))
-        for m in _BLANK_RUN.finditer(text):
-            for a, b in page.gaps_between_edits(m.start() + 2, m.end()):
+        for m in _blank_run(most).finditer(text):
+            keep = m.start() + 1 + most  # the line break ending the text's line, then `most` blank lines
+            for a, b in page.gaps_between_edits(keep, m.end()):
                 props.append(Proposal(a, b, "", "tidy.blank-lines", "run of blank lines"))
         lead = len(text) - len(text.lstrip())
         for a, b in page.gaps_between_edits(0, lead):
