@@ -40,6 +40,9 @@ def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None,
              accept: Callable[[Path], bool] | None = None) -> list[Source]:
     """Files and directories (recursively, ``*.txt``) -> sources, in a stable order.
 
+    A page's site is the folder it sits in below the input folder; a page directly in the input folder (or named
+    as an input) is its own site.
+
     ``accept`` picks other files instead (record shards): then it also filters the files named as inputs.
     """
     sources: list[Source] = []
@@ -53,7 +56,7 @@ def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None,
             real = inp.resolve()
             if real not in seen and (accept is None or accept(inp)):
                 seen.add(real)
-                sources.append(Source(inp, inp.name, inp.parent.name or "."))
+                sources.append(Source(inp, inp.name, inp.name))  # a page named alone: a site of its own
             continue
         visited_dirs: set[tuple[int, int]] = set()
         for root, dirs, files in os.walk(inp, followlinks=True, onerror=lambda e: errors.append(f"{e.filename}: {e.strerror}")):
@@ -87,7 +90,9 @@ def discover(inputs: list[Path], errors: list[str], outdir: Path | None = None,
                     continue
                 seen.add(real)
                 rel = p.relative_to(inp).as_posix()
-                site = p.parent.relative_to(inp).as_posix() if p.parent != inp else inp.resolve().name
+                # a page in a folder of its own site's pages belongs to that site; one lying loose in the input
+                # folder is of an unknown site, its own (unrelated pages beside it must not change how it is cleaned)
+                site = p.parent.relative_to(inp).as_posix() if p.parent != inp else rel
                 sources.append(Source(p, rel, site))
     return sources
 
