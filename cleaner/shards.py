@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.changelog import page_header, record_log, text_sha256
+from cleaner.corpus import PageError, Source, decode
 from cleaner.formats import (
     FieldSpec,
     PartialShard,
@@ -344,15 +345,52 @@ def shard_todo(shard: Shard, outdir: Path, spec: FieldSpec, ctx: Context, done: 
     return key, raw_sha
 
 
-def merge_scan(merged: dict[str, Any], fingerprint: Any, collectors: dict[str, Any], shas: list[str]) -> None:
-    """Fold one batch's scan results into the run's: collectors merged by stage, page hashes into the fingerprint."""
-    for sha in shas:
-        fingerprint.update(sha.encode())
-    for name, col in collectors.items():
-        if name in merged:
-            merged[name].merge(col)
-        else:
-            merged[name] = col
+class ScanTotals:
+    """The scan pass's results as batches come in (in input order, from any engine): each stage's collector
+    merged, and the pages' hashes folded into the corpus fingerprint; ``finish`` gives the statistics."""
+
+    def __init__(self) -> None:
+        self.merged: dict[str, Any] = {}
+        self.fingerprint = hashlib.sha256()
+
+    def add(self, collectors: dict[str, Any], shas: list[str]) -> None:
+        for sha in shas:
+            self.fingerprint.update(sha.encode())
+        for name, col in collectors.items():
+            if name in self.merged:
+                self.merged[name].merge(col)
+            else:
+                self.merged[name] = col
+
+    def finish(self) -> dict[str, Any]:
+        stats = {name: col.finish() for name, col in self.merged.items()}
+        stats["__fingerprint__"] = self.fingerprint.hexdigest()[:16]
+        self.merged = {}
+        return stats
+
+
+def scan_sources(sources: list[Source], collectors: dict[str, Any]) -> list[str]:
+    """Feed a batch of ``.txt`` pages to the collectors; return their hashes (the corpus fingerprint).  A page
+    that cannot be read or decoded is passed over here: the clean pass reports it."""
+    shas: list[str] = []
+    for src in sources:
+        try:
+            data = src.path.read_bytes()
+        except OSError:
+            continue
+        shas.append(hashlib.sha256(data).hexdigest())
+        try:
+            text, _ = decode(data, str(src.path))
+        except PageError:
+            continue
+        for col in collectors.values():
+            col.add(text, src.site, src.rel)
+    return shas
+
+
+def collectors_of(stages: list[Stage], ctx: Context) -> dict[str, Any]:
+    """A fresh collector of each stage that wants corpus statistics."""
+    return {s.name: c for s in stages if (c := s.collector(ctx)) is not None}
 
 
 def process_shards(shards: list[Shard], outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str],

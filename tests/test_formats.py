@@ -60,7 +60,7 @@ def read_lines(path: Path) -> list[dict[str, object]]:
 
 def tree(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*"))
-            if p.is_file() and ".cleaner" not in p.parts and p.name != "run-summary.json"}
+            if p.is_file() and ".cleaner" not in p.parts and p.name not in ("run-summary.json", "run-timings.json")}
 
 
 @pytest.mark.parametrize("name", ["part.jsonl", "part.jsonl.gz", "part.jsonl.zst"])

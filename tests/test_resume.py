@@ -23,7 +23,7 @@ def make_corpus(d: Path, n: int) -> None:
 
 def outputs(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()
-            and p.parent.name != ".cleaner" and p.name != "run-summary.json"}
+            and p.parent.name != ".cleaner" and p.name not in ("run-summary.json", "run-timings.json")}
 
 
 def cmd(inp: Path, out: Path, *extra: str) -> list[str]:

@@ -7,7 +7,6 @@ the manifest are the same whatever ``jobs`` is.
 
 from __future__ import annotations
 
-import hashlib
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from cleaner.corpus import PageError, Source, decode
+from cleaner.corpus import Source
 from cleaner.formats import FieldSpec, Shard
 from cleaner.memory import release_freed_memory
 from cleaner.pipeline import PageResult, make_context, process_source
@@ -23,13 +22,15 @@ from cleaner.shards import (
     RecordBatch,
     RecordOut,
     RecordProgress,
+    ScanTotals,
     clean_batch,
-    merge_scan,
+    collectors_of,
     process_shards,
     scan_batch,
+    scan_sources,
     shard_batches,
 )
-from cleaner.stages import Context, Stage, build_stages
+from cleaner.stages import build_stages
 
 _WORKER: dict[str, Any] = {}
 
@@ -47,35 +48,18 @@ def _scan_init(rule_dirs: list[Path], options: dict[str, Any]) -> None:
 
 
 def _scan_batch(batch: list[Source] | RecordBatch) -> tuple[dict[str, Any], list[str]]:
-    ctx: Context = _WORKER["ctx"]
-    stages: list[Stage] = _WORKER["stages"]
-    collectors = {s.name: c for s in stages if (c := s.collector(ctx)) is not None}
+    collectors = collectors_of(_WORKER["stages"], _WORKER["ctx"])
     if isinstance(batch, RecordBatch):
         return collectors, scan_batch(batch, collectors)
-    shas: list[str] = []
-    for src in batch:
-        try:
-            data = src.path.read_bytes()
-        except OSError:
-            continue
-        shas.append(hashlib.sha256(data).hexdigest())
-        try:
-            text, _ = decode(data, str(src.path))
-        except PageError:
-            continue
-        for col in collectors.values():
-            col.add(text, src.site, src.rel)
-    return collectors, shas
+    return collectors, scan_sources(batch, collectors)
 
 
 def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], jobs: int,
          batch_size: int = 64, shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> dict[str, Any]:
     """Corpus statistics for the stages that want them (empty when none does); .txt pages first, then shards."""
-    probe = make_context(rule_dirs, options=options)
-    if not any(s.collector(probe) is not None for s in build_stages()):
+    if not collectors_of(build_stages(), make_context(rule_dirs, options=options)):
         return {}
-    merged: dict[str, Any] = {}
-    fingerprint = hashlib.sha256()
+    totals = ScanTotals()
 
     def items() -> Iterator[list[Source] | RecordBatch]:
         yield from _batches(sources, batch_size)
@@ -84,10 +68,8 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
                 yield batch
 
     for collectors, shas in _map(_scan_init, (rule_dirs, options), _scan_batch, items(), jobs):
-        merge_scan(merged, fingerprint, collectors, shas)
-    stats = {name: col.finish() for name, col in merged.items()}
-    stats["__fingerprint__"] = fingerprint.hexdigest()[:16]
-    del merged
+        totals.add(collectors, shas)
+    stats = totals.finish()
     release_freed_memory()  # the clean pass's workers are forked from this process next
     return stats
 

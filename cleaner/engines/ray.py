@@ -40,12 +40,14 @@ from cleaner.shards import (
     RecordBatch,
     RecordOut,
     RecordProgress,
+    ScanTotals,
     ShardSink,
     clean_batch,
+    collectors_of,
     jsonl_bytes,
-    merge_scan,
     parquet_rows,
     scan_batch,
+    scan_sources,
     shard_todo,
     tally,
 )
@@ -175,15 +177,12 @@ class _Worker:
 
 class _ScanWorker(_Worker):
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        collectors = {s.name: c for s in self.stages if (c := s.collector(self.ctx)) is not None}
-        shas: list[str] = []
+        collectors = collectors_of(self.stages, self.ctx)
         if "rel" in batch:  # .txt pages
-            from cleaner.engines import local
-
-            local._WORKER.update(ctx=self.ctx, stages=self.stages)
             srcs = [Source(Path(p), r, s) for p, r, s in zip(batch["path"], batch["rel"], batch["site"])]
-            collectors, shas = local._scan_batch(srcs)
+            shas = scan_sources(srcs, collectors)
         else:
+            shas = []
             for _, rb in self._record_batches(batch):
                 shas.extend(scan_batch(rb, collectors))
         return {"blob": [pickle.dumps((collectors, shas))]}
@@ -253,16 +252,13 @@ def _shard_map(shards: list[Shard]) -> dict[str, tuple[str, str]]:
 # -- the two passes -------------------------------------------------------------------
 def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], jobs: int,
          shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> dict[str, Any]:
-    import hashlib
-
-    probe = make_context(rule_dirs, options=options)
-    if not any(s.collector(probe) is not None for s in build_stages()):
+    if not collectors_of(build_stages(), make_context(rule_dirs, options=options)):
         return {}
     spec = spec or FieldSpec()
     shards = shards or []
     args = (rule_dirs, options, None, _shard_map(shards), spec)
-    merged: dict[str, Any] = {}
-    fingerprint = hashlib.sha256()
+    totals = ScanTotals()
+
     def datasets() -> Iterator[Any]:
         if sources:
             yield _txt_dataset(sources)
@@ -272,12 +268,10 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
     for ds in datasets():
         mapped = _map(ds, _ScanWorker, args)
         for row in mapped.iter_rows():
-            merge_scan(merged, fingerprint, *pickle.loads(row["blob"]))
+            totals.add(*pickle.loads(row["blob"]))
         del ds, mapped
         _release()
-    stats = {name: col.finish() for name, col in merged.items()}
-    stats["__fingerprint__"] = fingerprint.hexdigest()[:16]
-    return stats
+    return totals.finish()
 
 
 def clean(sources: list[Source], outdir: Path, rule_dirs: list[Path], stats: dict[str, Any], options: dict[str, Any],
