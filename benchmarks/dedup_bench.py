@@ -24,7 +24,7 @@ from typing import Any
 from wordfreq import top_n_list
 
 from cleaner.stages.dedup import DEFAULTS
-from cleaner.stages.dedup_corpus import CorpusCollector, key_hash, norm_key
+from cleaner.stages.dedup.corpus import CorpusCollector, key_hash, norm_key
 
 PER_PAGE = 10
 PLANT_SHARE = 0.02

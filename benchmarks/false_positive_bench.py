@@ -13,11 +13,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from cleaner.changelog import read_log
-from cleaner.corpus import discover
+from cleaner.core.pipeline import load_manifest, make_context
 from cleaner.engines import local
-from cleaner.pipeline import load_manifest, make_context
-from cleaner.rules import default_rules_dir
+from cleaner.io.changelog import read_log
+from cleaner.io.pages import discover
+from cleaner.rulebook.load import default_rules_dir
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 WORD = re.compile(r"\w+")

@@ -83,7 +83,7 @@ def main() -> None:
     lines = gather()
     print(f"{len(lines)} short lines ({dict(Counter(lang for lang, _ in lines))}) from {BENCH}")
     try:
-        from cleaner.langid import detect
+        from cleaner.resources.langid import detect
 
         run("py3langid", lambda s: detect(s)[0], lines)
         from cleaner.stages.spam import OffLanguage, SpamStage

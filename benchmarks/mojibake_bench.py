@@ -15,9 +15,9 @@ from pathlib import Path
 
 import ftfy
 
-from cleaner.page import Page
-from cleaner.pipeline import make_context
-from cleaner.rules import default_rules_dir
+from cleaner.core.page import Page
+from cleaner.core.pipeline import make_context
+from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.normalize import NormalizeStage
 
 CASES = Path(__file__).resolve().parents[2] / "shared" / "bench" / "mojibake" / "cases.jsonl"

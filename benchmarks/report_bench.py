@@ -27,9 +27,9 @@ from pathlib import Path
 import regex
 from wordfreq import top_n_list
 
-from cleaner.changelog import serialize_log
-from cleaner.corpus import atomic_write, log_path, sha256
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.io.changelog import serialize_log
+from cleaner.io.pages import atomic_write, log_path, sha256
 from cleaner.review.model import iter_pages
 from cleaner.review.report import build_report
 

@@ -120,7 +120,7 @@ def ftfy_alone(files: list[Path]) -> float:
 
 LANGID_SNIPPET = r"""
 import json, sys, time
-from cleaner.langid import _identifier
+from cleaner.resources.langid import _identifier
 texts = [json.loads(l)["text"] for f in sys.argv[1:] for l in open(f, encoding="utf-8")]
 ident = _identifier()
 t = time.process_time()

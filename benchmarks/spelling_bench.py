@@ -24,12 +24,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cleaner.page import Page
-from cleaner.pipeline import make_context
-from cleaner.rules import default_rules_dir
-from cleaner.spell_cli import build_speller
+from cleaner.cli.spell import build_speller
+from cleaner.core.page import Page
+from cleaner.core.pipeline import make_context
+from cleaner.core.text import WORD_RE
+from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.spelling import Speller, SpellingStage
-from cleaner.text import WORD_RE
 
 HERE = Path(__file__).resolve().parent
 BENCH = HERE.parents[1] / "shared" / "bench"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.pipeline import make_context
-from cleaner.rules import default_rules_dir
+from cleaner.core.pipeline import make_context
+from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages import Context
 
 ROOT = Path(__file__).resolve().parent.parent

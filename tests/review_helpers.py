@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.page import Edit
+from cleaner.core.page import Edit
 from cleaner.review.model import all_edits
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner import arraycache
+from cleaner.resources import arraycache
 
 
 def _build() -> dict[str, np.ndarray]:
@@ -89,7 +89,7 @@ def test_cached_language_model_and_word_lists_give_the_packages_answers(cache: P
     code = (
         "from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier\n"
         "from wordfreq import zipf_frequency\n"
-        "from cleaner import langid, lexicon\n"
+        "from cleaner.resources import langid, lexicon\n"
         "ref = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)\n"
         "texts = ['Das ist ein kleiner Test.', 'Ceci est un petit test.', 'A small test, in English.', '東京は日本の首都です', '12 34']\n"
         "assert [langid._identifier().classify(t) for t in texts] == [ref.classify(t) for t in texts]\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.pipeline import clean_text
+from cleaner.core.pipeline import clean_text
 from cleaner.stages import Context
 
 WORDPRESS_PAGE = """Skip to content

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.pipeline import clean_text
+from cleaner.core.pipeline import clean_text
 from cleaner.stages import Context
 
 P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
@@ -149,7 +149,7 @@ _LINK_LINES = st.text(alphabet="ab |•·»/\t", max_size=60).map(str.strip)
 @settings(max_examples=400, deadline=None)
 @given(_ENDINGS)
 def test_sentence_and_heading_endings_read_as_the_patterns_do(s: str) -> None:
-    from cleaner.stages.chrome_classifier import _HEADING_END, _SENTENCE_END, _ends_heading, _ends_sentence
+    from cleaner.stages.chrome.classifier import _HEADING_END, _SENTENCE_END, _ends_heading, _ends_sentence
 
     assert _ends_sentence(s) == bool(_SENTENCE_END.search(s))
     assert _ends_heading(s) == bool(_HEADING_END.search(s))
@@ -158,6 +158,6 @@ def test_sentence_and_heading_endings_read_as_the_patterns_do(s: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(_LINK_LINES)
 def test_link_lists_found_as_the_pattern_finds_them(s: str) -> None:
-    from cleaner.stages.chrome_classifier import _LINK_LIST, _link_list
+    from cleaner.stages.chrome.classifier import _LINK_LIST, _link_list
 
     assert _link_list(s) == bool(_LINK_LIST.search(s))

@@ -9,11 +9,11 @@ import yaml
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.corpus import Source
-from cleaner.pipeline import clean_text
-from cleaner.sites import compile_site_pattern, site_from_path, site_from_url, with_sites_from
+from cleaner.core.pipeline import clean_text
+from cleaner.io.pages import Source
+from cleaner.io.sites import compile_site_pattern, site_from_path, site_from_url, with_sites_from
 from cleaner.stages import Context, build_stages
-from cleaner.stages.chrome_site import SiteLineCollector, line_key
+from cleaner.stages.chrome.site import SiteLineCollector, line_key
 
 HEADER = ["Greenfield Garden Club", "Home", "Events", "Join Us", "Contact"]
 SIDEBAR = ["Popular posts", "Pruning roses in winter", "The best compost bins"]
@@ -179,7 +179,7 @@ def test_site_from_path_and_url() -> None:
 
 # -- rule suggestion and multi-page examples ---------------------------------------------------
 def test_suggestions_group_lines_by_site_and_page_count() -> None:
-    from cleaner.suggest import LearnedLine, render, suggest_rules
+    from cleaner.rulebook.suggest import LearnedLine, render, suggest_rules
 
     learned = {
         "a.example": {"home": LearnedLine("Home", {"p1", "p2", "p3"}, 3, 4), "menu": LearnedLine("Menu", {"p1", "p2"}, 2, 4)},
@@ -200,7 +200,7 @@ def test_suggest_without_logs_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_settings_examples_with_form_feeds_run_as_pages_of_one_site(ctx: Context) -> None:
-    from cleaner.ruletest import rule_output
+    from cleaner.rulebook.examples import rule_output
 
     rule = next(r for r in ctx.rules.rules if r.id == "chrome.site-repetition")
     pages = "\f".join("Menu\nAbout\n" + art[1] + "\n" + art[3] for art in ARTICLES[:3])

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.changelog import read_log
 from cleaner.cli import main
-from cleaner.page import Edit, restore_text
-from cleaner.pipeline import clean_text
+from cleaner.core.page import Edit, restore_text
+from cleaner.core.pipeline import clean_text
+from cleaner.io.changelog import read_log
 from cleaner.stages import STAGE_NAMES, Context
 from cleaner.stages.dedup import DEFAULTS
-from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, MinHasher, norm_key
+from cleaner.stages.dedup.corpus import CorpusCollector, CorpusDuplicates, MinHasher, norm_key
 
 P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
 P2 = "Volunteers brought blankets and soup, and the mayor thanked them on the radio that evening."
@@ -173,7 +173,7 @@ def test_signatures_in_batches_are_the_signatures_one_at_a_time() -> None:
 def test_a_huge_text_is_shingled_in_pieces_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page that is one huge line is hashed a piece at a time (bounded memory): the same shingles as at once,
     alone and among other texts, whatever the piece's size."""
-    from cleaner.stages import dedup_corpus
+    from cleaner.stages.dedup import corpus as dedup_corpus
 
     h = MinHasher(100, 5)
     text = norm_key(" ".join(ARTICLE)) + " été naïve " * 7
@@ -202,7 +202,7 @@ def test_collector_finds_copied_pages_and_paragraphs_first_page_in_name_order_ke
 def test_candidates_checked_in_small_rounds_find_the_same_copies(monkeypatch: pytest.MonkeyPatch) -> None:
     """The index bounds its memory by checking candidate pairs a round of paragraphs at a time: however small
     the rounds, the copies found are the same."""
-    import cleaner.stages.dedup_corpus as dedup_corpus
+    import cleaner.stages.dedup.corpus as dedup_corpus
 
     rng = random.Random(7)
     words = "river flood council bridge bakery rye bread morning street report spring blankets shelter".split()
@@ -230,7 +230,7 @@ def test_candidates_checked_in_small_rounds_find_the_same_copies(monkeypatch: py
 def test_signatures_stored_by_band_give_back_every_band_and_the_full_similarity(num_perm: int, bands: int) -> None:
     """The index stores signatures a band to a file: the bands read back are the signatures' columns, and the
     similarity of two rows counts every MinHash value, also the columns no band holds."""
-    from cleaner.stages.dedup_corpus import _Signatures
+    from cleaner.stages.dedup.corpus import _Signatures
 
     rng = np.random.default_rng(3)
     sigs = rng.integers(0, 4, size=(50, num_perm), dtype=np.uint32)  # few values: many equal ones
@@ -250,7 +250,7 @@ def test_signatures_stored_by_band_give_back_every_band_and_the_full_similarity(
 
 
 def test_duplicate_maps_frozen_into_arrays_answer_as_the_dicts_did() -> None:
-    from cleaner.stages.dedup_corpus import PageCopies
+    from cleaner.stages.dedup.corpus import PageCopies
 
     maps = {"b.txt": {2**64 - 1: ("a.txt", 1.0), 7: ("c.txt", 0.733)}, "a b.txt": {5: ("a.txt", 0.8)}, "z": {}}
     frozen = PageCopies(maps)
@@ -347,7 +347,7 @@ def test_records_of_one_shard_are_told_apart_without_an_id_field(tmp_path: Path)
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=20))
 def test_ranges_are_the_concatenated_aranges(spans: list[tuple[int, int]]) -> None:
-    from cleaner.stages.dedup_corpus import _ranges
+    from cleaner.stages.dedup.corpus import _ranges
 
     starts = np.array([a for a, _ in spans], dtype=np.uint64)
     ends = np.array([a + n for a, n in spans], dtype=np.uint64)

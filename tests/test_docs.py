@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.rules import load_rules
-from cleaner.ruletest import run_examples
+from cleaner.rulebook.examples import run_examples
+from cleaner.rulebook.load import load_rules
 from cleaner.stages import STAGE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.page import Edit, restore_text
+from cleaner.core.page import Edit, restore_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -184,7 +184,7 @@ def test_progress_bar_counts_a_shards_records_not_the_shard(tmp_path: Path, monk
 
     import cleaner.review.progress as progress
     from cleaner.cli import main
-    from cleaner.shards import BATCH_RECORDS
+    from cleaner.io.shards import BATCH_RECORDS
 
     n = BATCH_RECORDS + 40
     write_jsonl(tmp_path / "in" / "big.jsonl.gz", records(n))
@@ -217,7 +217,7 @@ def test_progress_bar_counts_a_shards_records_not_the_shard(tmp_path: Path, monk
 def test_a_killed_run_resumes_inside_a_shard(tmp_path: Path, name: str, sig: signal.Signals) -> None:
     """A shard of hours of work must not start over after Ctrl-C or a kill: the next run goes on from the last
     checkpointed batch, and the finished files are byte for byte those of an uninterrupted run."""
-    from cleaner.shards import BATCH_RECORDS
+    from cleaner.io.shards import BATCH_RECORDS
 
     write_jsonl(tmp_path / "in" / name, records(3 * BATCH_RECORDS - 1), bad_line=True)  # a warning to carry over
     ref = tmp_path / "ref"

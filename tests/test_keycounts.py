@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import keycounts
-from cleaner.keycounts import KeyCounts
-from cleaner.lexicon import word_key
+from cleaner.resources import keycounts
+from cleaner.resources.keycounts import KeyCounts
+from cleaner.resources.lexicon import word_key
 from cleaner.stages.spam import SiteVocabulary, stem
 from cleaner.stages.spelling import CorpusWords
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier, visit_counts
 
-from cleaner import langid
+from cleaner.resources import langid
 
 ROOT = Path(__file__).resolve().parents[1]
 

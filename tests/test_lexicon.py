@@ -9,7 +9,7 @@ import sys
 import pytest
 from wordfreq import top_n_list, zipf_frequency
 
-from cleaner import lexicon
+from cleaner.resources import lexicon
 
 _ODD = ["", "  ", "xqzt", "hello world", "3.14", "1999", "route 66", "co-operate", "l'homme", "Straße", "İstanbul",
         "don't", "e-mail", "C++", "ＡＢＣ", "naïve", "ǅemal", "👍", "über-cool"]
@@ -34,7 +34,7 @@ def test_twelve_word_lists_stay_small() -> None:
     """wordfreq's own lookup would hold ~50 MB per list opened; the compact tables hold a few MB each."""
     langs = ["en", "fr", "de", "es", "it", "pt", "nl", "pl", "sv", "fi", "tr", "ru"]
     # VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's (pytest's) high-water mark
-    code = ("import re; from cleaner import lexicon\n"
+    code = ("import re; from cleaner.resources import lexicon\n"
             f"for lang in {langs!r}: lexicon.zipf('house', lang); lexicon.top_words(lang, 150)\n"
             "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])")
     peak_kb = int(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)

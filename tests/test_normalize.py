@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.page import Page
+from cleaner.core.page import Page
 from cleaner.stages import Context
 from cleaner.stages.normalize import NormalizeStage
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from test_dedup import ARTICLE
 
-from cleaner.changelog import iter_outputs
 from cleaner.cli import main
+from cleaner.io.changelog import iter_outputs
 
 MENU = ["Home", "Recipes", "About us", "Contact"]
 FOOTER = "Copyright 2026 Greenfield Kitchen. All rights reserved."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.page import Page, Proposal, apply_edits, restore_text
+from cleaner.core.page import Page, Proposal, apply_edits, restore_text
 
 
 def test_deletion_then_insertion_then_overlapping_deletion() -> None:

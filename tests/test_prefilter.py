@@ -6,10 +6,10 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import _AUTOMATON, Views, fold_phrase, phrase_literals, required_literals, rule_literals
-from cleaner.rules import Rule, default_rules_dir
+from cleaner.core.text import sentences
+from cleaner.rulebook.load import Rule, default_rules_dir
+from cleaner.rulebook.prefilter import _AUTOMATON, Views, fold_phrase, phrase_literals, required_literals, rule_literals
 from cleaner.stages import load_stage_rules as load_rules
-from cleaner.text import sentences
 
 
 def test_literals_of_simple_patterns() -> None:
@@ -91,7 +91,7 @@ def test_a_remembered_verdict_belongs_to_its_rule() -> None:
     and a copy of a rule (same patterns) answers as it does."""
     from dataclasses import replace
 
-    from cleaner.matchers import matches
+    from cleaner.rulebook.patterns import matches
 
     rules = {r.id: r for r in load_rules([default_rules_dir()]).rules}
     page_markers, copyright_ = rules["chrome.builder.page-markers"], rules["chrome.footer.copyright"]

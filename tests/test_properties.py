@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.changelog import read_log, serialize_log
-from cleaner.corpus import PageError, decode, encode
-from cleaner.page import Edit, apply_edits, restore_text
-from cleaner.pipeline import clean_text
+from cleaner.core.page import Edit, apply_edits, restore_text
+from cleaner.core.pipeline import clean_text
+from cleaner.io.changelog import read_log, serialize_log
+from cleaner.io.pages import PageError, decode, encode
 from cleaner.stages import Context
 
 ROOT = Path(__file__).resolve().parent.parent

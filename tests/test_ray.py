@@ -56,7 +56,7 @@ def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) 
     import signal
     import time
 
-    from cleaner.shards import BATCH_RECORDS
+    from cleaner.io.shards import BATCH_RECORDS
 
     inp, out = tmp_path / "in", tmp_path / "ray"
     recs = records(8 * BATCH_RECORDS)

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from review_helpers import SAMPLE, rule_counts, sample_run
 
-from cleaner.changelog import read_log
 from cleaner.cli import main
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.io.changelog import read_log
 from cleaner.review.cli import use_color
 from cleaner.review.diff import Style, render_page
 from cleaner.review.model import EditFilter, ReviewPage, all_edits, iter_pages, load_page

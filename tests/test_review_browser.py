@@ -171,9 +171,9 @@ def test_hide_removed_text_shows_the_clean_page(page: Any, run: tuple[Path, list
 
 def test_astral_characters_and_undecodable_bytes_keep_edits_in_place(browser: Any, tmp_path: Path) -> None:
     """JavaScript counts UTF-16 units: an emoji before an edit must not shift it."""
-    from cleaner.changelog import serialize_log
-    from cleaner.corpus import atomic_write, log_path
-    from cleaner.page import Page, Proposal
+    from cleaner.core.page import Page, Proposal
+    from cleaner.io.changelog import serialize_log
+    from cleaner.io.pages import atomic_write, log_path
 
     raw = "Intro 😀😀 text\nShare this 🎉 page\ncafé \udcff byte 漢字 end\n"
     page = Page(raw, name="tricky.txt")

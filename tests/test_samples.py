@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.changelog import read_log
-from cleaner.corpus import decode
-from cleaner.page import restore_text
+from cleaner.core.page import restore_text
+from cleaner.io.changelog import read_log
+from cleaner.io.pages import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = sorted((ROOT / "raw").glob("*.txt"))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.langid import detect, page_language
-from cleaner.page import Page, restore_text
+from cleaner.core.page import Page, restore_text
+from cleaner.resources.langid import detect, page_language
 from cleaner.stages import Context
 from cleaner.stages.spam import SpamStage, stem
 

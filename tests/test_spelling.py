@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from cleaner.cli import main
-from cleaner.page import Page, restore_text
-from cleaner.pipeline import clean_text, make_context
-from cleaner.rules import default_rules_dir
+from cleaner.core.page import Page, restore_text
+from cleaner.core.pipeline import clean_text, make_context
+from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages import STAGE_NAMES, Context
 from cleaner.stages.spelling import CorpusWords, SpellingStage, edit_cost, first_letter_explained
 

@@ -1,1 +1,1 @@
-"""Engines decide where the two passes run; the work itself is in `cleaner.pipeline`."""
+"""Engines decide where the two passes run; the work itself is in `cleaner.core.pipeline`."""

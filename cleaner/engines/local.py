@@ -14,11 +14,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from cleaner.corpus import Source
-from cleaner.formats import FieldSpec, Shard
-from cleaner.memory import release_freed_memory
-from cleaner.pipeline import PageResult, make_context, process_source
-from cleaner.shards import (
+from cleaner.core.pipeline import PageResult, make_context, process_source
+from cleaner.io.formats import FieldSpec, Shard
+from cleaner.io.pages import Source
+from cleaner.io.shards import (
     RecordBatch,
     RecordOut,
     RecordProgress,
@@ -30,6 +29,7 @@ from cleaner.shards import (
     scan_sources,
     shard_batches,
 )
+from cleaner.resources.memory import release_freed_memory
 from cleaner.stages import build_stages
 
 _WORKER: dict[str, Any] = {}

@@ -32,10 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaner.corpus import Source, atomic_write
-from cleaner.formats import FieldSpec, Shard
-from cleaner.pipeline import STATE_DIR, PageResult, make_context, process_source
-from cleaner.shards import (
+from cleaner.core.pipeline import STATE_DIR, PageResult, make_context, process_source
+from cleaner.io.formats import FieldSpec, Shard
+from cleaner.io.pages import Source, atomic_write
+from cleaner.io.shards import (
     BATCH_RECORDS,
     RecordBatch,
     RecordOut,

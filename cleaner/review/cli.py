@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.corpus import PageError
+from cleaner.io.pages import PageError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -50,8 +50,8 @@ def diff(pages: tuple[Path, ...], outdir: Path | None, stages: tuple[str, ...], 
     Plain marks: [-removed-], {+inserted+}, [old→new], each followed by «rule.id».
     Whitespace inside an edit is made visible (↵ newline, · space, ⍽ no-break space).
     """
-    from cleaner.changelog import records_of
-    from cleaner.formats import is_shard
+    from cleaner.io.changelog import records_of
+    from cleaner.io.formats import is_shard
     from cleaner.review.diff import Style, render_page
     from cleaner.review.model import EditFilter, find_outputs, load_page
 

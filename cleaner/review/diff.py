@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cleaner.page import Edit
+from cleaner.core.page import Edit
 from cleaner.review.model import EditFilter, ReviewPage, all_edits, stage_rank
 
 # ANSI foreground colours per stage (the same hues as the HTML report where a terminal allows).

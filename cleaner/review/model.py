@@ -1,6 +1,6 @@
 """What the review tools see of a run: pages rebuilt from the change logs.
 
-Every page comes from `cleaner.changelog` (the one reader of ``.txt`` outputs and record shards alike); the
+Every page comes from `cleaner.io.changelog` (the one reader of ``.txt`` outputs and record shards alike); the
 raw text is rebuilt from the clean text and its log (the same inverse ``restore`` uses), so a review needs
 only OUTDIR, never the original inputs.
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.changelog import LoggedPage, iter_outputs, read_txt_output
-from cleaner.corpus import LOG_SUFFIX, PageError, log_path, sha256
-from cleaner.page import Edit
-from cleaner.pipeline import SUMMARY, count_edits
+from cleaner.core.page import Edit
+from cleaner.core.pipeline import SUMMARY, count_edits
+from cleaner.io.changelog import LoggedPage, iter_outputs, read_txt_output
+from cleaner.io.pages import LOG_SUFFIX, PageError, log_path, sha256
 
 # Stage order of the pipeline, so tables and legends read in run order.
 STAGE_ORDER = ("normalize", "chrome", "dedup", "spam", "spelling", "tidy")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.page import Edit
-from cleaner.pipeline import read_timings
+from cleaner.core.page import Edit
+from cleaner.core.pipeline import read_timings
 from cleaner.review import _assets
 from cleaner.review.model import ReviewPage, Totals, all_edits, page_counts, read_summary, removed_chars, stage_rank
 from cleaner.review.stats import never_fired
@@ -155,7 +155,7 @@ def _stage_css(stages: list[dict[str, Any]]) -> str:
 
 def write_report(pages: list[ReviewPage], outdir: Path, output: Path, **kwargs: Any) -> int:
     """Write the report atomically; return its size in bytes."""
-    from cleaner.corpus import atomic_write
+    from cleaner.io.pages import atomic_write
 
     data = build_report(pages, outdir, **kwargs).encode("utf-8")
     atomic_write(output, data)

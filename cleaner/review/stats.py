@@ -1,6 +1,6 @@
 """``cleaner stats OUTDIR``: what a run did, per stage and per rule, read from its change logs.
 
-Counting is `cleaner.pipeline.count_edits` (the run summary's own counter), so
+Counting is `cleaner.core.pipeline.count_edits` (the run summary's own counter), so
 the numbers agree with ``run-summary.json``; the logs add what the summary
 lacks (pages per stage, absorbed edits included everywhere).  Rules that never
 fired need the rule set: the run summary's list is used when it describes the
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.review.model import ReviewPage, Totals, iter_pages, page_counts, read_summary, removed_chars
-from cleaner.rules import default_rules_dir
+from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages import load_stage_rules
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleaner import matchers  # noqa: F401  (registers the shared rule types)
-from cleaner.rules import RuleSet, load_rules
+from cleaner.rulebook import patterns  # noqa: F401  (registers the shared rule types)
+from cleaner.rulebook.load import RuleSet, load_rules
 from cleaner.stages.base import Context, Stage
 from cleaner.stages.chrome import ChromeStage
 from cleaner.stages.dedup import DedupStage

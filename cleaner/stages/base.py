@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from cleaner.page import Page
-from cleaner.rules import Rule, RuleSet
+from cleaner.core.page import Page
+from cleaner.rulebook.load import Rule, RuleSet
 
 
 class Collector(Protocol):

@@ -21,11 +21,11 @@ from typing import Any, ClassVar
 import ftfy
 import regex
 
-from cleaner import lexicon
-from cleaner.matchers import run_rules
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import line_memo
+from cleaner.resources import lexicon
+from cleaner.rulebook.patterns import run_rules
 from cleaner.stages.base import Context, Stage
-from cleaner.text import line_memo
 
 _SURROGATES = regex.compile(r"[\udc80-\udcff]+")
 _LINE_ENDINGS = regex.compile(r"\r\n?")

@@ -25,13 +25,8 @@ from typing import Any, ClassVar
 import numpy as np
 import regex
 
-from cleaner.keycounts import KeyCounts
-from cleaner.langid import detect, ensure_page_language
-from cleaner.lexicon import word_key, zipf
-from cleaner.matchers import run_rules
-from cleaner.page import Edit, Page, Proposal
-from cleaner.stages.base import Context, Stage
-from cleaner.text import (
+from cleaner.core.page import Edit, Page, Proposal
+from cleaner.core.text import (
     WORD_RE,
     Span,
     line_memo,
@@ -43,6 +38,11 @@ from cleaner.text import (
     sentences,
     words_by_line,
 )
+from cleaner.resources.keycounts import KeyCounts
+from cleaner.resources.langid import detect, ensure_page_language
+from cleaner.resources.lexicon import word_key, zipf
+from cleaner.rulebook.patterns import run_rules
+from cleaner.stages.base import Context, Stage
 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
 _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")

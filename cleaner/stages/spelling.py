@@ -36,14 +36,14 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from cleaner import lexicon
-from cleaner.keycounts import KeyCounts
-from cleaner.langid import detect, ensure_page_language
-from cleaner.lexicon import word_key
-from cleaner.page import Page, Proposal
-from cleaner.rules import Rule
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import WORD_RE, lines, page_words, word_list, words_by_line
+from cleaner.resources import lexicon
+from cleaner.resources.keycounts import KeyCounts
+from cleaner.resources.langid import detect, ensure_page_language
+from cleaner.resources.lexicon import word_key
+from cleaner.rulebook.load import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines, page_words, word_list, words_by_line
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import regex
 
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
 from cleaner.stages.base import Context, Stage
 
 _TRAILING = regex.compile(r"[ \t]+(?=\n|\Z)")

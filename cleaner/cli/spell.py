@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from cleaner.rules import default_rules_dir
+from cleaner.rulebook.load import default_rules_dir
 
 
 def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]:
@@ -43,8 +43,8 @@ def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]
 
 def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only: bool, lang: str = "en") -> object:
     """A `Speller` configured like the stage (or with the general list only)."""
-    from cleaner.page import Page
-    from cleaner.pipeline import RulesInvalid, make_context
+    from cleaner.core.page import Page
+    from cleaner.core.pipeline import RulesInvalid, make_context
     from cleaner.stages.spelling import Speller, SpellingStage, select_vocabularies
 
     try:

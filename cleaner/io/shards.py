@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.changelog import page_header, record_log, text_sha256
-from cleaner.corpus import PageError, Source, decode
-from cleaner.formats import (
+from cleaner.core.page import Page
+from cleaner.core.pipeline import STATE_DIR, PageResult, clean_page, count_edits, page_key
+from cleaner.io.changelog import page_header, record_log, text_sha256
+from cleaner.io.formats import (
     FieldSpec,
     PartialShard,
     Shard,
@@ -37,8 +38,7 @@ from cleaner.formats import (
     iter_parquet,
     record_site,
 )
-from cleaner.page import Page
-from cleaner.pipeline import STATE_DIR, PageResult, clean_page, count_edits, page_key
+from cleaner.io.pages import PageError, Source, decode
 from cleaner.stages import Context, Stage
 
 BATCH_RECORDS = 64

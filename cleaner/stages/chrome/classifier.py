@@ -24,10 +24,10 @@ from typing import Any
 
 import regex
 
-from cleaner import lexicon
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import Span, line_with_newline, lines, sentence_texts, word_list
+from cleaner.resources import lexicon
 from cleaner.stages.base import Context
-from cleaner.text import Span, line_with_newline, lines, sentence_texts, word_list
 
 RULE_ID = "chrome.classifier.line"
 DENSE_RULE_ID = "chrome.classifier.dense-paragraph"

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from cleaner.text import line_memo
+from cleaner.core.text import line_memo
 
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
 _MASK32 = np.uint64(0xFFFFFFFF)

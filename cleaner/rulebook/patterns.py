@@ -16,10 +16,10 @@ from typing import Any
 
 import regex
 
-from cleaner.page import Page, Proposal
-from cleaner.prefilter import fold_phrase, rule_literals, views
-from cleaner.rules import RULE_TYPES, Rule, RuleType, register_type
-from cleaner.text import Span, line_with_newline, removal_span
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import Span, line_with_newline, removal_span
+from cleaner.rulebook.load import RULE_TYPES, Rule, RuleType, register_type
+from cleaner.rulebook.prefilter import fold_phrase, rule_literals, views
 
 DEFAULT_TIMEOUT = 1.0
 

@@ -21,7 +21,7 @@ import regex
 import yaml
 
 #: where the shipped rules live (top-level ``rules/``, also packaged as cleaner/_rules)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the package (cleaner/), beside the repo's rules/
 
 
 def default_rules_dir() -> Path:

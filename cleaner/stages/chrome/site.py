@@ -20,9 +20,9 @@ from typing import Any
 
 import regex
 
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import Span, line_memo, line_with_newline, lines, word_list
 from cleaner.stages.base import Context
-from cleaner.text import Span, line_memo, line_with_newline, lines, word_list
 
 RULE_ID = "chrome.site.repeated-line"
 

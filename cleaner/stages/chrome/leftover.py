@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import WORD_RE, line_with_newline, lines, word_list
 from cleaner.stages.base import Context
-from cleaner.text import WORD_RE, line_with_newline, lines, word_list
 
 RULE_ID = "chrome.leftover"
 

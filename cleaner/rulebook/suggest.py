@@ -22,10 +22,10 @@ from typing import Any
 import click
 import yaml
 
-from cleaner.changelog import iter_outputs
-from cleaner.corpus import atomic_write
-from cleaner.page import Edit
-from cleaner.stages.chrome_site import RULE_ID as SITE_RULE
+from cleaner.core.page import Edit
+from cleaner.io.changelog import iter_outputs
+from cleaner.io.pages import atomic_write
+from cleaner.stages.chrome.site import RULE_ID as SITE_RULE
 
 
 @dataclass

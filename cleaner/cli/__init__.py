@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from cleaner import __version__
-from cleaner.corpus import PageError, discover, encode, remove_stale_temp_files
-from cleaner.rules import default_rules_dir
+from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
+from cleaner.rulebook.load import default_rules_dir
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -76,9 +76,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None,
         text_field: str = "text", id_field: str | None = None, engine: str = "local", address: str | None = None) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
+    from cleaner.core.pipeline import STATE_DIR, ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
     from cleaner.engines import local
-    from cleaner.formats import FieldSpec, discover_shards, is_shard
-    from cleaner.pipeline import STATE_DIR, ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
+    from cleaner.io.formats import FieldSpec, discover_shards, is_shard
 
     started = now()
     rule_dirs = _rule_dirs(rules, add_rules)
@@ -100,7 +100,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         click.echo(f"cleaner: {len(exc.errors)} rule error(s); nothing was cleaned", err=True)
         sys.exit(EXIT_USAGE)
     if not skip_examples:
-        from cleaner.ruletest import run_examples
+        from cleaner.rulebook.examples import run_examples
 
         failures, _ = run_examples(ctx.rules, options)
         if failures:
@@ -112,7 +112,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     sources = discover(list(inputs), discover_errors, outdir)
     shards = discover_shards(list(inputs), discover_errors, outdir)
     if site_from:
-        from cleaner.sites import SitePatternError, with_sites_from
+        from cleaner.io.sites import SitePatternError, with_sites_from
 
         try:
             sources = with_sites_from(sources, site_from)
@@ -135,7 +135,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     remove_stale_temp_files(outdir)
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     # -- spelling: --vocab selection and the word lists' digest (after the examples, which test the shipped rules) --
-    from cleaner.spell_cli import vocab_options
+    from cleaner.cli.spell import vocab_options
     options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
     eng: Any = local
     if engine == "ray":
@@ -145,8 +145,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
             eng.start(address, jobs)
         except ImportError:
             _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
+    from cleaner.io.shards import count_records
     from cleaner.review.progress import Progress, wanted
-    from cleaner.shards import count_records
 
     show_bar = not quiet and wanted(sys.stderr)
     # records, not shards, are the bar's unit: a corpus of a few big shards would otherwise sit at 0% for hours
@@ -254,9 +254,9 @@ def _print_summary(summary: dict[str, Any], path: Path, seconds: float) -> None:
 @click.option("-o", "--output", "dest", type=click.Path(path_type=Path), help="Where to write the raw page (default: stdout).")
 def restore(output: Path, record_id: str | None, dest: Path | None) -> None:
     """Rebuild the raw page from OUTPUT (a cleaned page, or a record of a cleaned shard) and its change log, byte for byte."""
-    from cleaner.changelog import find_record, read_txt_output, text_sha256
-    from cleaner.corpus import atomic_write, sha256
-    from cleaner.formats import is_shard
+    from cleaner.io.changelog import find_record, read_txt_output, text_sha256
+    from cleaner.io.formats import is_shard
+    from cleaner.io.pages import atomic_write, sha256
 
     try:
         if record_id is not None or is_shard(output):
@@ -325,7 +325,7 @@ def rules_check(dirs: tuple[Path, ...]) -> None:
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
 def rules_test(dirs: tuple[Path, ...]) -> None:
     """Run every rule's embedded examples (text it must remove, text it must keep)."""
-    from cleaner.ruletest import run_examples
+    from cleaner.rulebook.examples import run_examples
 
     ruleset = _load_or_exit(dirs)
     if ruleset.errors:
@@ -341,9 +341,9 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
 
 # The commands that live in their own modules, registered before anything can run `main`
 # (``python -m cleaner.cli`` runs this module as __main__: a guard above these lines hid them).
+from cleaner.cli.spell import spell_command  # noqa: E402
 from cleaner.review.cli import diff, report, stats  # noqa: E402
-from cleaner.spell_cli import spell_command  # noqa: E402
-from cleaner.suggest import suggest_command  # noqa: E402
+from cleaner.rulebook.suggest import suggest_command  # noqa: E402
 
 rules.add_command(suggest_command)
 main.add_command(diff)

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleaner import __version__
-from cleaner.corpus import LOG_SUFFIX, PageError, log_path
-from cleaner.formats import EDITS_MARK, SHARD_SUFFIXES, ShardError, _open_read, _pyarrow_parquet, iter_jsonl_lines
-from cleaner.page import Edit, Page, restore_text
+from cleaner.core.page import Edit, Page, restore_text
+from cleaner.io.formats import EDITS_MARK, SHARD_SUFFIXES, ShardError, _open_read, _pyarrow_parquet, iter_jsonl_lines
+from cleaner.io.pages import LOG_SUFFIX, PageError, log_path
 
 if TYPE_CHECKING:
-    from cleaner.rules import RuleSet
+    from cleaner.rulebook.load import RuleSet
 
 #: a record is named ``SHARD#ID`` in reviews (``SHARD#N``, its number from 1, when it has no id)
 RECORD_SEP = "#"
@@ -196,7 +196,7 @@ def iter_outputs(outdir: Path, errors: list[str] | None = None) -> Iterator[Logg
 
 def records_of(shard: Path) -> Iterator[LoggedPage]:
     """The cleaned records of an output shard, read with the change log beside it."""
-    from cleaner.formats import edits_rel
+    from cleaner.io.formats import edits_rel
 
     log = shard.with_name(Path(edits_rel(shard.name)).name)
     if not log.exists():

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
-from cleaner.changelog import page_header, serialize_log
-from cleaner.corpus import (
+from cleaner.core.page import Edit, Page
+from cleaner.io.changelog import page_header, serialize_log
+from cleaner.io.pages import (
     PageError,
     Source,
     atomic_write,
@@ -26,8 +27,7 @@ from cleaner.corpus import (
     log_path,
     sha256,
 )
-from cleaner.page import Edit, Page
-from cleaner.rules import RuleSet
+from cleaner.rulebook.load import RuleSet
 from cleaner.stages import Context, Stage, build_stages, load_stage_rules
 from cleaner.stages.base import Settle
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from cleaner.corpus import atomic_write
+from cleaner.io.pages import atomic_write
 
 SHARD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")
 EDITS_MARK = ".edits"
@@ -85,10 +85,10 @@ def edits_rel(rel: str) -> str:
 def discover_shards(inputs: list[Path], errors: list[str], outdir: Path | None = None) -> list[Shard]:
     """Record shards among the inputs (files, or directories searched recursively), in a stable order.
 
-    The same walk as for pages (`cleaner.corpus.discover`); its problems are reported by the pages' walk, so
+    The same walk as for pages (`cleaner.io.pages.discover`); its problems are reported by the pages' walk, so
     they are not repeated here.
     """
-    from cleaner.corpus import discover
+    from cleaner.io.pages import discover
 
     return [Shard(src.path, src.rel, src.site) for src in discover(inputs, [], outdir, accept=is_shard)]
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from cleaner.arraycache import cached_arrays, source_stamp
+from cleaner.resources.arraycache import cached_arrays, source_stamp
 
 _LETTER = regex.compile(r"\p{L}")
 #: lines shorter than this (in letters) say little about the page language

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleaner.matchers import PROPOSERS, example_result
-from cleaner.page import Page
-from cleaner.pipeline import clean_page
-from cleaner.rules import Rule, RuleSet
+from cleaner.core.page import Page
+from cleaner.core.pipeline import clean_page
+from cleaner.rulebook.load import Rule, RuleSet
+from cleaner.rulebook.patterns import PROPOSERS, example_result
 from cleaner.stages import Context, build_stages
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import ahocorasick
 
-from cleaner.text import Span, last_text_memo, lines, sentences
+from cleaner.core.text import Span, last_text_memo, lines, sentences
 
 try:  # the stdlib's regex parser; its internals moved in 3.11
     from re import _constants as _c  # type: ignore[attr-defined]

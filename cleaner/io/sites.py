@@ -1,6 +1,6 @@
 """Which site a page belongs to, for the per-site statistics and the ``sites:`` scope of rules.
 
-By default the site is the directory a page sits in (`cleaner.corpus.discover`).
+By default the site is the directory a page sits in (`cleaner.io.pages.discover`).
 ``cleaner run --site-from REGEX`` takes it from the page's path instead (the
 named group ``site``, else group 1, else the whole match), for corpora laid
 out flat (``example.org__page-17.txt``).  ``site_from_url`` is the host of a

@@ -17,15 +17,15 @@ behind when rules cut it out of a line piece by piece go too (``chrome_leftover`
 
 from __future__ import annotations
 
-from cleaner.matchers import run_rules
-from cleaner.page import Page
+from cleaner.core.page import Page
+from cleaner.rulebook.patterns import run_rules
 from cleaner.stages.base import Collector, Context, Stage
-from cleaner.stages.chrome_classifier import DEFAULTS as CLASSIFIER_DEFAULTS
-from cleaner.stages.chrome_classifier import LineClassifier
-from cleaner.stages.chrome_leftover import DEFAULTS as LEFTOVER_DEFAULTS
-from cleaner.stages.chrome_leftover import Leftovers
-from cleaner.stages.chrome_site import DEFAULTS as SITE_DEFAULTS
-from cleaner.stages.chrome_site import SiteLineCollector, SiteLineStats, SiteRepetition
+from cleaner.stages.chrome.classifier import DEFAULTS as CLASSIFIER_DEFAULTS
+from cleaner.stages.chrome.classifier import LineClassifier
+from cleaner.stages.chrome.leftover import DEFAULTS as LEFTOVER_DEFAULTS
+from cleaner.stages.chrome.leftover import Leftovers
+from cleaner.stages.chrome.site import DEFAULTS as SITE_DEFAULTS
+from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition
 
 
 class ChromeStage(Stage):

@@ -12,7 +12,7 @@ of worker processes).  So a list is held here as two numpy arrays instead, the s
 language.  :func:`zipf` is wordfreq's ``zipf_frequency`` step for step (its
 tokenizer, its digit handling, its rounding) over that table; a test holds the two
 to the same value on samples of nine lists.  A table is built once and then read,
-memory-mapped, from the array cache (`cleaner.arraycache`), so the hashes are
+memory-mapped, from the array cache (`cleaner.resources.arraycache`), so the hashes are
 BLAKE2 digests, the same in every process, not Python's seeded ``hash()``.
 """
 
@@ -39,7 +39,7 @@ from wordfreq import (
     smash_numbers,
 )
 
-from cleaner.arraycache import cached_arrays, source_stamp
+from cleaner.resources.arraycache import cached_arrays, source_stamp
 
 _MINIMUM = 1e-9  # wordfreq's zipf_to_freq(0.0): an unknown word is 0 on the Zipf scale
 

@@ -40,10 +40,10 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz
 
-from cleaner.page import Page, Proposal
+from cleaner.core.page import Page, Proposal
+from cleaner.core.text import Span, lines, removal_span, sentences
 from cleaner.stages.base import Collector, Context, Settle, Stage
-from cleaner.stages.dedup_corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
-from cleaner.text import Span, lines, removal_span, sentences
+from cleaner.stages.dedup.corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
 
 DEFAULTS: dict[str, Any] = {
     "enabled": True,

@@ -1,0 +1,1 @@
+"""Reading and writing: pages, record shards, change logs, sites."""

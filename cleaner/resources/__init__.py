@@ -1,0 +1,1 @@
+"""Shared resources: word lists, language identification, the array cache, compact counts."""
