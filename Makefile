@@ -146,3 +146,8 @@ bench-scale: setup $(BENCH_VENV)/.justext $(BENCH_VENV)/.datatrove
 	$(BIN)/python benchmarks/scale_bench.py --bench $(BENCH) --mb $(SCALE_MB) --slices $(SCALE_SLICES) --repeat $(SCALE_REPEAT) \
 		--throughput-mb $(SCALE_THROUGHPUT_MB) \
 		--justext-python $(BENCH_VENV)/bin/python | tee build/bench/scale.txt
+
+# docs/settings.md: every stage's settings, defaults, shipped values and docs (a test keeps it current)
+.PHONY: docs-settings
+docs-settings: setup
+	$(BIN)/cleaner rules list --settings --markdown > docs/settings.md

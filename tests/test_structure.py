@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
+import sys
+import types
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -168,3 +171,53 @@ def test_a_loose_page_is_cleaned_the_same_alone_and_beside_unrelated_pages(tmp_p
         assert all(any("corpus" in r for r in reasons) for reasons in differ.values()), (page.name, differ)
         header = json.loads((tmp_path / "out-all" / (page.stem + ".changes.jsonl")).read_text().split("\n", 1)[0])
         assert header["page"]["site"] == page.name
+
+
+# -- the worked example of docs/architecture.md -----------------------------------------------------------
+def doc_blocks(lang: str) -> list[str]:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## Adding a detector", 1)[1]
+    return re.findall(rf"```{lang}\n(.*?)```", section, flags=re.S)
+
+
+def test_the_documented_detector_runs_as_documented(tmp_path: Path) -> None:
+    from cleaner.core.pipeline import clean_text, make_context
+    from cleaner.rulebook.examples import run_examples
+    from cleaner.stages import build_stages
+    from cleaner.stages.detector import unregister_detector
+    from cleaner.stages.tidy import TidyStage
+
+    (code,), (settings,) = doc_blocks("python"), doc_blocks("yaml")
+    before = list(TidyStage.detectors)
+    try:
+        module = types.ModuleType("worked_example")
+        sys.modules[module.__name__] = module  # dataclasses look their module up
+        exec(compile(code, "docs/architecture.md", "exec"), module.__dict__)
+        rules = tmp_path / "rules"
+        (rules / "tidy").mkdir(parents=True)
+        (rules / "tidy" / "dividers.yaml").write_text(settings, encoding="utf-8")
+        code_, out = run_cli("rules", "check", str(ROOT / "rules"), str(rules))
+        assert code_ == 0, out
+        ctx = make_context([ROOT / "rules", rules])
+        failures, checked = run_examples(ctx.rules)
+        assert not failures and checked > 0, failures
+        page = clean_text("Intro\n\n*****\n\nBody text.\n\nRated ***, fine.\n", ctx, build_stages())
+        assert page.text == "Intro\n\nBody text.\n\nRated ***, fine.\n"
+        assert [(e.rule, e.reason) for e in page.edits if e.rule == "tidy.divider"] == [("tidy.divider", "a divider line of 5 '*'")]
+        assert page.meta["detector_counts"]["tidy.dividers"][:2] == [1, 1]
+        (rules / "tidy" / "dividers.yaml").write_text(settings.replace("divider_min_chars", "divider_min_char"), encoding="utf-8")
+        code_, out = run_cli("rules", "check", str(ROOT / "rules"), str(rules))
+        assert code_ == 2 and "did you mean 'divider_min_chars'?" in out
+    finally:
+        sys.modules.pop("worked_example", None)
+        for det in [d for d in TidyStage.detectors if d not in before]:
+            unregister_detector(TidyStage, det)
+        assert TidyStage.detectors == before and set(TidyStage.defaults) == {"max_blank_lines"}
+
+
+def test_the_settings_reference_is_current() -> None:
+    """docs/settings.md is what `cleaner rules list --settings --markdown` prints (`make docs-settings`)."""
+    code, out = run_cli("rules", "list", "--settings", "--markdown")
+    assert code == 0
+    assert (ROOT / "docs" / "settings.md").read_text(encoding="utf-8") == out, "run `make docs-settings`"
+    assert "| `max_blank_lines` | `1` |  | (whitespace) blank lines kept in a row" in out

@@ -76,7 +76,17 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None,
         text_field: str = "text", id_field: str | None = None, engine: str = "local", address: str | None = None) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
-    from cleaner.core.pipeline import STATE_DIR, ManifestWriter, RulesInvalid, load_manifest, make_context, now, summarize, write_summary
+    from cleaner.core.pipeline import (
+        STATE_DIR,
+        ManifestWriter,
+        RulesInvalid,
+        detector_table,
+        load_manifest,
+        make_context,
+        now,
+        summarize,
+        write_summary,
+    )
     from cleaner.engines import local
     from cleaner.io.formats import FieldSpec, discover_shards, is_shard
 
@@ -155,7 +165,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         click.echo(f"cleaner: scanning {len(sources) + sum(shard_records.values()):,} pages for corpus statistics", err=True)
     scan_started = now()
     stats = eng.scan(sources, rule_dirs, options, jobs, shards=shards, spec=spec)
-    timings = {"scan_seconds": now() - scan_started}
+    timings: dict[str, Any] = {"scan_seconds": now() - scan_started}
     if stats:
         options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
     done = {} if force else load_manifest(outdir)
@@ -204,6 +214,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     if hasattr(stats.get("dedup"), "report"):  # pages and paragraphs found on other pages
         summary["duplicates"] = stats["dedup"].report()
     timings["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
+    timings["detectors"] = detector_table(results)  # proposals, edits and seconds of each detector
     path = write_summary(outdir, summary, timings)
     if not quiet:
         _print_summary(summary, path, timings["seconds"])
@@ -298,9 +309,17 @@ def _load_or_exit(dirs: tuple[Path, ...]) -> Any:
 
 @rules.command("list")
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
-def rules_list(dirs: tuple[Path, ...]) -> None:
-    """List rules: id, type, stage, file:line."""
+@click.option("--settings", "show_settings", is_flag=True, help="List every stage's settings instead: value, default, what it does.")
+@click.option("--markdown", is_flag=True, help="With --settings: as the Markdown of docs/settings.md.")
+def rules_list(dirs: tuple[Path, ...], show_settings: bool, markdown: bool) -> None:
+    """List rules: id, type, stage, file:line (or, with --settings, every stage's settings)."""
     ruleset = _load_or_exit(dirs)
+    if show_settings:
+        from cleaner.rulebook.reference import render_markdown, render_text, settings_reference
+
+        docs = settings_reference(ruleset, list(dirs) or [default_rules_dir()])
+        click.echo(render_markdown(docs) if markdown else render_text(docs), nl=False)
+        sys.exit(EXIT_USAGE if ruleset.errors else EXIT_OK)
     for r in ruleset.rules:
         click.echo(f"{r.id}\t{r.type}\t{r.stage}\t{r.where}")
     for err in ruleset.errors:

@@ -52,6 +52,7 @@ class PageResult:
     key: str = ""
     raw_sha256: str = ""
     resumed_at: int = 0  # a shard taken up again from a checkpoint: the records done before
+    detectors: dict[str, list[float]] = field(default_factory=dict)  # "stage.detector" -> [proposals, edits, seconds]
 
 
 def make_context(rule_dirs: list[Path], stats: dict[str, Any] | None = None, options: dict[str, Any] | None = None) -> Context:
@@ -150,7 +151,23 @@ def process_source(src: Source, outdir: Path, ctx: Context, stages: list[Stage],
     result = PageResult(src.rel, "cleaned", raw_chars=len(raw), clean_chars=len(clean), key=key, raw_sha256=raw_sha,
                         warnings=[f"{src.path}: {w}" for w in page.warnings])
     count_edits(page.edits, result.rules)
+    add_detector_counts(result.detectors, page.meta.get("detector_counts", {}))
     return result
+
+
+def add_detector_counts(into: dict[str, list[float]], counts: dict[str, list[float]]) -> None:
+    """Sum the detectors' proposals, edits and seconds (what `run-timings.json` reports per detector)."""
+    for name, values in counts.items():
+        c = into.setdefault(name, [0, 0, 0.0])
+        for i, v in enumerate(values):
+            c[i] += v
+
+
+def detector_table(results: list[PageResult]) -> dict[str, dict[str, float]]:
+    total: dict[str, list[float]] = {}
+    for r in results:
+        add_detector_counts(total, r.detectors)
+    return {name: {"proposals": int(p), "edits": int(e), "seconds": round(t, 3)} for name, (p, e, t) in sorted(total.items())}
 
 
 def count_edits(edits: list[Edit], into: dict[str, list[int]]) -> None:
@@ -258,11 +275,12 @@ def summarize(results: list[PageResult], outdir: Path, rules: RuleSet, discover_
     }
 
 
-def write_summary(outdir: Path, summary: dict[str, Any], timings: dict[str, float]) -> Path:
+def write_summary(outdir: Path, summary: dict[str, Any], timings: dict[str, Any]) -> Path:
     """The deterministic summary (``run-summary.json``) and the run's costs (``run-timings.json``)."""
     path = outdir / SUMMARY
     atomic_write(path, (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    atomic_write(outdir / TIMINGS, (json.dumps({k: round(v, 3) for k, v in timings.items()}, indent=2) + "\n").encode("utf-8"))
+    costs = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
+    atomic_write(outdir / TIMINGS, (json.dumps(costs, indent=2) + "\n").encode("utf-8"))
     return path
 
 

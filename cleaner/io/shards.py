@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.core.page import Page
-from cleaner.core.pipeline import STATE_DIR, PageResult, clean_page, count_edits, page_key
+from cleaner.core.pipeline import STATE_DIR, PageResult, add_detector_counts, clean_page, count_edits, page_key
 from cleaner.io.changelog import page_header, record_log, text_sha256
 from cleaner.io.formats import (
     FieldSpec,
@@ -67,6 +67,7 @@ class RecordOut:
     rules: dict[str, list[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     problem: str = ""
+    detectors: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _parse(line: bytes | str, batch: RecordBatch, n: int) -> tuple[dict[str, Any] | None, str | None, str, str, str]:
@@ -168,6 +169,7 @@ def _clean_one(rec: dict[str, Any] | None, text: str | None, site: str, name: st
     result = RecordOut(None, record_log(header, page.edits), len(text), len(clean),
                        warnings=[f"{batch.shard_rel}: {name}: {w}" for w in page.warnings])
     count_edits(page.edits, result.rules)
+    add_detector_counts(result.detectors, page.meta.get("detector_counts", {}))
     if rec is None:
         result.out = clean
     else:
@@ -292,6 +294,7 @@ class ShardSink:
         r.raw_chars += part["raw_chars"]
         r.clean_chars += part["clean_chars"]
         _add_rule_counts(r.rules, part["rules"])
+        add_detector_counts(r.detectors, part.get("detectors", {}))
         r.warnings.extend(part["warnings"])
         self.writer.checkpoint({"key": r.key, "records": self.records, "raw_chars": r.raw_chars,
                                 "clean_chars": r.clean_chars, "rules": r.rules}, r.warnings[new_warnings:])
@@ -324,13 +327,15 @@ def tally(outs: list[RecordOut]) -> dict[str, Any]:
     """What the run summary counts of these records: merged in record order, tallies give the same sums."""
     rules: dict[str, list[int]] = {}
     warnings: list[str] = []
+    detectors: dict[str, list[float]] = {}
     for o in outs:
         _add_rule_counts(rules, o.rules)
+        add_detector_counts(detectors, o.detectors)
         warnings.extend(o.warnings)
         if o.problem:
             warnings.append(o.problem)
     return {"records": len(outs), "raw_chars": sum(o.raw_chars for o in outs),
-            "clean_chars": sum(o.clean_chars for o in outs), "rules": rules, "warnings": warnings}
+            "clean_chars": sum(o.clean_chars for o in outs), "rules": rules, "warnings": warnings, "detectors": detectors}
 
 
 def shard_todo(shard: Shard, outdir: Path, spec: FieldSpec, ctx: Context, done: dict[str, str]) -> PageResult | tuple[str, str]:

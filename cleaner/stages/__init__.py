@@ -31,17 +31,19 @@ STAGE_CLASSES: list[type[Stage]] = [
 STAGE_NAMES: tuple[str, ...] = tuple(cls.name for cls in STAGE_CLASSES)
 
 
-#: every stage's settings and their defaults: what a ``settings`` rule may set
-STAGE_SETTINGS: dict[str, dict[str, Any]] = {cls.name: dict(cls.defaults) for cls in STAGE_CLASSES}
+def stage_settings() -> dict[str, dict[str, Any]]:
+    """Every stage's settings and their defaults: what a ``settings`` rule may set (detectors registered since
+    import included)."""
+    return {cls.name: dict(cls.defaults) for cls in STAGE_CLASSES}
 
 
 def load_stage_rules(dirs: list[Path]) -> RuleSet:
     """The rules of ``dirs`` for these stages: every rule type registered, settings checked against the stages'."""
-    return load_rules(dirs, known_stages=STAGE_NAMES + ("__disabled__",), settings=STAGE_SETTINGS)
+    return load_rules(dirs, known_stages=STAGE_NAMES + ("__disabled__",), settings=stage_settings())
 
 
 def build_stages(only: tuple[str, ...] | None = None) -> list[Stage]:
     return [cls() for cls in STAGE_CLASSES if only is None or cls.name in only]
 
 
-__all__ = ["STAGE_CLASSES", "STAGE_NAMES", "STAGE_SETTINGS", "Context", "Stage", "build_stages", "load_stage_rules"]
+__all__ = ["STAGE_CLASSES", "STAGE_NAMES", "Context", "Stage", "build_stages", "load_stage_rules", "stage_settings"]

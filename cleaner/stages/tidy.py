@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import regex
 
 from cleaner.core.page import Page, Proposal
-from cleaner.stages.base import Context, Stage
+from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 _TRAILING = regex.compile(r"[ \t]+(?=\n|\Z)")
 
@@ -19,13 +21,20 @@ def _blank_run(most: int) -> regex.Pattern[str]:
     return regex.compile(r"\n(?:[ \t]*\n){" + str(most + 1) + ",}")
 
 
-class TidyStage(Stage):
-    name = "tidy"
-    defaults: ClassVar[dict[str, Any]] = {"max_blank_lines": 1}
+@dataclass(frozen=True)
+class WhitespaceSettings(Settings):
+    max_blank_lines: int = setting(1, "blank lines kept in a row (between paragraphs); longer runs are cut to this")
 
-    def apply(self, page: Page, ctx: Context) -> None:
-        cfg = ctx.settings(self.name, self.defaults)
-        most = max(0, int(cfg["max_blank_lines"]))
+
+class Whitespace(Detector[WhitespaceSettings]):
+    """Trailing spaces, runs of blank lines, blank space at the start and the end; the page ends with one newline.
+    One detector, committed at once: a cut run of blank lines and the spaces on those lines are one change."""
+
+    name = "whitespace"
+    settings = WhitespaceSettings
+
+    def propose(self, page: Page, settings: WhitespaceSettings, ctx: Context) -> Iterable[Proposal]:
+        most = max(0, settings.max_blank_lines)
         text = page.text
         props: list[Proposal] = []
         for m in _TRAILING.finditer(text):
@@ -47,4 +56,9 @@ class TidyStage(Stage):
                 props.append(Proposal(len(text), len(text), "\n", "tidy.final-newline", "page ends with one newline"))
         elif text:
             props.append(Proposal(0, len(text), "", "tidy.empty", "page holds only whitespace"))
-        page.commit(self.name, props)
+        return props
+
+
+class TidyStage(DetectorStage):
+    name = "tidy"
+    detectors = [Whitespace]
