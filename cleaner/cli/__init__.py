@@ -22,10 +22,6 @@ from cleaner.rulebook.load import default_rules_dir
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
-def _rule_dirs(rules: tuple[Path, ...], add_rules: tuple[Path, ...]) -> list[Path]:
-    return list(rules or (default_rules_dir(),)) + list(add_rules)
-
-
 def _fail(msg: str) -> None:
     click.echo(f"cleaner: {msg}", err=True)
     sys.exit(EXIT_USAGE)
@@ -52,10 +48,9 @@ def main() -> None:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path), help="Output directory.")
 @rules_option
 @add_rules_option
-@click.option("--site-from", metavar="REGEX", expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("site_from", v),
+@click.option("--site-from", metavar="REGEX",
               help="Take each page's site from its path (named group 'site', else group 1) instead of its directory.")
-@click.option("--vocab", metavar="NAME_OR_FILE", multiple=True, expose_value=False,
-              callback=lambda c, _p, v: c.meta.__setitem__("vocab", list(v)),
+@click.option("--vocab", metavar="NAME_OR_FILE", multiple=True,
               help="Spelling: use only these vocabularies (a declared name or a word-list file; repeatable).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--force", is_flag=True, help="Clean every page again, even those the manifest says are done.")
@@ -69,39 +64,50 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--report", "report", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Also write the HTML report (default: OUTDIR/report.html).")
-# cross-page duplicates are reported by default; this option removes them
-@click.option("--dedup-corpus", is_flag=True, expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("dedup_corpus", v),
+@click.option("--dedup-corpus", is_flag=True,  # cross-page duplicates are reported by default; this removes them
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
-def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], jobs: int,
-        force: bool, regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None = None,
-        text_field: str = "text", id_field: str | None = None, engine: str = "local", address: str | None = None) -> None:
+def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], site_from: str | None,
+        vocab: tuple[str, ...], jobs: int, force: bool, text_field: str, id_field: str | None, engine: str, address: str | None,
+        regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None, dedup_corpus: bool) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
-    from cleaner.core.pipeline import (
-        STATE_DIR,
-        ManifestWriter,
-        RulesInvalid,
-        detector_table,
-        load_manifest,
-        make_context,
-        now,
-        summarize,
-        write_summary,
-    )
-    from cleaner.engines import local
-    from cleaner.io.formats import FieldSpec, discover_shards, is_shard
+    from cleaner.core.pipeline import now
+    from cleaner.io.formats import FieldSpec
 
     started = now()
     rule_dirs = _rule_dirs(rules, add_rules)
-    for d in rule_dirs:
-        if not d.exists():
-            _fail(f"{d}: rules directory does not exist")
     _check_output(inputs, outdir)
     options: dict[str, Any] = {"regex_timeout": regex_timeout}
-    site_from = click.get_current_context().meta.get("site_from")
     if site_from:
         options["site_from"] = site_from
-    if click.get_current_context().meta.get("dedup_corpus"):
+    if dedup_corpus:
         options["dedup_corpus"] = True
+    ctx = checked_context(rule_dirs, options, skip_examples)
+    spec = FieldSpec(text_field, id_field)
+    sources, shards, problems = _discover_inputs(inputs, outdir, site_from)
+    _prepare_output(outdir)
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+    from cleaner.cli.spell import vocab_options  # after the examples, which test the shipped rules
+
+    options.update(vocab_options(rule_dirs, list(vocab)))
+    eng = _engine(engine, address, jobs)
+    passes = _Passes(eng, sources, shards, spec, outdir, rule_dirs, options, jobs, quiet)
+    stats = passes.scan()
+    results = passes.clean(stats, force)
+    passes.finish(ctx, stats, results, problems, now() - started, report)
+
+
+def _rule_dirs(rules: tuple[Path, ...], add_rules: tuple[Path, ...]) -> list[Path]:
+    dirs = list(rules or (default_rules_dir(),)) + list(add_rules)
+    for d in dirs:
+        if not d.exists():
+            _fail(f"{d}: rules directory does not exist")
+    return dirs
+
+
+def checked_context(rule_dirs: list[Path], options: dict[str, Any], skip_examples: bool = False) -> Any:
+    """The run's context from valid rules whose examples pass; else every problem on stderr and exit 2."""
+    from cleaner.core.pipeline import RulesInvalid, make_context
+
     try:
         ctx = make_context(rule_dirs, options=options)
     except RulesInvalid as exc:
@@ -118,9 +124,16 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
                 click.echo(failure, err=True)
             click.echo(f"cleaner: {len(failures)} rule example(s) fail; nothing was cleaned (--skip-examples to run anyway)", err=True)
             sys.exit(EXIT_USAGE)
-    discover_errors: list[str] = []
-    sources = discover(list(inputs), discover_errors, outdir)
-    shards = discover_shards(list(inputs), discover_errors, outdir)
+    return ctx
+
+
+def _discover_inputs(inputs: tuple[Path, ...], outdir: Path, site_from: str | None) -> tuple[list[Any], list[Any], list[str]]:
+    """The .txt pages and record shards among the inputs, with their sites; problems reported (exit 2 if nothing)."""
+    from cleaner.io.formats import discover_shards, is_shard
+
+    problems: list[str] = []
+    sources = discover(list(inputs), problems, outdir)
+    shards = discover_shards(list(inputs), problems, outdir)
     if site_from:
         from cleaner.io.sites import SitePatternError, with_sites_from
 
@@ -130,11 +143,14 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         except SitePatternError as exc:
             _fail(str(exc))
     sources = [src for src in sources if not is_shard(src.path)]
-    spec = FieldSpec(text_field, id_field)
-    for err in discover_errors:
+    for err in problems:
         click.echo(f"cleaner: {err}", err=True)
-    if not sources and not shards and discover_errors:
+    if not sources and not shards and problems:
         sys.exit(EXIT_USAGE)
+    return sources, shards, problems
+
+
+def _prepare_output(outdir: Path) -> None:
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         probe = outdir / ".cleaner-write-test"
@@ -143,85 +159,119 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     except OSError as exc:
         _fail(f"{outdir}: cannot write output: {exc.strerror or exc}")
     remove_stale_temp_files(outdir)
-    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    # -- spelling: --vocab selection and the word lists' digest (after the examples, which test the shipped rules) --
-    from cleaner.cli.spell import vocab_options
-    options.update(vocab_options(rule_dirs, click.get_current_context().meta.get("vocab") or []))
-    eng: Any = local
-    if engine == "ray":
-        from cleaner.engines import ray as eng  # type: ignore[no-redef,attr-defined,unused-ignore]
 
-        try:
-            eng.start(address, jobs)
-        except ImportError:
-            _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
-    from cleaner.io.shards import count_records
-    from cleaner.review.progress import Progress, wanted
 
-    show_bar = not quiet and wanted(sys.stderr)
-    # records, not shards, are the bar's unit: a corpus of a few big shards would otherwise sit at 0% for hours
-    shard_records = {sh.rel: count_records(sh) for sh in shards} if show_bar else {}
-    if show_bar:
-        click.echo(f"cleaner: scanning {len(sources) + sum(shard_records.values()):,} pages for corpus statistics", err=True)
-    scan_started = now()
-    stats = eng.scan(sources, rule_dirs, options, jobs, shards=shards, spec=spec)
-    timings: dict[str, Any] = {"scan_seconds": now() - scan_started}
-    if stats:
-        options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
-    done = {} if force else load_manifest(outdir)
-    if force:  # and no resuming inside a shard either
-        for state in ("partial", "parts"):  # the local engine's checkpoints, the Ray workers' parts
-            shutil.rmtree(outdir / STATE_DIR / state, ignore_errors=True)
-    manifest = ManifestWriter(outdir)
-    results = []
-    bar = Progress(len(sources) + sum(shard_records.values()), enabled=show_bar)
-    reported: dict[str, int] = {}
+def _engine(name: str, address: str | None, jobs: int) -> Any:
+    from cleaner.engines import local
 
-    def records_written(shard_rel: str, n: int) -> None:
-        reported[shard_rel] = reported.get(shard_rel, 0) + n
-        bar.update(n)
+    if name != "ray":
+        return local
+    from cleaner.engines import ray
 
     try:
-        for result in eng.clean(sources, outdir, rule_dirs, stats, options, jobs, done, shards=shards, spec=spec,
-                                progress=records_written if show_bar else None):
-            manifest.record(result)
-            results.append(result)
-            if result.status in ("skipped", "failed") or result.warnings:
-                bar.clear()
-            if result.status in ("skipped", "failed"):
-                click.echo(f"cleaner: {result.message}", err=True)
-            elif result.resumed_at and not quiet:
-                bar.clear()
-                click.echo(f"cleaner: {result.rel}: {result.message}", err=True)
-            for w in result.warnings:
-                click.echo(f"cleaner: warning: {w}", err=True)
-            if result.rel in shard_records:  # a resumed or failed shard's records count as done too
-                bar.update(max(shard_records[result.rel] - reported.get(result.rel, 0), 0))
-            else:
-                bar.update()
-    except KeyboardInterrupt:
-        bar.close()
-        manifest.close()
-        remove_stale_temp_files(outdir)
-        click.echo(f"cleaner: interrupted after {len(results)} pages; run the same command again to resume", err=True)
-        sys.exit(130)
-    finally:
-        bar.close()
-        manifest.close()
-    timings["seconds"] = now() - started
-    timings["clean_seconds"] = timings["seconds"] - timings["scan_seconds"]
-    summary = summarize(results, outdir, ctx.rules, discover_errors)
-    if hasattr(stats.get("dedup"), "report"):  # pages and paragraphs found on other pages
-        summary["duplicates"] = stats["dedup"].report()
-    timings["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
-    timings["detectors"] = detector_table(results)  # proposals, edits and seconds of each detector
-    path = write_summary(outdir, summary, timings)
-    if not quiet:
-        _print_summary(summary, path, timings["seconds"])
-    if report is not None:
-        from cleaner.review.cli import make_report
-        make_report(outdir, Path(report) if report else None, quiet=quiet)
-    sys.exit(EXIT_OK if not summary["problems"] else EXIT_PARTIAL)
+        ray.start(address, jobs)
+    except ImportError:
+        _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
+    return ray
+
+
+class _Passes:
+    """The scan and clean passes of one run on an engine, with the progress bar, the manifest and the summary."""
+
+    def __init__(self, eng: Any, sources: list[Any], shards: list[Any], spec: Any, outdir: Path, rule_dirs: list[Path],
+                 options: dict[str, Any], jobs: int, quiet: bool) -> None:
+        from cleaner.io.shards import count_records
+        from cleaner.review.progress import wanted
+
+        self.eng, self.sources, self.shards, self.spec, self.outdir = eng, sources, shards, spec, outdir
+        self.rule_dirs, self.options, self.jobs, self.quiet = rule_dirs, options, jobs, quiet
+        self.show_bar = not quiet and wanted(sys.stderr)
+        # records, not shards, are the bar's unit: a corpus of a few big shards would otherwise sit at 0% for hours
+        self.shard_records = {sh.rel: count_records(sh) for sh in shards} if self.show_bar else {}
+        self.timings: dict[str, Any] = {}
+
+    def scan(self) -> dict[str, Any]:
+        from cleaner.core.pipeline import now
+
+        if self.show_bar:
+            click.echo(f"cleaner: scanning {len(self.sources) + sum(self.shard_records.values()):,} pages for corpus statistics", err=True)
+        started = now()
+        stats: dict[str, Any] = self.eng.scan(self.sources, self.rule_dirs, self.options, self.jobs, shards=self.shards, spec=self.spec)
+        self.timings["scan_seconds"] = now() - started
+        if stats:
+            self.options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
+        return stats
+
+    def clean(self, stats: dict[str, Any], force: bool) -> list[Any]:
+        from cleaner.core.pipeline import STATE_DIR, ManifestWriter, load_manifest, now
+        from cleaner.review.progress import Progress
+
+        started = now()
+        done = {} if force else load_manifest(self.outdir)
+        if force:  # and no resuming inside a shard either
+            for state in ("partial", "parts"):  # the local engine's checkpoints, the Ray workers' parts
+                shutil.rmtree(self.outdir / STATE_DIR / state, ignore_errors=True)
+        manifest = ManifestWriter(self.outdir)
+        results: list[Any] = []
+        bar = Progress(len(self.sources) + sum(self.shard_records.values()), enabled=self.show_bar)
+        reported: dict[str, int] = {}
+
+        def records_written(shard_rel: str, n: int) -> None:
+            reported[shard_rel] = reported.get(shard_rel, 0) + n
+            bar.update(n)
+
+        try:
+            for result in self.eng.clean(self.sources, self.outdir, self.rule_dirs, stats, self.options, self.jobs, done,
+                                         shards=self.shards, spec=self.spec, progress=records_written if self.show_bar else None):
+                manifest.record(result)
+                results.append(result)
+                self._tell(result, bar)
+                if result.rel in self.shard_records:  # a resumed or failed shard's records count as done too
+                    bar.update(max(self.shard_records[result.rel] - reported.get(result.rel, 0), 0))
+                else:
+                    bar.update()
+        except KeyboardInterrupt:
+            bar.close()
+            manifest.close()
+            remove_stale_temp_files(self.outdir)
+            click.echo(f"cleaner: interrupted after {len(results)} pages; run the same command again to resume", err=True)
+            sys.exit(130)
+        finally:
+            bar.close()
+            manifest.close()
+        self.timings["clean_seconds"] = now() - started
+        return results
+
+    def _tell(self, result: Any, bar: Any) -> None:
+        if result.status in ("skipped", "failed") or result.warnings:
+            bar.clear()
+        if result.status in ("skipped", "failed"):
+            click.echo(f"cleaner: {result.message}", err=True)
+        elif result.resumed_at and not self.quiet:
+            bar.clear()
+            click.echo(f"cleaner: {result.rel}: {result.message}", err=True)
+        for w in result.warnings:
+            click.echo(f"cleaner: warning: {w}", err=True)
+
+    def finish(self, ctx: Any, stats: dict[str, Any], results: list[Any], problems: list[str], seconds: float,
+               report: str | None) -> None:
+        """The summary and the costs, the report if asked, and the exit status."""
+        from cleaner.core.pipeline import detector_table, summarize, write_summary
+
+        summary = summarize(results, self.outdir, ctx.rules, problems)
+        if hasattr(stats.get("dedup"), "report"):  # pages and paragraphs found on other pages
+            summary["duplicates"] = stats["dedup"].report()
+        self.timings["seconds"] = seconds
+        self.timings["corpus_stats_bytes"] = len(pickle.dumps(stats))  # the scan pass's statistics, as sent to every worker
+        self.timings["detectors"] = detector_table(results)  # proposals, edits and seconds of each detector
+        path = write_summary(self.outdir, summary, self.timings)
+        if not self.quiet:
+            _print_summary(summary, path, seconds)
+        if report is not None:
+            from cleaner.review.cli import make_report
+
+            make_report(self.outdir, Path(report) if report else None, quiet=self.quiet)
+        sys.exit(EXIT_OK if not summary["problems"] else EXIT_PARTIAL)
 
 
 def _check_output(inputs: tuple[Path, ...], outdir: Path) -> None:
