@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-COMMANDS = ("diff", "report", "restore", "rules", "run", "spell", "stats")
+COMMANDS = ("clean", "diff", "report", "restore", "rules", "run", "spell", "stats")
 
 
 @pytest.mark.parametrize("module", ["cleaner", "cleaner.cli"])

@@ -410,6 +410,7 @@ def rules_test(dirs: tuple[Path, ...]) -> None:
 
 # The commands that live in their own modules, registered before anything can run `main`
 # (``python -m cleaner.cli`` runs this module as __main__: a guard above these lines hid them).
+from cleaner.cli.filter import clean_command  # noqa: E402
 from cleaner.cli.spell import spell_command  # noqa: E402
 from cleaner.review.cli import diff, report, stats  # noqa: E402
 from cleaner.rulebook.suggest import suggest_command  # noqa: E402
@@ -419,6 +420,7 @@ main.add_command(diff)
 main.add_command(stats)
 main.add_command(report)
 main.add_command(spell_command)
+main.add_command(clean_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,29 +16,13 @@ from cleaner.rulebook.load import default_rules_dir
 
 
 def vocab_options(rule_dirs: list[Path], wanted: list[str]) -> dict[str, object]:
-    """Run options for the spelling stage: the selected vocabularies and a digest of their words.
+    """`cleaner.api.vocab_options`, with a vocabulary that is neither declared nor a file as a usage error."""
+    from cleaner.api import vocab_options as options
 
-    The digest goes into every page's manifest key, so editing a word list re-cleans the pages.
-    """
-    import hashlib
-
-    from cleaner.stages import load_stage_rules
-    from cleaner.stages.spelling import select_vocabularies, vocab_path
-
-    h = hashlib.sha256()
-    declared = [r for r in load_stage_rules(rule_dirs).rules if r.type == "vocabulary"]
     try:
-        select_vocabularies(declared, list(wanted) or None)
+        return options(rule_dirs, wanted)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--vocab") from exc
-    paths = [vocab_path(r) for r in declared] + [Path(w) for w in wanted if Path(w).is_file()]
-    for p in sorted(set(paths)):
-        if p.is_file():
-            h.update(p.read_bytes())
-    out: dict[str, object] = {"vocab_digest": h.hexdigest()[:16]} if paths else {}
-    if wanted:
-        out["vocab"] = [str(Path(w).resolve()) if Path(w).is_file() else w for w in wanted]
-    return out
 
 
 def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only: bool, lang: str = "en") -> object:
