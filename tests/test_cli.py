@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,3 +16,19 @@ def test_every_entry_point_lists_every_command(module: str) -> None:
     out = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=True).stdout
     listed = {line.split()[0] for line in out.split("Commands:", 1)[1].splitlines() if line.strip()}
     assert listed == set(COMMANDS)
+
+
+def test_outputs_respect_the_umask(tmp_path: Path) -> None:
+    """0644 under umask 022, 0600 under 077: as any file the user writes (mkstemp alone would give 0600 always)."""
+    import json
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text("Hello world, a page of text.\n", encoding="utf-8")
+    (tmp_path / "in" / "recs.jsonl").write_text(json.dumps({"id": "a", "text": "Some text here."}) + "\n", encoding="utf-8")
+    for mask, mode in ((0o022, 0o644), (0o077, 0o600)):
+        out = tmp_path / f"out{mask:o}"
+        code = f"import os; os.umask({mask}); from cleaner.cli import main; main()"
+        subprocess.run([sys.executable, "-c", code, "run", str(tmp_path / "in"), "-o", str(out), "-q", "-j", "1"], check=True)
+        files = [p for p in out.rglob("*") if p.is_file() and ".cleaner" not in p.parts]
+        assert len(files) >= 6
+        assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: mode for p in files}

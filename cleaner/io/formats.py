@@ -19,14 +19,13 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from cleaner.io.pages import atomic_write
+from cleaner.io.pages import atomic_write, temp_file_beside
 
 SHARD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")
 EDITS_MARK = ".edits"
@@ -323,8 +322,8 @@ class ShardWriter:
 
 
 def _tempname(path: Path) -> str:
-    # same shape as corpus.atomic_write's temp files, so remove_stale_temp_files cleans them after a crash
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the same temp files as atomic_write's, so remove_stale_temp_files cleans them after a crash
+    fd, tmp = temp_file_beside(path)
     os.close(fd)
     return tmp
 

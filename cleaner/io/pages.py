@@ -122,10 +122,27 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: outputs get the mode a plain ``open()`` would give them (0644 under umask 022), not mkstemp's private 0600
+OUTPUT_MODE = 0o666 & ~_current_umask()
+
+
+def temp_file_beside(path: Path) -> tuple[int, str]:
+    """A temporary file in ``path``'s folder (renamed into place when complete), with the outputs' mode."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, OUTPUT_MODE)
+    return fd, tmp
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temp file beside ``path`` and rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_file_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
