@@ -319,6 +319,9 @@ class SpamStage(Stage):
         "splice_extra_licensors": [],
         "relative_pronouns": ["who", "which", "whose", "whom"],
         "lowercase_queries": True,
+        "noun_phrase_openers": [],
+        "adjective_starters": [],
+        "adjective_query_words": [],
         "weak_starters": ["when", "where", "why", "who", "which"],
         "min_strength": 2.5,
         "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
@@ -348,6 +351,8 @@ class SpamStage(Stage):
         "lingua_franca_min_words": 8,
         "lingua_franca_confidence": 0.99,
         "offlang_nolist_max_page_share": 0.1,
+        "offlang_varieties": [],
+        "offlang_quote_pairs": [],
     }
 
     def collector(self, ctx: Context) -> SiteVocabulary:
@@ -392,6 +397,14 @@ class OffLanguage:
                     a, b = _sentence_removal(text, ln, sent)
                     yield Proposal(a, b, "", "spam.off-language", verdict[0], verdict[1])
 
+    def _quoted_only(self, sentence: str) -> bool:
+        """Are all the sentence's letters inside quote marks?"""
+        rest = sentence
+        for pair in self.cfg["offlang_quote_pairs"]:
+            op, cl = pair[0], pair[1]
+            rest = regex.sub(regex.escape(op) + r"[^\n]*?" + regex.escape(cl), " ", rest)
+        return rest != sentence and not _LETTERS.search(rest)
+
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
         cfg = self.cfg
         ws = [m.group() for m in WORD_RE.finditer(sentence)]
@@ -401,7 +414,11 @@ class OffLanguage:
         caps = sum(1 for w in ws if w[0].isupper()) / len(ws)
         if caps >= cfg["offlang_max_title_case"] and not unspaced:
             return None  # 'Picture Archiving and Communication Systems', 'Wladimir J. van der Laan': names and titles
+        if self._quoted_only(sentence):
+            return None  # '^ "僕だけがいない街" .': a title quoted in its own language (a reference, a citation)
         lang, conf = detect(sentence)
+        if any(lang in group and page_lang in group for group in cfg["offlang_varieties"]):
+            return None  # Cantonese on a Chinese page: varieties langid tells apart, written alike
         if not lang or lang == page_lang or lang in cfg["offlang_not_languages"] or conf < cfg["offlang_min_confidence"]:
             return None
         if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
@@ -578,8 +595,12 @@ class SpliceDetector:
         prev = toks[j - 1]
         if _licensed(toks, j, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
             return None
-        if start.low in set(cfg["relative_pronouns"]) and not _is_word(prev):
-            return None  # ', who was at ...': a relative clause, not a query
+        if start.low in set(cfg["relative_pronouns"]):
+            return None  # 'members who were worried', ', who was at ...': a relative clause, not a query
+        if cfg["lowercase_queries"] and not start.text.islower():
+            return None  # 'Best Buy', a quoted 'How dare you': pasted queries come in lower case
+        if prev.low in set(cfg["noun_phrase_openers"]) or prev.low.endswith(("'s", "’s")):
+            return None  # 'the best balance sheet', "the system's best bets", 'how best to': inside a noun phrase
         window: list[int] = []
         k = j + 1
         while k < len(toks) and len(window) < cfg["max_query_words"]:
@@ -623,6 +644,9 @@ class SpliceDetector:
                 break
         else:
             return None
+        if start.low in set(cfg["adjective_starters"]) and not any(
+                toks[i].low in set(cfg["adjective_query_words"]) for i in range(j + 1, end + 1)):
+            return None  # 'farmers using cheap electricity overdrew': an adjective, not a 'best X for Y' query
         strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
         score = strength + (cfg["question_syntax_bonus"] if question_syntax else 0.0)
         if score < cfg["min_strength"] or end - j + 1 < cfg["min_query_words"]:
