@@ -520,7 +520,7 @@ class Speller:
         else:
             cands = self.candidates(low)
         z = self.zipf(low)
-        glued = self.split_glued(low) if z < cfg["real_zipf"] else None
+        glued = self.split_glued(low) if z < cfg["real_zipf"] and (shape == "lower" or not cfg["glued"]["lowercase_only"]) else None
         if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
@@ -531,7 +531,7 @@ class Speller:
             return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
         best = cands[0]
         sugg = _recase(word, best.word)
-        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title")
+        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title") or self._rival(best, cands[1:])
         if kept is not None:
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
         reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
@@ -574,6 +574,22 @@ class Speller:
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
         return None
 
+    def _rival(self, best: Candidate, others: list[Candidate]) -> str | None:
+        """A real word as close as the best candidate ('interated': 'integrated' or 'iterated', one edit
+        each) leaves only frequency to choose between them: a guess, so the word is kept.  A rival one edit from
+        the best is that word spelt another way (wordfreq lists frequent misspellings: 'beatiful'), no rival."""
+        cfg = self.cfg["rival"]
+        if not cfg["enabled"]:
+            return None
+        for c in others:
+            if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
+                    and c.zipf >= float(cfg["min_zipf"]) and c.word.casefold() != best.word.casefold()
+                    and not _inflection_sibling(c.word.casefold(), best.word.casefold())
+                    and OSA.distance(c.word.casefold(), best.word.casefold()) > 1):  # 'beatiful': best's own variant
+                return (f"ambiguous: '{best.word}' or '{c.word}', both real words {c.edits} edit{'s' if c.edits > 1 else ''} "
+                        f"away (only their frequency tells them apart)")
+        return None
+
     def split_glued(self, low: str) -> tuple[str, str, str] | None:
         """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split."""
         cfg = self.cfg["glued"]
@@ -607,12 +623,23 @@ class Speller:
             for suf in cfg["suffixes"]:
                 if w.endswith(suf) and len(w) > len(suf):
                     base = w[: -len(suf)]
-                    for cand in (base, base + "e", base[:-1] + "y" if base.endswith("i") else base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                    for cand in (base, base + "e", base + "y", base[:-1] + "y" if base.endswith("i") else base,
+                                 base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
                         if real(cand):
                             return f"{cand} + -{suf}"
             return None
 
-        why = by_suffix(low)
+        def sibling(w: str) -> str | None:
+            # 'assorting': 'assort' is rare, but 'assorted' is common: an inflection of a real verb
+            for suf in cfg["inflections"]:
+                base = w[: -len(suf)]
+                if w.endswith(suf) and len(base) >= cfg["sibling_min_base"]:
+                    for other in cfg["inflections"]:
+                        if other != suf and self.zipf(base + other) >= cfg["sibling_min_zipf"]:
+                            return f"{base}- + -{suf}, as in '{base + other}'"
+            return None
+
+        why = by_suffix(low) or sibling(low)
         if why:
             return why
         for pre in cfg["prefixes"]:
@@ -694,7 +721,8 @@ class SpellingStage(Stage):
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
         "overwhelming_min_line_words": 8,
-        "glued": {"enabled": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+        "rival": {"enabled": True, "max_extra_cost": 0.1, "min_zipf": 2.0},
+        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
@@ -705,10 +733,11 @@ class SpellingStage(Stage):
         "short_length": 8,
         "short_max_cost": 0.7,
         "first_letter_min_length": 7,
-        "derivation": {"min_base": 4, "min_zipf": 2.0,
+        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["s", "ed", "ing"], "sibling_min_base": 5,
+                       "sibling_min_zipf": 3.0,
                        "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
                                     "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
-                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally"],
+                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally", "ery", "ry"],
                        "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
                                     "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
                                     "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
