@@ -533,16 +533,22 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
 
 
-def copy_runs(keys: list[str]) -> list[int]:
-    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts."""
+def copy_runs(keys: list[str], gap: int = 1) -> list[int]:
+    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts.
+    Up to ``gap`` lines that are not copies (a quoted line the replier edited, a line pasted into the quote)
+    do not end the run."""
     seen: set[str] = set()
     out: list[int] = []
-    prev_copied = False
+    last_copied = -10**9
     for i, key in enumerate(keys):
         copied = key in seen
         seen.add(key)
-        out.append(out[i - 1] if copied and prev_copied else i)
-        prev_copied = copied
+        if copied and i - last_copied - 1 <= gap and out:
+            out.append(out[last_copied])
+        else:
+            out.append(i)
+        if copied:
+            last_copied = i
     return out
 
 
