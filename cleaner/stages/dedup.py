@@ -64,6 +64,10 @@ DEFAULTS: dict[str, Any] = {
     "code_opener": r"[\[{(]\s*$",
     # a sentence that opens its paragraph in both copies is a lead the author reuses (anaphora, a recap): kept
     "keep_paragraph_leads": True,
+    # a sentence of at least this many words repeated right after itself (same line, or up to repeat_max_lines
+    # lines on): removed whatever its size (the non-adjacent copies need min_words)
+    "repeat_min_words": 6,
+    "repeat_max_lines": 2,
     # a line nearly all found inside the paragraph it copies a sentence of (rapidfuzz partial ratio): a recap
     # or a reworded pull quote, both kept
     "recap_partial_ratio": 85,
@@ -402,10 +406,20 @@ class DedupStage(Stage):
         drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
         copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
         seen: set[str] = set()
+        repeats: list[tuple[int, int]] = []  # (unit, the unit it repeats right after)
+        item = regex.compile(str(cfg["list_item"])) if cfg.get("list_item") else None
         for u_i, u in enumerate(units):
             if u.key in seen and not self._big(u.key, u.words, cfg):
                 copied[u.line] += 1  # a short copied sentence still counts towards "all of the line is copied"
             seen.add(u.key)
+            p = units[u_i - 1] if u_i else None
+            if (p is not None and p.key == u.key and u.words >= int(cfg["repeat_min_words"]) and _LETTER.search(u.key)
+                    and u.line - p.line <= int(cfg["repeat_max_lines"])
+                    and not (item is not None and item.match(nonblank[u.line].text))  # a list repeats items on purpose
+                    and (u.line == p.line  # a stutter inside a quotation is a stutter too
+                         or not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts))):
+                repeats.append((u_i, u_i - 1))  # the same sentence twice in a row: a stutter of the template
+                continue
             if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
                 continue
             j = first.get(u.key)
@@ -430,6 +444,12 @@ class DedupStage(Stage):
             if j is None:
                 first[u.key] = u_i
                 kept.append(u_i)
+        for u_i, k in repeats:
+            u, o = units[u_i], units[k]
+            a, b = removal_span(text, u.span.start, u.span.end)
+            ka, kb = _raw_range(page, o.span.start, o.span.end)
+            out.append(Proposal(a, b, "", "dedup.repeated-sentence", _reason("sentence, right before it,", ka, kb, 1.0),
+                                {"kept_start": ka, "kept_end": kb, "similarity": 1.0}))
         per_line = Counter(u.line for u in units)
         for line_i, items in drop.items():
             if copied[line_i] == per_line[line_i]:
