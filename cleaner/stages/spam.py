@@ -352,6 +352,12 @@ class SpamStage(Stage):
         "lingua_franca_confidence": 0.99,
         "offlang_nolist_max_page_share": 0.1,
         "offlang_varieties": [],
+        "query_lines": True,
+        "query_line_starters": [],
+        "query_line_max_words": 12,
+        "query_line_min_offtopic_share": 0.5,
+        "query_line_min_offtopic": 1,
+        "query_line_min_strength": 1.5,
         "offlang_quote_pairs": [],
     }
 
@@ -370,6 +376,8 @@ class SpamStage(Stage):
         page.commit(self.name, KeywordStuffing(cfg).propose(page.text, title))
         topic = Topic.of(page, ctx, title)
         page.commit(self.name, SpliceDetector(cfg, lang).propose(page.text, topic))
+        if cfg["query_lines"]:
+            page.commit(self.name, QueryLines(cfg, lang).propose(page.text, topic))
 
 
 def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
@@ -658,3 +666,71 @@ class SpliceDetector:
                   f"{' + question syntax ' + repr(start.text + ' ' + nxt_word) if question_syntax else ''}) used nowhere else on "
                   f"the page or its site, starts after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
         return end, reason, {"offtopic": offw, "strength": round(strength, 2), "question_syntax": question_syntax, "words_after": words_after}
+
+
+_SENTENCE_END_MARK = regex.compile(r"[.!?:;…\"”’')\]]$")
+_QUERY_LINE = regex.compile(r"^[\p{Ll}\p{N}][\p{Ll}\p{N}'’ &$%-]*$")
+
+
+class QueryLines:
+    """A search query on a line of its own ('dental implants near me', 'how much does a roof repair cost'):
+    lower case and unpunctuated like a search box's text, shaped like a query (a question or shopping word
+    first, or a query marker), and made of words the page and its site never use elsewhere.  A real question
+    on the page's topic (an FAQ heading) is capitalised, punctuated, and on topic: kept."""
+
+    def __init__(self, cfg: dict[str, Any], lang: str):
+        self.cfg = cfg
+        self.lang = lang
+        self.starters = set(cfg["query_starters"]) | set(cfg["query_line_starters"])
+        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
+
+    @staticmethod
+    def _continues(text: str, all_lines: list[Span], i: int) -> bool:
+        """Is the line part of a sentence wrapped over lines: the line right before it (no blank line between)
+        ends without a sentence's end, or the line right after it starts in lower case?"""
+        ln = all_lines[i]
+        if (i > 0 and "\n\n" not in text[all_lines[i - 1].end : ln.start + 1]
+                and not _SENTENCE_END_MARK.search(all_lines[i - 1].text.rstrip())):
+            return True
+        if i + 1 < len(all_lines) and "\n\n" not in text[ln.end : all_lines[i + 1].start + 1]:
+            nxt = all_lines[i + 1].text.lstrip()
+            if nxt[:1].islower():
+                return True
+        return False
+
+    def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
+        cfg = self.cfg
+        all_lines = [ln for ln in lines(text) if ln.text.strip()]
+        for i, ln in enumerate(all_lines):
+            t = ln.text.strip()
+            ws = t.split()
+            if not (cfg["min_query_words"] <= len(ws) <= cfg["query_line_max_words"]) or not _QUERY_LINE.match(t):
+                continue
+            # a run of such lines is a list of tags, a table column or a stanza: the page's structure
+            near = [all_lines[j].text.strip() for j in (i - 1, i + 1) if 0 <= j < len(all_lines)]
+            if near and all(_QUERY_LINE.match(x) and len(x.split()) <= cfg["query_line_max_words"] for x in near):
+                continue
+            if self._continues(text, all_lines, i):
+                continue  # a hard-wrapped sentence's middle ('should not be interpreted as permitting ...')
+            lows = " ".join(w.casefold() for w in ws)
+            marker = self.markers.search(lows)
+            if ws[0].casefold() not in self.starters and marker is None:
+                continue
+            toks = _tokens(Span(ln.start, ln.end, ln.text))
+            inside = Counter(stem(x.text) for x in toks if _is_word(x))
+            content = [x for x in toks if _is_word(x) and not x.text[0].isdigit() and len(x.text) > 1
+                       and safe_zipf(x.text, self.lang) < cfg["neutral_zipf"]]
+            if not content:
+                continue
+            off = [x for x in content if not topic.elsewhere(x.text, inside, cfg["min_site_pages"])]
+            strength = sum(max(0.0, 6.0 - safe_zipf(x.text, self.lang)) for x in off)
+            if (len(off) < cfg["query_line_min_offtopic"] or len(off) / len(content) < cfg["query_line_min_offtopic_share"]
+                    or strength < cfg["query_line_min_strength"]):
+                continue
+            a, b = line_with_newline(text, ln)
+            shape = f"query marker '{marker.group()}'" if marker else f"starts with '{ws[0]}'"
+            yield Proposal(a, b, "", "spam.query-line",
+                           f"search query on a line of its own: lower case, no punctuation, {shape}; {len(off)} of its "
+                           f"{len(content)} content words ({', '.join(x.text for x in off)}; rarity strength {strength:.1f}) "
+                           f"used nowhere else on the page or its site",
+                           {"offtopic": [x.text for x in off], "strength": round(strength, 2)})
