@@ -40,8 +40,8 @@ clean-build:
 	rm -rf build
 
 # -- benchmarks (figures go in build/bench/*.txt and the README) --------------------------------
-.PHONY: bench bench-mojibake bench-false-positives
-bench: bench-mojibake bench-false-positives bench-report bench-chrome bench-spam bench-spelling bench-dedup bench-scale bench-profile
+.PHONY: bench bench-mojibake bench-false-positives bench-noise
+bench: bench-mojibake bench-false-positives bench-noise bench-report bench-chrome bench-spam bench-spelling bench-dedup bench-scale bench-profile
 
 bench-mojibake: setup
 	mkdir -p build/bench
@@ -50,6 +50,12 @@ bench-mojibake: setup
 bench-false-positives: setup
 	mkdir -p build/bench
 	PYTHONPATH=. $(BIN)/python benchmarks/false_positive_bench.py | tee build/bench/false-positives.txt
+
+# planted noise (typos, glue, mojibake, query/scam lines, repeats) in every bench set's gold texts: per kind and harm
+NOISE_SEED ?= 21
+bench-noise: setup
+	mkdir -p build/bench
+	PYTHONPATH=. $(BIN)/python benchmarks/noise_bench.py --seed $(NOISE_SEED) | tee build/bench/noise.txt
 
 # -- review (diff, stats, report) ---------------------------------------------------
 .PHONY: setup-browser bench-report report-screenshot

@@ -58,8 +58,10 @@ def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only:
 @click.option("--lang", default="en", show_default=True, help="Language of the words.")
 @click.option("--file", "tsv", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Score a list of misspelling<TAB>correction pairs instead (accuracy, words per second).")
+@click.option("--context", "context", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A page whose vocabulary the decisions use, as the spelling stage does on that page.")
 def spell_command(words: tuple[str, ...], rules: tuple[Path, ...], vocab: tuple[str, ...], general_only: bool, lang: str,
-                  tsv: Path | None) -> None:
+                  tsv: Path | None, context: Path | None = None) -> None:
     """Print WORD<TAB>CORRECTION<TAB>REASON for each word (or each line of standard input).
 
     The correction equals the word when it is left alone; the reason says why either way.
@@ -68,6 +70,8 @@ def spell_command(words: tuple[str, ...], rules: tuple[Path, ...], vocab: tuple[
 
     speller = build_speller(rules, vocab, general_only, lang)
     assert isinstance(speller, Speller)
+    if context is not None:
+        speller.for_page(context.read_text(encoding="utf-8", errors="replace"))
     if tsv is not None:
         score_file(speller, tsv)
         return

@@ -15,7 +15,9 @@ text in any language.
 from __future__ import annotations
 
 import difflib
+import html.entities
 import re
+from collections import Counter
 from typing import Any, ClassVar
 
 import ftfy
@@ -43,9 +45,11 @@ FTFY_INERT = "’‘“”–—…•·«»©®™\u00a0"
 # entity), ASCII white space and FTFY_INERT; the ASCII controls are those of ftfy.chardata.CONTROL_CHARS.
 # One stdlib character class: 16x faster than deleting the inert characters and asking isascii().
 _FTFY_MAY_CHANGE = re.compile("[^\t\n\x0c\r\x20-\x25\x27-\x7e" + re.escape(FTFY_INERT) + "]")
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _TABS_SPACES = regex.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _STRAY_BULLET = regex.compile(r"(?m)^[ \t]*[•·▪◦‣∙●○■□–-][ \t]*$")
 _LEADING_SPACE = regex.compile(r"(?m)^[ \t]+(?=\S)")
+_BLOCK = regex.compile(r"(?:^[^\S\n]*\S[^\n]*(?:\n|$))+", regex.M)
 _TRAILING_SPACE = regex.compile(r"[ \t]+(?=\n|\Z)")
 
 # Windows-1252 punctuation read as Mac Roman: the Mac Roman character -> the intended one
@@ -73,7 +77,10 @@ _SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
 _CODE_LINE = regex.compile(r"[{}<>=|_;]|\*\}|\w\(")
 _ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
 
-_GLUED_CASE = regex.compile(r"\b([a-z]{3,})([A-Z][a-z]{2,})\b")
+# a lower-case word glued to a capitalised one, not inside a handle, path, member access or call
+_GLUED_CASE = regex.compile(r"(?<![\w@#/.$-])([a-z]{3,})([A-Z][a-z]{2,})\b(?![(\[]|[.@/]\w|[-_$])")
+#: any camelCase token ('mapRelay', 'getElementById', 'iPhone' is not: it starts with one lower-case letter)
+_CAMEL = regex.compile(r"\b[a-z]{2,}[A-Z][A-Za-z0-9]*\b")
 _GLUED_STOP = regex.compile(r"(?<![\w./@:-])([a-z]{2,})([.!?])([A-Z][a-z]+)\b(?![./@]\w)")
 # what every match of each contains, found by the stdlib's scanner (3-6x faster than `regex` at this) so that
 # most pages, which have no glued words, are not scanned by the patterns themselves
@@ -96,7 +103,10 @@ class NormalizeStage(Stage):
         "mac_roman": True,
         "glued_words": True,
         "glued_min_zipf": 3.0,
+        "glued_max_repeats": 1,
+        "glued_max_camel_tokens": 1,
         "collapse_spaces": True,
+        "keep_code_indent": True,
     }
 
     def apply(self, page: Page, ctx: Context) -> None:
@@ -108,7 +118,7 @@ class NormalizeStage(Stage):
             self._mac_roman(page)
         self._spaces(page, cfg)
         if cfg["glued_words"]:
-            self._glued(page, float(cfg["glued_min_zipf"]))
+            self._glued(page, float(cfg["glued_min_zipf"]), cfg)
         run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
 
     # -- bytes, BOM, line endings, control characters -----------------------------
@@ -188,7 +198,10 @@ class NormalizeStage(Stage):
         for m in _STRAY_BULLET.finditer(text):
             props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
         if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
+            code = _code_blocks(text) if cfg["keep_code_indent"] else []
             for m in _LEADING_SPACE.finditer(text):
+                if any(a <= m.start() < b for a, b in code):
+                    continue
                 props.append(Proposal(m.start(), m.end(), "", "normalize.indent", "leading whitespace"))
         if text.endswith((" ", "\t")) or " \n" in text or "\t\n" in text:
             for m in _TRAILING_SPACE.finditer(text):
@@ -199,12 +212,24 @@ class NormalizeStage(Stage):
         page.commit(self.name, props)
 
     # -- glued words -------------------------------------------------------------------
-    def _glued(self, page: Page, min_zipf: float) -> None:
+    def _glued(self, page: Page, min_zipf: float, cfg: dict[str, Any] | None = None) -> None:
+        """Words glued where two blocks met ('therapyPracticing'), and sentences glued at a full stop.
+
+        camelCase is glue only on a page that does not write identifiers: glue at a block boundary happens
+        once per pair of blocks, so a token the page writes twice is an identifier or a user name, and a page
+        with several distinct camelCase tokens is about code ('mapRelay', 'onClick' stay)."""
+        cfg = cfg or self.defaults
         text = page.text
         props: list[Proposal] = []
-        for m in _GLUED_CASE.finditer(text) if _MAY_GLUE_CASE.search(text) else ():
+        camel: Counter[str] = Counter(_CAMEL.findall(text)) if _MAY_GLUE_CASE.search(text) else Counter()
+        if len(camel) > int(cfg["glued_max_camel_tokens"]):
+            camel = Counter()  # a page about code: its camelCase is its vocabulary
+            scan = False
+        else:
+            scan = bool(camel)
+        for m in _GLUED_CASE.finditer(text) if scan else ():
             left, right = m.group(1), m.group(2)
-            if _in_code(text, m.start()):
+            if _in_code(text, m.start()) or camel[m.group()] > int(cfg["glued_max_repeats"]):
                 continue
             whole = (left + right).lower()
             both_words = lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)
@@ -221,6 +246,18 @@ class NormalizeStage(Stage):
             props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
                                   f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
         page.commit(self.name, props)
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """Blocks (runs of non-blank lines) of code, where indentation is syntax: lines at more than one depth,
+    one of them with code punctuation ('reader = csv.DictReader(f)')."""
+    out: list[tuple[int, int]] = []
+    for m in _BLOCK.finditer(text):
+        block = m.group()
+        depths = {len(ln) - len(ln.lstrip(" \t")) for ln in block.split("\n") if ln.strip()}
+        if len(depths) > 1 and _CODE_LINE.search(block):
+            out.append((m.start(), m.end()))
+    return out
 
 
 def _in_code(text: str, pos: int) -> bool:
@@ -251,7 +288,12 @@ def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
 @line_memo  # dedup's settling shows normalize the page's lines again, and site chrome recurs page after page
 def _ftfy_changes(line: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     """ftfy's fix of one line as (start, end, replacement) edits, and the fixers it applied."""
-    fixed, explanation = ftfy.fix_and_explain(line, **FTFY_OPTIONS)
+    options = FTFY_OPTIONS
+    if "&" in line and any(m.group(1) not in html.entities.entitydefs for m in _NAMED_ENTITY.finditer(line)):
+        # '&sc;', '&pr;': names only HTML5 added (2,000 of them, mostly mathematics) are, in text, more often
+        # written about than escaped; the 252 of HTML 4 ('&amp;', '&eacute;') are what double escaping leaves
+        options = {**FTFY_OPTIONS, "unescape_html": False}
+    fixed, explanation = ftfy.fix_and_explain(line, **options)
     if fixed == line:
         return (), ""
     steps = ", ".join(dict.fromkeys(step[1] for step in (explanation or []))) or "ftfy"

@@ -319,6 +319,9 @@ class SpamStage(Stage):
         "splice_extra_licensors": [],
         "relative_pronouns": ["who", "which", "whose", "whom"],
         "lowercase_queries": True,
+        "noun_phrase_openers": [],
+        "adjective_starters": [],
+        "adjective_query_words": [],
         "weak_starters": ["when", "where", "why", "who", "which"],
         "min_strength": 2.5,
         "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
@@ -348,6 +351,14 @@ class SpamStage(Stage):
         "lingua_franca_min_words": 8,
         "lingua_franca_confidence": 0.99,
         "offlang_nolist_max_page_share": 0.1,
+        "offlang_varieties": [],
+        "query_lines": True,
+        "query_line_starters": [],
+        "query_line_max_words": 12,
+        "query_line_min_offtopic_share": 0.5,
+        "query_line_min_offtopic": 1,
+        "query_line_min_strength": 1.5,
+        "offlang_quote_pairs": [],
     }
 
     def collector(self, ctx: Context) -> SiteVocabulary:
@@ -365,6 +376,8 @@ class SpamStage(Stage):
         page.commit(self.name, KeywordStuffing(cfg).propose(page.text, title))
         topic = Topic.of(page, ctx, title)
         page.commit(self.name, SpliceDetector(cfg, lang).propose(page.text, topic))
+        if cfg["query_lines"]:
+            page.commit(self.name, QueryLines(cfg, lang).propose(page.text, topic))
 
 
 def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
@@ -392,6 +405,14 @@ class OffLanguage:
                     a, b = _sentence_removal(text, ln, sent)
                     yield Proposal(a, b, "", "spam.off-language", verdict[0], verdict[1])
 
+    def _quoted_only(self, sentence: str) -> bool:
+        """Are all the sentence's letters inside quote marks?"""
+        rest = sentence
+        for pair in self.cfg["offlang_quote_pairs"]:
+            op, cl = pair[0], pair[1]
+            rest = regex.sub(regex.escape(op) + r"[^\n]*?" + regex.escape(cl), " ", rest)
+        return rest != sentence and not _LETTERS.search(rest)
+
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
         cfg = self.cfg
         ws = [m.group() for m in WORD_RE.finditer(sentence)]
@@ -401,7 +422,11 @@ class OffLanguage:
         caps = sum(1 for w in ws if w[0].isupper()) / len(ws)
         if caps >= cfg["offlang_max_title_case"] and not unspaced:
             return None  # 'Picture Archiving and Communication Systems', 'Wladimir J. van der Laan': names and titles
+        if self._quoted_only(sentence):
+            return None  # '^ "僕だけがいない街" .': a title quoted in its own language (a reference, a citation)
         lang, conf = detect(sentence)
+        if any(lang in group and page_lang in group for group in cfg["offlang_varieties"]):
+            return None  # Cantonese on a Chinese page: varieties langid tells apart, written alike
         if not lang or lang == page_lang or lang in cfg["offlang_not_languages"] or conf < cfg["offlang_min_confidence"]:
             return None
         if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
@@ -578,8 +603,12 @@ class SpliceDetector:
         prev = toks[j - 1]
         if _licensed(toks, j, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
             return None
-        if start.low in set(cfg["relative_pronouns"]) and not _is_word(prev):
-            return None  # ', who was at ...': a relative clause, not a query
+        if start.low in set(cfg["relative_pronouns"]):
+            return None  # 'members who were worried', ', who was at ...': a relative clause, not a query
+        if cfg["lowercase_queries"] and not start.text.islower():
+            return None  # 'Best Buy', a quoted 'How dare you': pasted queries come in lower case
+        if prev.low in set(cfg["noun_phrase_openers"]) or prev.low.endswith(("'s", "’s")):
+            return None  # 'the best balance sheet', "the system's best bets", 'how best to': inside a noun phrase
         window: list[int] = []
         k = j + 1
         while k < len(toks) and len(window) < cfg["max_query_words"]:
@@ -623,6 +652,9 @@ class SpliceDetector:
                 break
         else:
             return None
+        if start.low in set(cfg["adjective_starters"]) and not any(
+                toks[i].low in set(cfg["adjective_query_words"]) for i in range(j + 1, end + 1)):
+            return None  # 'farmers using cheap electricity overdrew': an adjective, not a 'best X for Y' query
         strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
         score = strength + (cfg["question_syntax_bonus"] if question_syntax else 0.0)
         if score < cfg["min_strength"] or end - j + 1 < cfg["min_query_words"]:
@@ -634,3 +666,71 @@ class SpliceDetector:
                   f"{' + question syntax ' + repr(start.text + ' ' + nxt_word) if question_syntax else ''}) used nowhere else on "
                   f"the page or its site, starts after '{prev.text}' mid-sentence, sentence resumes with '{nxt}'")
         return end, reason, {"offtopic": offw, "strength": round(strength, 2), "question_syntax": question_syntax, "words_after": words_after}
+
+
+_SENTENCE_END_MARK = regex.compile(r"[.!?:;…\"”’')\]]$")
+_QUERY_LINE = regex.compile(r"^[\p{Ll}\p{N}][\p{Ll}\p{N}'’ &$%-]*$")
+
+
+class QueryLines:
+    """A search query on a line of its own ('dental implants near me', 'how much does a roof repair cost'):
+    lower case and unpunctuated like a search box's text, shaped like a query (a question or shopping word
+    first, or a query marker), and made of words the page and its site never use elsewhere.  A real question
+    on the page's topic (an FAQ heading) is capitalised, punctuated, and on topic: kept."""
+
+    def __init__(self, cfg: dict[str, Any], lang: str):
+        self.cfg = cfg
+        self.lang = lang
+        self.starters = set(cfg["query_starters"]) | set(cfg["query_line_starters"])
+        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
+
+    @staticmethod
+    def _continues(text: str, all_lines: list[Span], i: int) -> bool:
+        """Is the line part of a sentence wrapped over lines: the line right before it (no blank line between)
+        ends without a sentence's end, or the line right after it starts in lower case?"""
+        ln = all_lines[i]
+        if (i > 0 and "\n\n" not in text[all_lines[i - 1].end : ln.start + 1]
+                and not _SENTENCE_END_MARK.search(all_lines[i - 1].text.rstrip())):
+            return True
+        if i + 1 < len(all_lines) and "\n\n" not in text[ln.end : all_lines[i + 1].start + 1]:
+            nxt = all_lines[i + 1].text.lstrip()
+            if nxt[:1].islower():
+                return True
+        return False
+
+    def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
+        cfg = self.cfg
+        all_lines = [ln for ln in lines(text) if ln.text.strip()]
+        for i, ln in enumerate(all_lines):
+            t = ln.text.strip()
+            ws = t.split()
+            if not (cfg["min_query_words"] <= len(ws) <= cfg["query_line_max_words"]) or not _QUERY_LINE.match(t):
+                continue
+            # a run of such lines is a list of tags, a table column or a stanza: the page's structure
+            near = [all_lines[j].text.strip() for j in (i - 1, i + 1) if 0 <= j < len(all_lines)]
+            if near and all(_QUERY_LINE.match(x) and len(x.split()) <= cfg["query_line_max_words"] for x in near):
+                continue
+            if self._continues(text, all_lines, i):
+                continue  # a hard-wrapped sentence's middle ('should not be interpreted as permitting ...')
+            lows = " ".join(w.casefold() for w in ws)
+            marker = self.markers.search(lows)
+            if ws[0].casefold() not in self.starters and marker is None:
+                continue
+            toks = _tokens(Span(ln.start, ln.end, ln.text))
+            inside = Counter(stem(x.text) for x in toks if _is_word(x))
+            content = [x for x in toks if _is_word(x) and not x.text[0].isdigit() and len(x.text) > 1
+                       and safe_zipf(x.text, self.lang) < cfg["neutral_zipf"]]
+            if not content:
+                continue
+            off = [x for x in content if not topic.elsewhere(x.text, inside, cfg["min_site_pages"])]
+            strength = sum(max(0.0, 6.0 - safe_zipf(x.text, self.lang)) for x in off)
+            if (len(off) < cfg["query_line_min_offtopic"] or len(off) / len(content) < cfg["query_line_min_offtopic_share"]
+                    or strength < cfg["query_line_min_strength"]):
+                continue
+            a, b = line_with_newline(text, ln)
+            shape = f"query marker '{marker.group()}'" if marker else f"starts with '{ws[0]}'"
+            yield Proposal(a, b, "", "spam.query-line",
+                           f"search query on a line of its own: lower case, no punctuation, {shape}; {len(off)} of its "
+                           f"{len(content)} content words ({', '.join(x.text for x in off)}; rarity strength {strength:.1f}) "
+                           f"used nowhere else on the page or its site",
+                           {"offtopic": [x.text for x in off], "strength": round(strength, 2)})

@@ -333,6 +333,10 @@ class Speller:
         self.corpus_count: dict[str, int] = corpus.get("count", {})
         self.corpus_pages: dict[str, int] = corpus.get("pages", {})
         self.page_count: Counter[str] = Counter()
+        #: the page's own vocabulary: words it writes `page_vocab.min_count` times or more (lower case -> as written)
+        self.page_vocab: dict[str, str] = {}
+        pv = cfg.get("page_vocab") or {}
+        self._min_len = min(int(cfg["min_length"]), int(pv.get("min_length", cfg["min_length"]))) if pv.get("enabled") else int(cfg["min_length"])
         self._cache: dict[tuple[str, bool], Verdict] = {}
         self._kept_any_page: dict[str, bool] = {}
         #: the words `surely_kept` keeps on every page (its memo's yes answers, and the short words): a line made of
@@ -383,7 +387,8 @@ class Speller:
     # -- candidates ------------------------------------------------------------------------------
     def max_edits(self, n: int, key: str = "max_edits") -> int:
         best = 0
-        for min_len, edits in self.cfg[key]:
+        table = self.cfg["page_vocab"]["max_edits"] if key == "page_vocab_max_edits" else self.cfg[key]
+        for min_len, edits in table:
             if n >= min_len:
                 best = int(edits)
         return best
@@ -400,6 +405,8 @@ class Speller:
             pool = bucket[bisect.bisect_left(lengths, n - k) : bisect.bisect_right(lengths, n + k)]  # |len - n| <= k
             for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
                 self._add(found, low, cand, int(dist))
+        for cand in self.page_candidates(low):
+            self._add(found, low, cand, int(OSA.distance(low, cand)))
         if self.general is not None:
             # one edit: every word of the list at distance 1 (Norvig's edits, exact and fast); two edits (rapidfuzz
             # over first-letter buckets) only when nothing is that close
@@ -415,6 +422,17 @@ class Speller:
         out = sorted(found.values(), key=lambda c: (c.rank, c.word))
         return out
 
+    def page_candidates(self, low: str) -> list[str]:
+        """Words of the page's own vocabulary within `page_vocab.max_edits` of ``low`` (the domain of the page:
+        a knitting page writes 'stitches' a dozen times, and 'stiches' once)."""
+        if not self.page_vocab:
+            return []
+        k = self.max_edits(len(low), "page_vocab_max_edits")
+        if k <= 0:
+            return []
+        pool = [w for w in self.page_vocab if abs(len(w) - len(low)) <= k and w != low]
+        return [c for c, _, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None)]
+
     def _add(self, found: dict[str, Candidate], low: str, cand: str, dist: int) -> None:
         if cand == low or cand in found or not first_letter_explained(low, cand):
             return
@@ -424,6 +442,10 @@ class Speller:
             source = f"vocabulary '{name}'"
             z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
             bonus = float(cfg["vocab_bonus"])
+        elif cand in self.page_vocab:  # the page's own word: the most specific evidence after a vocabulary
+            written, source = self.page_vocab[cand], f"page ({self.page_count[cand]}× on this page)"
+            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
+            bonus = float(cfg["page_vocab"]["bonus"])
         elif cand in self.learned:
             written, source = cand, f"corpus ({self.corpus_count[cand]}× in {self.corpus_pages.get(cand, 0)} pages)"
             z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
@@ -451,9 +473,29 @@ class Speller:
             return _recase(word, glued[0]) + " " + glued[1]
         return _recase(word, cands[0].word) if cands else word
 
-    def for_page(self, text: str) -> Speller:
-        """Ready for one page: its word counts (a word frequent on the page is never fixed)."""
-        self.page_count = Counter(map(str.casefold, words_by_line(text)))
+    def for_page(self, text: str, raw: str | None = None) -> Speller:
+        """Ready for one page: its word counts (a word frequent on the page is never fixed) and its vocabulary,
+        counted in ``raw`` when given (a word the page wrote in a box chrome removed is still its word)."""
+        written = Counter(words_by_line(text))
+        self.page_count = Counter()
+        for w, n in written.items():
+            self.page_count[w.casefold()] += n
+        self.page_vocab = {}
+        pv = self.cfg["page_vocab"]
+        if pv["enabled"]:
+            if raw is not None and raw != text:
+                written = Counter(words_by_line(raw))
+            counts: Counter[str] = Counter()
+            for w, n in written.items():
+                counts[w.casefold()] += n
+            forms: dict[str, Counter[str]] = {}
+            for w, n in written.items():
+                low = w.casefold()
+                if len(low) >= int(pv["min_length"]) and low.isalpha() and counts[low] >= int(pv["min_count"]):
+                    forms.setdefault(low, Counter())[w] += n
+            for low, fs in forms.items():
+                if any(f.islower() for f in fs):  # a word the page only ever capitalises is a name: no typo target
+                    self.page_vocab[low] = low
         self._cache_clear()
         return self
 
@@ -465,8 +507,8 @@ class Speller:
         key = (word, capitalised_ok)
         hit = self._cache.get(key)
         if hit is None:
-            if self.page_count[word.casefold()] >= self.cfg["page_min_count"]:
-                hit = self._check(word, capitalised_ok)
+            if self.page_count[word.casefold()] >= self.cfg["page_min_count"] or self.page_candidates(word.casefold()):
+                hit = self._check(word, capitalised_ok)  # the verdict depends on this page
             else:
                 # the page only matters through its word counts (`known`): below the page threshold the verdict
                 # is the same on every page, so it is kept across pages (unknown words cost a candidate search)
@@ -489,7 +531,7 @@ class Speller:
                 self.kept_words.clear()  # a subset of the memo's words: bounded with it
             low = word.casefold()
             kept = self._kept_any_page[word] = (
-                len(word) < cfg["min_length"]
+                len(word) < self._min_len
                 or not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
                 or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
                 or self.zipf(low) >= cfg["common_zipf"])
@@ -500,8 +542,9 @@ class Speller:
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
         cfg = self.cfg
         low = word.casefold()
-        if len(word) < cfg["min_length"]:
+        if len(word) < self._min_len or (len(word) < cfg["min_length"] and not self.page_candidates(low)):
             return Verdict(word, word, f"shorter than {cfg['min_length']} letters")
+        short = len(word) < cfg["min_length"]  # fixed only from the page's own vocabulary
         if not word.isalpha():
             return Verdict(word, word, "not a plain word")
         if self.lang in cfg["ascii_languages"] and not word.isascii():
@@ -519,8 +562,12 @@ class Speller:
                 return Verdict(word, word, "capitalised mid-sentence: a name")
         else:
             cands = self.candidates(low)
+        if short:
+            cands = [c for c in cands if c.source.startswith("page")]
+            if not cands or self.zipf(low) >= cfg["real_zipf"]:
+                return Verdict(word, word, f"shorter than {cfg['min_length']} letters, and no word of the page one slip away")
         z = self.zipf(low)
-        glued = self.split_glued(low) if z < cfg["real_zipf"] else None
+        glued = self.split_glued(low) if z < cfg["real_zipf"] and (shape == "lower" or not cfg["glued"]["lowercase_only"]) else None
         if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
@@ -531,7 +578,7 @@ class Speller:
             return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
         best = cands[0]
         sugg = _recase(word, best.word)
-        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title")
+        kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title") or self._rival(best, cands[1:])
         if kept is not None:
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
         reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
@@ -554,24 +601,50 @@ class Speller:
         general = best.source.startswith("general")
         if general and best.edits > cfg["general_max_edits"]:
             return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
-        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"]:
+        on_page = best.source.startswith("page")
+        if on_page and best.edits > 1 and best.cost > cfg["page_vocab"]["max_cost"]:
+            return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
+        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"] and not (on_page and best.edits == 1):
             return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
         if low[0] != best.word[0].casefold() and len(low) < cfg["first_letter_min_length"]:
             return f"'{best.word}' changes the first letter of a word shorter than {cfg['first_letter_min_length']}"
         if title and general:
             return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
-        if _inflection_sibling(low, best.word.casefold()):
+        if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
         derived = self.derived(low)
         if derived is not None:
             return f"a derived word ({derived})"
-        if runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold():
+        if (runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold()
+                and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
             ow = cfg["overwhelming" if not best.source.startswith("general") else "overwhelming_general"]
             if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
+        return None
+
+    def _rival(self, best: Candidate, others: list[Candidate]) -> str | None:
+        """A real word as close as the best candidate ('interated': 'integrated' or 'iterated', one edit
+        each) leaves only frequency to choose between them: a guess, so the word is kept.  A rival one edit from
+        the best is that word spelt another way (wordfreq lists frequent misspellings: 'beatiful'), no rival."""
+        cfg = self.cfg["rival"]
+        if not cfg["enabled"]:
+            return None
+        on_page = best.source.startswith("page")
+        for c in others:
+            if on_page and not c.source.startswith("page"):
+                if c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.cost < best.cost - 0.05):
+                    return (f"ambiguous: '{best.word}' is a word of the page, but '{c.word}' is nearer "
+                            f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.cost:.1f} against {best.cost:.1f})")
+                continue  # as near, and the page writes the best candidate again and again, never the rival
+            if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
+                    and c.zipf >= float(cfg["min_zipf"]) and c.word.casefold() != best.word.casefold()
+                    and not _inflection_sibling(c.word.casefold(), best.word.casefold())
+                    and OSA.distance(c.word.casefold(), best.word.casefold()) > 1):  # 'beatiful': best's own variant
+                return (f"ambiguous: '{best.word}' or '{c.word}', both real words {c.edits} edit{'s' if c.edits > 1 else ''} "
+                        f"away (only their frequency tells them apart)")
         return None
 
     def split_glued(self, low: str) -> tuple[str, str, str] | None:
@@ -607,12 +680,23 @@ class Speller:
             for suf in cfg["suffixes"]:
                 if w.endswith(suf) and len(w) > len(suf):
                     base = w[: -len(suf)]
-                    for cand in (base, base + "e", base[:-1] + "y" if base.endswith("i") else base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                    for cand in (base, base + "e", base + "y", base[:-1] + "y" if base.endswith("i") else base,
+                                 base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
                         if real(cand):
                             return f"{cand} + -{suf}"
             return None
 
-        why = by_suffix(low)
+        def sibling(w: str) -> str | None:
+            # 'assorting': 'assort' is rare, but 'assorted' is common: an inflection of a real verb
+            for suf in cfg["inflections"]:
+                base = w[: -len(suf)]
+                if w.endswith(suf) and len(base) >= cfg["sibling_min_base"]:
+                    for other in cfg["inflections"]:
+                        if other != suf and self.zipf(base + other) >= cfg["sibling_min_zipf"]:
+                            return f"{base}- + -{suf}, as in '{base + other}'"
+            return None
+
+        why = by_suffix(low) or sibling(low)
         if why:
             return why
         for pre in cfg["prefixes"]:
@@ -650,6 +734,14 @@ def _inflection_sibling(low: str, cand: str) -> bool:
         p += 1
     a, b = low[p:], cand[p:]
     return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} != {"s", "es"}
+
+
+def _inflected(low: str, cand: str) -> bool:
+    """'pessimizations' / 'pessimization', 'axiomatize' / 'axiomatized': one is the other plus an inflection
+    ending, a word of its own (but 'mirrorss' is 'mirrors' with a letter doubled)."""
+    short, long_ = (low, cand) if len(low) < len(cand) else (cand, low)
+    suf = long_[len(short):]
+    return long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
 
 
 def _shape(word: str) -> str:
@@ -694,7 +786,10 @@ class SpellingStage(Stage):
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
         "overwhelming_min_line_words": 8,
-        "glued": {"enabled": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+        "rival": {"enabled": True, "max_extra_cost": 0.1, "min_zipf": 2.0},
+        "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
+                       "max_cost": 1.5},
+        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
@@ -705,10 +800,11 @@ class SpellingStage(Stage):
         "short_length": 8,
         "short_max_cost": 0.7,
         "first_letter_min_length": 7,
-        "derivation": {"min_base": 4, "min_zipf": 2.0,
+        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["s", "ed", "ing"], "sibling_min_base": 5,
+                       "sibling_min_zipf": 3.0,
                        "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
                                     "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
-                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally"],
+                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally", "ery", "ry"],
                        "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
                                     "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
                                     "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
@@ -750,7 +846,7 @@ class SpellingStage(Stage):
         speller = self.speller(ctx, page, lang)
         if not speller.active:
             return
-        speller.for_page(text)
+        speller.for_page(text, page.raw)
         page.commit(self.name, propose(text, speller))
 
 

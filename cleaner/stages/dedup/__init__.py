@@ -52,6 +52,28 @@ DEFAULTS: dict[str, Any] = {
     # a stanza (refrain, table column, list) is a block of at least this many lines of at most verse_max_words
     "verse_min_lines": 3,
     "verse_max_words": 8,
+    # a block of lines this short (table cells: 'Rank', 'Name', 'Pop.') repeated inside a stanza is a table's header
+    # printed for each column group: kept
+    "cell_max_words": 3,
+    # a line starting so is a list item (bullets, numbers, footnote carets): a list repeats an item on purpose
+    # (two references citing the same page, a changelog's joke), so a copy inside a list is kept
+    "list_item": r"^\s*(?:[*•·▪◦‣∙●○■□–—^-]|\(?\d{1,3}[.)]|\[\d{1,3}\])\s",
+    # consecutive copies must be indented alike: code repeats a line at another depth ('list: [' nested in itself)
+    "same_indent": True,
+    # a line ending in an opening bracket opens a block of code or data: its copies are the structure's
+    "code_opener": r"[\[{(]\s*$",
+    # a sentence that opens its paragraph in both copies is a lead the author reuses (anaphora, a recap): kept
+    "keep_paragraph_leads": True,
+    # a sentence of at least this many words repeated right after itself (same line, or up to repeat_max_lines
+    # lines on): removed whatever its size (the non-adjacent copies need min_words)
+    "repeat_min_words": 6,
+    "repeat_max_lines": 2,
+    # a line nearly all found inside the paragraph it copies a sentence of (rapidfuzz partial ratio): a recap
+    # or a reworded pull quote, both kept
+    "recap_partial_ratio": 85,
+    # near copies must name the same things: a capitalised word in one and not the
+    # other makes them different facts ('Faces Places is streaming on ...' / 'Princess Cyd is streaming on ...')
+    "near_same_names": True,
     # non-adjacent copies of a line or sentence count from this size up
     "min_words": 12,
     "min_chars": 60,
@@ -226,7 +248,7 @@ class DedupStage(Stage):
         keys = [norm_key(ln.text) for ln in nonblank]
         verse = self._verse_lines(text, nonblank, cfg)
         removed: dict[int, tuple[int, str, float]] = {}  # line -> (kept line, rule, similarity)
-        self._consecutive(keys, verse, removed, cfg)
+        self._consecutive(keys, verse, removed, cfg, nonblank)
         self._lines(text, nonblank, keys, verse, removed, cfg)
         out: list[Proposal] = []
         for i, (j, rule, sim) in sorted(removed.items()):
@@ -236,29 +258,43 @@ class DedupStage(Stage):
 
     @staticmethod
     def _verse_lines(text: str, nonblank: list[Span], cfg: dict[str, Any]) -> set[int]:
-        """Lines in a stanza of short lines (refrain, table column, list): repetition there is structure."""
+        """Lines in a stanza of short lines (refrain, table column, list): repetition there is structure.
+
+        A stanza is a run of consecutive short lines with no blank line between them, wherever it stands: a
+        table's cells sit between the paragraphs before and after it with no blank line in clean text."""
         out: set[int] = set()
         run: list[int] = []
+        max_words = int(cfg["verse_max_words"])
 
         def flush() -> None:
-            short = all(len(nonblank[k].text.split()) <= int(cfg["verse_max_words"]) for k in run)
             # a block of one line repeated is no stanza
-            if len(run) >= int(cfg["verse_min_lines"]) and short and len({norm_key(nonblank[k].text) for k in run}) > 1:
+            if len(run) >= int(cfg["verse_min_lines"]) and len({norm_key(nonblank[k].text) for k in run}) > 1:
                 out.update(run)
             run.clear()
 
         for i, ln in enumerate(nonblank):
             if run and text.count("\n", nonblank[run[-1]].end, ln.start) > 1:
                 flush()
+            if len(ln.text.split()) > max_words:
+                flush()
+                continue
             run.append(i)
         flush()
         return out
 
     @staticmethod
-    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
-        """A line or block of lines that repeats the one right before it (blank lines between allowed)."""
+    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any],
+                     nonblank: list[Span] | None = None) -> None:
+        """A line or block of lines that repeats the one right before it (blank lines between allowed).
+
+        Kept: a line in a stanza (refrain, table column), a block of table cells in one, copies in a list,
+        copies at another indentation or opening a bracket (code)."""
         n = len(keys)
         origin = list(range(n))
+        texts = [ln.text for ln in nonblank] if nonblank is not None else None
+        item = regex.compile(str(cfg["list_item"])) if cfg.get("list_item") else None
+        opener = regex.compile(str(cfg["code_opener"])) if cfg.get("code_opener") else None
+        cell = int(cfg["cell_max_words"])
         i = 1
         while i < n:
             step = 1
@@ -269,6 +305,10 @@ class DedupStage(Stage):
                 if block != prev or not all(_LETTER.search(x) for x in block):
                     continue
                 if k == 1 and i in verse and i - 1 in verse:
+                    continue
+                if all(j in verse for j in range(i - k, i + k)) and all(len(x.split()) <= cell for x in block):
+                    continue  # a table's header cells, printed once per column group
+                if texts is not None and _structural_copy(texts, i, k, item, opener, bool(cfg["same_indent"])):
                     continue
                 for d in range(k):
                     removed[i + d] = (origin[i - k + d], "dedup.consecutive", 1.0)
@@ -335,6 +375,8 @@ class DedupStage(Stage):
                 continue
             if near_ok and len(key.split()) >= int(cfg["near_min_words"]):
                 hit = _near(key, [(k, keys[k]) for k in kept], cfg)
+                if hit is not None and cfg["near_same_names"] and _names(ln.text) != _names(nonblank[hit[0]].text):
+                    hit = None  # the same template about different things (a film, a product, a person)
                 if hit is not None:
                     removed[i] = (hit[0], "dedup.near-paragraph", hit[1])
                     continue
@@ -367,10 +409,20 @@ class DedupStage(Stage):
         drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
         copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
         seen: set[str] = set()
+        repeats: list[tuple[int, int]] = []  # (unit, the unit it repeats right after)
+        item = regex.compile(str(cfg["list_item"])) if cfg.get("list_item") else None
         for u_i, u in enumerate(units):
             if u.key in seen and not self._big(u.key, u.words, cfg):
                 copied[u.line] += 1  # a short copied sentence still counts towards "all of the line is copied"
             seen.add(u.key)
+            p = units[u_i - 1] if u_i else None
+            if (p is not None and p.key == u.key and u.words >= int(cfg["repeat_min_words"]) and _LETTER.search(u.key)
+                    and u.line - p.line <= int(cfg["repeat_max_lines"])
+                    and not (item is not None and item.match(nonblank[u.line].text))  # a list repeats items on purpose
+                    and (u.line == p.line  # a stutter inside a quotation is a stutter too
+                         or not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts))):
+                repeats.append((u_i, u_i - 1))  # the same sentence twice in a row: a stutter of the template
+                continue
             if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
                 continue
             j = first.get(u.key)
@@ -378,18 +430,29 @@ class DedupStage(Stage):
             rule = "dedup.sentence"
             if hit is None and near_ok and u.words >= int(cfg["near_min_words"]):
                 hit = _near(u.key, [(k, units[k].key) for k in kept], cfg)
+                if hit is not None and cfg["near_same_names"] and _names(u.span.text) != _names(units[hit[0]].span.text):
+                    hit = None
                 rule = "dedup.near-sentence"
             if hit is not None:
                 copied[u.line] += 1
                 o = units[hit[0]]
                 la, lb = line_keys[u.line], line_keys[o.line]
-                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line or o.whole_line or la <= lb or lb <= la)
-                if not pull_quote and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts):
+                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line or o.whole_line or la <= lb or lb <= la
+                                                          or _recap(nonblank[u.line].text.replace(u.span.text, " "),
+                                                                    nonblank[o.line].text.replace(o.span.text, " "), cfg))
+                lead = cfg["keep_paragraph_leads"] and _opens_line(text, nonblank, u) and _opens_line(text, nonblank, o)
+                if not pull_quote and not lead and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts):
                     drop.setdefault(u.line, []).append((u_i, hit[0], rule, hit[1]))
                     continue
             if j is None:
                 first[u.key] = u_i
                 kept.append(u_i)
+        for u_i, k in repeats:
+            u, o = units[u_i], units[k]
+            a, b = removal_span(text, u.span.start, u.span.end)
+            ka, kb = _raw_range(page, o.span.start, o.span.end)
+            out.append(Proposal(a, b, "", "dedup.repeated-sentence", _reason("sentence, right before it,", ka, kb, 1.0),
+                                {"kept_start": ka, "kept_end": kb, "similarity": 1.0}))
         per_line = Counter(u.line for u in units)
         for line_i, items in drop.items():
             if copied[line_i] == per_line[line_i]:
@@ -451,16 +514,64 @@ def _near(key: str, earlier: list[tuple[int, str]], cfg: dict[str, Any]) -> tupl
     return None
 
 
-def copy_runs(keys: list[str]) -> list[int]:
-    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts."""
+_NAME = regex.compile(r"\b\p{Lu}[\p{L}\p{M}'’-]*")
+
+
+def _names(text: str) -> Counter[str]:
+    """The capitalised words of a text: what a near copy must name alike."""
+    return Counter(_NAME.findall(text))
+
+
+def _recap(line: str, other: str, cfg: dict[str, Any]) -> bool:
+    """Is the rest of the shorter of two lines (past the sentence they share) nearly all found inside the
+    other's rest (a recap paragraph, a pull quote reworded a little)?  Then which copy is layout is not
+    knowable: both stay."""
+    a, b = (line.strip(), other.strip()) if len(line) <= len(other) else (other.strip(), line.strip())
+    if not _LETTER.search(a):
+        return False
+    return fuzz.partial_ratio(a, b, score_cutoff=float(cfg["recap_partial_ratio"])) > 0
+
+
+def _opens_line(text: str, nonblank: list[Span], u: _Unit) -> bool:
+    """Does the sentence open its line (the first sentence of a paragraph)?"""
+    return not text[nonblank[u.line].start : u.span.start].strip()
+
+
+def _structural_copy(texts: list[str], i: int, k: int, item: regex.Pattern[str] | None,
+                     opener: regex.Pattern[str] | None, same_indent: bool) -> bool:
+    """Is the block at ``i`` (``k`` lines, a copy of the ``k`` before) repeated by a structure, not a template?
+    Code: another indentation, or a line opening a bracket.  A list: the copy is an item among items."""
+    block, prev = texts[i : i + k], texts[i - k : i]
+    if same_indent and any(_indent(a) != _indent(b) for a, b in zip(block, prev, strict=True)):
+        return True
+    if opener is not None and any(opener.search(t) for t in block):
+        return True
+    if item is not None and all(item.match(t) for t in block):
+        around = [texts[j] for j in (i - k - 1, i + k) if 0 <= j < len(texts)]
+        return any(item.match(t) for t in around)
+    return False
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def copy_runs(keys: list[str], gap: int = 1) -> list[int]:
+    """For each line, where the run of consecutive lines that copy earlier lines (a quoted block) starts.
+    Up to ``gap`` lines that are not copies (a quoted line the replier edited, a line pasted into the quote)
+    do not end the run."""
     seen: set[str] = set()
     out: list[int] = []
-    prev_copied = False
+    last_copied = -10**9
     for i, key in enumerate(keys):
         copied = key in seen
         seen.add(key)
-        out.append(out[i - 1] if copied and prev_copied else i)
-        prev_copied = copied
+        if copied and i - last_copied - 1 <= gap and out:
+            out.append(out[last_copied])
+        else:
+            out.append(i)
+        if copied:
+            last_copied = i
     return out
 
 

@@ -1,0 +1,93 @@
+"""Do no harm: clean text goes through the whole pipeline unchanged.
+
+The pages under tests/pages/clean were written for these tests (a recipe, an FAQ, a forum answer, a code
+tutorial, a software page full of camelCase identifiers); each is its own site, as in
+`make bench-false-positives`, which counts the same thing over the bench's gold texts with harm.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.core.pipeline import clean_text
+from cleaner.stages import Context
+
+CLEAN = Path(__file__).parent / "pages" / "clean"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CLEAN.glob("*.txt")))
+def test_clean_page_comes_out_byte_identical(name: str, ctx: Context) -> None:
+    raw = (CLEAN / f"{name}.txt").read_text(encoding="utf-8")
+    page = clean_text(raw, ctx, name=name, site=name)
+    assert [(e.stage, e.rule, e.before) for e in page.edits] == []
+    assert page.text == raw
+
+
+NEWS = """Chat bots that learn from their users
+
+Years ago the company launched a chat bot called Tay which was quickly disabled after it started repeating insults.
+The engineers said later that they had not expected users to coordinate their attacks so quickly.
+
+The budget vote was delayed twice in the summer. Even then, members who were worried about the national debt remained unconvinced, and the leaders had to promise a second review in the autumn.
+"""
+
+
+def test_relative_clauses_in_news_sentences_are_not_spliced_queries(ctx: Context) -> None:
+    page = clean_text(NEWS, ctx, name="news", site="news")
+    assert "a chat bot called Tay which was quickly disabled after it started" in page.text
+    assert "members who were worried about the national debt remained unconvinced" in page.text
+    assert not [e for e in page.edits if e.stage == "spam"]
+
+
+def test_camelcase_identifiers_and_handles_are_not_split(ctx: Context) -> None:
+    page = clean_text((CLEAN / "camelcase.txt").read_text(encoding="utf-8"), ctx, name="code", site="code")
+    assert "mapRelay" in page.text and "map Relay" not in page.text
+    assert "nodeRunner" in page.text
+
+
+def test_block_boundary_glue_is_still_split(ctx: Context) -> None:
+    page = clean_text("Our services\n\nWhat we do in gardeningPruning roses is our favourite job of the year.\n", ctx)
+    assert "gardening Pruning roses" in page.text
+
+
+def test_a_real_word_as_close_as_the_fix_keeps_the_typo(ctx: Context) -> None:
+    """'interated' is one edit from 'integrated' and from 'iterated': which one was meant is a guess."""
+    text = "Notes on the solver\n\nThe loop interated over every entry of the table until the counter reached zero.\n"
+    page = clean_text(text, ctx)
+    assert "interated" in page.text and "integrated" not in page.text
+
+
+def test_real_typo_without_a_rival_is_still_fixed(ctx: Context) -> None:
+    text = "Notes on the garden\n\nThe weather was beutiful and the staff gave us a warm welcome at the hotel.\n"
+    assert "beautiful" in clean_text(text, ctx).text
+
+
+TABLE = """The five largest towns of the region, with the census figures of last year, are listed below for reference.
+Rank
+Name
+Pop.
+Rank
+Name
+Pop.
+1
+Northby
+41,200
+4
+Eastwick
+12,900
+The figures are rounded to the nearest hundred, and the next census will be taken in the spring of next year.
+"""
+
+
+def test_table_header_printed_per_column_group_is_kept(ctx: Context) -> None:
+    page = clean_text(TABLE, ctx, name="t", site="t")
+    assert not [e for e in page.edits if e.stage == "dedup"]
+
+
+def test_heading_printed_twice_is_still_removed(ctx: Context) -> None:
+    text = ("Why it works\n\nWhy it works\n\nThe cold tells each clove to split, and by July every clove has become "
+            "a bulb of its own.\n")
+    page = clean_text(text, ctx)
+    assert page.text.count("Why it works") == 1
