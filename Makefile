@@ -128,6 +128,12 @@ test-ray: setup-dev
 	$(BIN)/pip install -q -e '.[ray,parquet,zstd]'
 	CLEANER_TEST_RAY=1 $(BIN)/pytest tests/test_ray.py tests/test_formats.py
 
+# the datasets and datatrove integrations, with the libraries installed (CI runs this after `make test`)
+.PHONY: test-integrations
+test-integrations: setup-dev
+	$(BIN)/pip install -q -e '.[datasets,datatrove]'
+	$(BIN)/pytest tests/test_integrations.py
+
 # SCALE_MB of generated JSONL shards under build/bench-scale; slices for the memory/linearity figures.
 SCALE_MB ?= 200
 SCALE_SLICES ?= 50,100,200

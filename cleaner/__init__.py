@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from cleaner._version import __version__
+
 __all__ = ["Cleaner", "CleanerError", "Result", "__version__", "restore"]
 
 if TYPE_CHECKING:

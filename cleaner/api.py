@@ -18,6 +18,7 @@ lies loose), ``clean_many`` after ``scan`` gives exactly ``cleaner run``'s text 
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,16 @@ class Cleaner:
                 col.add(text, site, name)
         totals.add(collectors, shas)
         self.ctx.stats = totals.finish() if collectors else {}
+
+    def save_stats(self, path: Path) -> None:
+        """Keep the statistics of the last ``scan`` in a file (a pickle: for this and other processes, trusted)."""
+        from cleaner.io.pages import atomic_write
+
+        atomic_write(Path(path), pickle.dumps(self.ctx.stats, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load_stats(self, path: Path) -> None:
+        """Use statistics a ``scan`` saved with ``save_stats`` (only load files you wrote: they are pickles)."""
+        self.ctx.stats = pickle.loads(Path(path).read_bytes())
 
     def clean(self, text: str, site: str | None = None, name: str = "page") -> Result:
         """Clean one page (with the statistics of the last ``scan``, if any)."""

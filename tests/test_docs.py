@@ -104,3 +104,8 @@ def test_rules_shown_as_examples_load_and_pass_their_examples(doc: Path, tmp_pat
     assert not rules.errors, rules.errors
     failures, checked = run_examples(rules)
     assert checked > 0 and not failures, failures
+
+
+@pytest.mark.parametrize("block", re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "api.md").read_text(encoding="utf-8"), re.S))
+def test_the_api_examples_run_as_written(block: str) -> None:
+    exec(compile(block, "docs/api.md", "exec"), {"__name__": "api_example"})

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from cleaner import __version__
+from cleaner._version import __version__
 from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rulebook.load import default_rules_dir
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner import __version__
+from cleaner._version import __version__
 from cleaner.core.page import Edit, Page
 from cleaner.io.changelog import page_header, serialize_log
 from cleaner.io.pages import (

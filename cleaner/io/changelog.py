@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleaner import __version__
+from cleaner._version import __version__
 from cleaner.core.page import Edit, Page, restore_text
 from cleaner.io.formats import EDITS_MARK, SHARD_SUFFIXES, ShardError, _open_read, _pyarrow_parquet, iter_jsonl_lines
 from cleaner.io.pages import LOG_SUFFIX, PageError, log_path

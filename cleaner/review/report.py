@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cleaner import __version__
+from cleaner._version import __version__
 from cleaner.core.page import Edit
 from cleaner.core.pipeline import read_timings
 from cleaner.review import _assets
