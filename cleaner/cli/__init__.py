@@ -346,15 +346,23 @@ def rules() -> None:
     """List, check and test rules."""
 
 
-def _load_or_exit(dirs: tuple[Path, ...]) -> Any:
+def _load_or_exit(dirs: tuple[Path, ...], builtin: bool = False) -> Any:
+    """The rules of DIRS (the shipped rules when none is given; with ``builtin``, the shipped rules and DIRS
+    together, as ``run --add-rules DIRS`` loads them)."""
     from cleaner.stages import load_stage_rules
 
     rule_dirs = list(dirs) or [default_rules_dir()]
+    if builtin and dirs:
+        shipped = default_rules_dir()
+        rule_dirs = [shipped] + [d for d in rule_dirs if d.resolve() != shipped.resolve()]
     for d in rule_dirs:
         if not d.exists():
             _fail(f"{d}: no such rules directory")
-    ruleset = load_stage_rules(rule_dirs)
-    return ruleset
+    return load_stage_rules(rule_dirs)
+
+
+no_builtin_option = click.option("--no-builtin", is_flag=True,
+                                  help="Check DIRS alone, not together with the shipped rules (as `run --rules DIRS`).")
 
 
 @rules.command("list")
@@ -379,24 +387,34 @@ def rules_list(dirs: tuple[Path, ...], show_settings: bool, markdown: bool) -> N
 
 @rules.command("check")
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
-def rules_check(dirs: tuple[Path, ...]) -> None:
-    """Validate rules; print file:line: message for each problem."""
-    ruleset = _load_or_exit(dirs)
+@no_builtin_option
+def rules_check(dirs: tuple[Path, ...], no_builtin: bool) -> None:
+    """Validate rules (DIRS together with the shipped rules); print file:line: message for each problem, then
+    warnings: a rule without examples, a rule that changes most lines of the sample pages."""
+    from cleaner.rulebook.examples import lint_warnings
+
+    ruleset = _load_or_exit(dirs, builtin=not no_builtin)
     for err in ruleset.errors:
         click.echo(err)
     if ruleset.errors:
         click.echo(f"{len(ruleset.errors)} error(s)", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"{len(ruleset.rules)} rules OK")
+    shipped = default_rules_dir().resolve()
+    mine = [r for r in ruleset.rules if shipped not in Path(r.file).resolve().parents] if dirs else ruleset.rules
+    warnings = lint_warnings(mine, default_rules_dir().parent / "raw")
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"{len(ruleset.rules)} rules OK" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @rules.command("test")
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
-def rules_test(dirs: tuple[Path, ...]) -> None:
-    """Run every rule's embedded examples (text it must remove, text it must keep)."""
+@no_builtin_option
+def rules_test(dirs: tuple[Path, ...], no_builtin: bool) -> None:
+    """Run every rule's embedded examples (text it must remove, text it must keep), DIRS with the shipped rules."""
     from cleaner.rulebook.examples import run_examples
 
-    ruleset = _load_or_exit(dirs)
+    ruleset = _load_or_exit(dirs, builtin=not no_builtin)
     if ruleset.errors:
         for err in ruleset.errors:
             click.echo(err)

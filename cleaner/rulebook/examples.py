@@ -9,6 +9,7 @@ must come out unchanged, ``{text, expect}`` examples must come out as
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from cleaner.core.page import Page
@@ -19,18 +20,26 @@ from cleaner.stages import Context, build_stages
 
 
 def rule_output(rule: Rule, text: str, ctx: Context) -> str:
+    return _run(rule, text, ctx)[0]
+
+
+def _run(rule: Rule, text: str, ctx: Context) -> tuple[str, list[str]]:
+    """What the example becomes, and the rule ids of the edits that made it so."""
     if rule.type in PROPOSERS:
-        return example_result(rule, text, ctx.regex_timeout)
+        alone = example_result(rule, text, ctx.regex_timeout)
+        return alone, ([rule.id] if alone != text else [])
     stages = build_stages((rule.stage,))
     texts = text.split(PAGE_BREAK)
     if len(texts) > 1:  # several pages of one site: give the stage its scan-pass statistics first
         ctx = Context(rules=ctx.rules, stats=_example_stats(stages, texts, ctx), options=ctx.options, regex_timeout=ctx.regex_timeout)
-    out = []
+    out: list[str] = []
+    rules: list[str] = []
     for i, t in enumerate(texts):
         page = Page(t, name=f"example{i}" if len(texts) > 1 else "example", site="example")
         clean_page(page, ctx, stages)
         out.append(page.text)
-    return PAGE_BREAK.join(out)
+        rules.extend(e.rule for e in page.edits if e.before != e.after)
+    return PAGE_BREAK.join(out), list(dict.fromkeys(rules))
 
 
 #: in a settings rule's example, a form feed separates pages of one site (for detectors that count across pages)
@@ -65,10 +74,38 @@ def check_rule(rule: Rule, ctx: Context) -> list[str]:
         elif _norm(out) == _norm(text):
             failures.append(f"{rule.where}: {rule.id}: should change {text!r} but left it alone")
     for text in rule.examples_keep:
-        out = rule_output(rule, text, ctx)
+        out, by = _run(rule, text, ctx)
         if _norm(out) != _norm(text):
-            failures.append(f"{rule.where}: {rule.id}: should keep {text!r} but made it {out!r}")
+            failures.append(f"{rule.where}: {rule.id}: should keep {text!r} but made it {out!r}{_blame(by, rule, ctx)}")
     return failures
+
+
+def _blame(rule_ids: list[str], rule: Rule, ctx: Context) -> str:
+    """Which rules changed a kept example (another rule of the stage, not the example's own, is the usual cause)."""
+    where = {r.id: r.where for r in ctx.rules.rules}
+    named = [f"{rid} ({where[rid]})" if rid in where else rid for rid in rule_ids if rid != rule.id]
+    return f" (changed by {', '.join(named)})" if named else ""
+
+
+def lint_warnings(rules: list[Rule], samples: Path, most: float = 0.5) -> list[str]:
+    """What `rules check` warns of: a pattern rule or settings rule without examples, and a pattern rule that
+    changes most of the lines of the sample pages (a pattern that matches everything)."""
+    warnings = []
+    pages = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(samples.glob("*.txt"))] if samples.is_dir() else []
+    lines = [ln for page in pages for ln in page.splitlines() if ln.strip()]
+    for rule in rules:
+        if rule.type == "vocabulary":
+            continue
+        if not rule.examples_remove and not rule.examples_keep:
+            warnings.append(f"{rule.where}: {rule.id}: no examples (add `examples: {{remove: [...], keep: [...]}}`)")
+        if rule.type in PROPOSERS and lines:
+            text = "\n".join(lines) + "\n"
+            kept = set(example_result(rule, text).splitlines())
+            changed = sum(1 for ln in lines if ln not in kept)
+            if changed > most * len(lines):
+                warnings.append(f"{rule.where}: {rule.id}: changes {changed} of the {len(lines)} lines of the sample pages in "
+                                f"{samples}: does it match far more than it should?")
+    return warnings
 
 
 def run_examples(ruleset: RuleSet, options: dict[str, Any] | None = None) -> tuple[list[str], int]:

@@ -154,8 +154,12 @@ def rule_files(dirs: list[Path]) -> list[Path]:
     return files
 
 
-def _default_stage(path: Path, roots: list[Path]) -> str | None:
+def _default_stage(path: Path, roots: list[Path], known_stages: tuple[str, ...] | None = None) -> str | None:
+    """The stage a rule file's place names: the first folder below its rules folder; a file given on its own
+    (``--add-rules my/chrome/menus.yaml``) takes the stage from the folder it sits in, when that names one."""
     for root in roots:
+        if root.is_file() and path == root and known_stages is not None and path.parent.name in known_stages:
+            return path.parent.name
         try:
             rel = path.relative_to(root)
         except ValueError:
@@ -202,7 +206,7 @@ def load_rules(dirs: list[Path], known_stages: tuple[str, ...] | None = None,
         if not isinstance(docs, list):
             errors.append(f"{path}:1: a rule file must be a YAML list of rules (- id: ...)")
             continue
-        stage_default = _default_stage(path, dirs)
+        stage_default = _default_stage(path, dirs, known_stages)
         for item in docs:
             rule, errs = _build_rule(item, path, stage_default, known_stages)
             errors.extend(errs)
@@ -232,12 +236,16 @@ def _build_rule(
     for key in REQUIRED_COMMON:
         if key not in item:
             errors.append(f"{where}: {label}: missing required key {key!r}")
-    if errors:
+    if "type" not in item:  # every other problem of the rule is still reported below
         return None, errors
     rtype = RULE_TYPES.get(str(item["type"]))
     if rtype is None:
-        return None, [f"{where}: {label}: unknown type {item['type']!r}{did_you_mean(str(item['type']), RULE_TYPES)}"
-                      f" (known: {', '.join(sorted(RULE_TYPES))})"]
+        errors.append(f"{key_where(path, key_lines, 'type', line)}: {label}: unknown type {item['type']!r}"
+                      f"{did_you_mean(str(item['type']), RULE_TYPES)} (known: {', '.join(sorted(RULE_TYPES))})")
+        close = difflib.get_close_matches(str(item["type"]), list(RULE_TYPES), n=1, cutoff=0.6)
+        if not close:
+            return None, errors
+        rtype = RULE_TYPES[close[0]]  # the keys are checked as for the type it was probably meant to be
     allowed = {**COMMON_KEYS, **rtype.required, **rtype.optional}
     for key, value in item.items():
         if key in ("__line__", "__keys__"):
@@ -306,6 +314,10 @@ def _build_rule(
     if data.get("enabled") is False:
         rule.stage = "__disabled__"
     return rule, []
+
+
+def key_where(path: Path, key_lines: dict[str, int], key: str, line: int) -> str:
+    return f"{path}:{key_lines.get(key, line)}"
 
 
 def did_you_mean(word: str, choices: Any) -> str:
