@@ -29,7 +29,7 @@ from cleaner.core.pipeline import RulesInvalid, clean_page, make_context
 from cleaner.io.changelog import page_header, serialize_log
 from cleaner.io.shards import ScanTotals, collectors_of
 from cleaner.rulebook.load import default_rules_dir
-from cleaner.stages import STAGE_NAMES, build_stages, load_stage_rules
+from cleaner.stages import STAGE_NAMES, choose_stages, load_stage_rules, stages_for
 
 PageInput = str | tuple[str, str] | tuple[str, str, str]
 
@@ -101,19 +101,26 @@ class Cleaner:
 
     ``rules`` replaces the shipped rules (folders or files), ``add_rules`` adds to them; ``vocab`` selects the
     spelling vocabularies (declared names or word-list files); ``stages`` runs only these stages (in the pipeline's
-    order); ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
+    order), ``skip_stages`` all but these; ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
     ``check_examples`` runs every rule's examples first (``cleaner run`` does, unless ``--skip-examples``).
     """
 
     def __init__(self, rules: Sequence[Path | str] | None = None, add_rules: Sequence[Path | str] = (),
-                 vocab: Sequence[str] = (), stages: Sequence[str] | None = None, dedup_corpus: bool = False,
+                 vocab: Sequence[str] = (), stages: Sequence[str] | None = None, skip_stages: Sequence[str] = (),
+                 dedup_corpus: bool = False,
                  regex_timeout: float = 1.0, check_examples: bool = False) -> None:
         self.rule_dirs = [Path(p) for p in (rules or [default_rules_dir()])] + [Path(p) for p in add_rules]
         missing = [f"{d}: rules directory does not exist" for d in self.rule_dirs if not d.exists()]
-        unknown = [f"unknown stage {s!r} (stages: {', '.join(STAGE_NAMES)})" for s in stages or () if s not in STAGE_NAMES]
-        if missing or unknown:
-            raise CleanerError(missing + unknown)
+        chosen = list(STAGE_NAMES)
+        try:
+            chosen = choose_stages(list(stages or ()), list(skip_stages))
+        except ValueError as exc:
+            missing.append(str(exc))
+        if missing:
+            raise CleanerError(missing)
         self.options: dict[str, Any] = {"regex_timeout": regex_timeout}
+        if len(chosen) < len(STAGE_NAMES):
+            self.options["stages"] = chosen
         if dedup_corpus:
             self.options["dedup_corpus"] = True
         try:
@@ -130,12 +137,12 @@ class Cleaner:
             self.options.update(vocab_options(self.rule_dirs, vocab))
         except ValueError as exc:
             raise CleanerError([f"vocab: {exc}"]) from None
-        self.stages = build_stages(tuple(stages) if stages is not None else None)
+        self.stages = stages_for(self.options)
 
     def scan(self, pages: Iterable[PageInput]) -> None:
         """Gather the corpus statistics the stages use (site repetition, corpus vocabulary, copies across pages)
         from these pages; the next ``clean`` and ``clean_many`` use them."""
-        collectors = collectors_of(build_stages(), self.ctx)
+        collectors = collectors_of(self.stages, self.ctx)
         totals = ScanTotals()
         shas = []
         for n, item in enumerate(pages):

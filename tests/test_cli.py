@@ -32,3 +32,19 @@ def test_outputs_respect_the_umask(tmp_path: Path) -> None:
         files = [p for p in out.rglob("*") if p.is_file() and ".cleaner" not in p.parts]
         assert len(files) >= 6
         assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: mode for p in files}
+
+
+def test_skip_stage_leaves_no_edit_of_that_stage_and_stages_runs_only_those(tmp_path: Path) -> None:
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    for args, allowed in ((["--skip-stage", "spam"], {"normalize", "chrome", "dedup", "spelling", "tidy"}),
+                          (["--stages", "chrome,tidy"], {"chrome", "tidy"})):
+        out = tmp_path / "-".join(args).strip("-")
+        subprocess.run([sys.executable, "-m", "cleaner", "run", str(root / "raw"), "-o", str(out), "-q", *args], check=True)
+        stages = {json.loads(line)["stage"] for log in out.glob("*.changes.jsonl") for line in log.read_text().splitlines()[1:]}
+        assert stages and stages <= allowed
+        assert stages == allowed or args[0] == "--skip-stage"  # every chosen stage did something on the samples
+    bad = subprocess.run([sys.executable, "-m", "cleaner", "run", str(root / "raw"), "-o", str(tmp_path / "x"), "--skip-stage", "spma"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "did you mean 'spam'?" in bad.stderr

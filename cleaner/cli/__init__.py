@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from cleaner._version import __version__
+from cleaner.cli.options import skip_stage_option, stage_options, stages_option
 from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rulebook.load import default_rules_dir
 
@@ -66,9 +67,12 @@ def main() -> None:
               help="Also write the HTML report (default: OUTDIR/report.html).")
 @click.option("--dedup-corpus", is_flag=True,  # cross-page duplicates are reported by default; this removes them
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
+@stages_option
+@skip_stage_option
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], site_from: str | None,
         vocab: tuple[str, ...], jobs: int, force: bool, text_field: str, id_field: str | None, engine: str, address: str | None,
-        regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None, dedup_corpus: bool) -> None:
+        regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None, dedup_corpus: bool,
+        stages: str | None, skip_stage: tuple[str, ...]) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
     from cleaner.core.pipeline import now
     from cleaner.io.formats import FieldSpec
@@ -81,6 +85,7 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         options["site_from"] = site_from
     if dedup_corpus:
         options["dedup_corpus"] = True
+    options.update(stage_options(stages, skip_stage))
     ctx = checked_context(rule_dirs, options, skip_examples)
     spec = FieldSpec(text_field, id_field)
     sources, shards, problems = _discover_inputs(inputs, outdir, site_from)

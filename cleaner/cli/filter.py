@@ -17,6 +17,8 @@ from typing import IO
 
 import click
 
+from cleaner.cli.options import skip_stage_option, stage_options, stages_option
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 BATCH = 64
 
@@ -33,14 +35,18 @@ BATCH = 64
 @click.option("--add-rules", "add_rules", multiple=True, type=click.Path(path_type=Path), help="Extra rule directory or file (repeatable).")
 @click.option("--vocab", metavar="NAME_OR_FILE", multiple=True, help="Spelling: use only these vocabularies (repeatable).")
 @click.option("--skip-examples", is_flag=True, help="Do not run the rules' examples first.")
+@stages_option
+@skip_stage_option
 def clean_command(source: str, log: Path | None, jsonl: bool, no_corpus_stats: bool, text_field: str, id_field: str | None,
                   site: str | None, rules: tuple[Path, ...], add_rules: tuple[Path, ...], vocab: tuple[str, ...],
-                  skip_examples: bool) -> None:
+                  skip_examples: bool, stages: str | None, skip_stage: tuple[str, ...]) -> None:
     """Clean one page from standard input (-) to standard output; with --jsonl, records to records."""
     from cleaner.api import Cleaner, CleanerError
 
     try:
-        cleaner = Cleaner(rules=list(rules) or None, add_rules=list(add_rules), vocab=vocab, check_examples=not skip_examples)
+        chosen = stage_options(stages, skip_stage).get("stages")
+        cleaner = Cleaner(rules=list(rules) or None, add_rules=list(add_rules), vocab=vocab, stages=chosen,
+                          check_examples=not skip_examples)
     except CleanerError as exc:
         for err in exc.errors:
             click.echo(err, err=True)

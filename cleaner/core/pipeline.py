@@ -90,9 +90,11 @@ def settle(page: Page, ctx: Context, plan: Settle) -> None:
     settlers = _SETTLERS.get(plan.neighbours)
     if settlers is None:
         settlers = _SETTLERS[plan.neighbours] = {s.name: s for s in build_stages(plan.neighbours)}
+    chosen = ctx.options.get("stages")  # a stage switched off for the run does not settle either
+    neighbours = [n for n in plan.neighbours if not chosen or n in chosen]
     for _ in range(plan.max_rounds):
         before = page.text
-        for name in plan.neighbours:
+        for name in neighbours:
             if plan.wants(name, page):
                 settlers[name].apply(page, ctx)
                 plan.ran(name, page)

@@ -30,7 +30,7 @@ from cleaner.io.shards import (
     shard_batches,
 )
 from cleaner.resources.memory import release_freed_memory
-from cleaner.stages import build_stages
+from cleaner.stages import stages_for
 
 _WORKER: dict[str, Any] = {}
 
@@ -44,7 +44,7 @@ def _batches(items: list[Source], size: int) -> Iterator[list[Source]]:
 def _scan_init(rule_dirs: list[Path], options: dict[str, Any]) -> None:
     ctx = make_context(rule_dirs, options=options)
     _WORKER["ctx"] = ctx
-    _WORKER["stages"] = build_stages()
+    _WORKER["stages"] = stages_for(options)
 
 
 def _scan_batch(batch: list[Source] | RecordBatch) -> tuple[dict[str, Any], list[str]]:
@@ -57,7 +57,7 @@ def _scan_batch(batch: list[Source] | RecordBatch) -> tuple[dict[str, Any], list
 def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], jobs: int,
          batch_size: int = 64, shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> dict[str, Any]:
     """Corpus statistics for the stages that want them (empty when none does); .txt pages first, then shards."""
-    if not collectors_of(build_stages(), make_context(rule_dirs, options=options)):
+    if not collectors_of(stages_for(options), make_context(rule_dirs, options=options)):
         return {}
     totals = ScanTotals()
 
@@ -78,7 +78,7 @@ def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], 
 def _clean_init(rule_dirs: list[Path], stats: dict[str, Any], options: dict[str, Any], outdir: Path,
                 done: dict[str, str]) -> None:
     _WORKER["ctx"] = make_context(rule_dirs, stats=stats, options=options)
-    _WORKER["stages"] = build_stages()
+    _WORKER["stages"] = stages_for(options)
     _WORKER["outdir"] = outdir
     _WORKER["done"] = done
 

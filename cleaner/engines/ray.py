@@ -51,7 +51,7 @@ from cleaner.io.shards import (
     shard_todo,
     tally,
 )
-from cleaner.stages import build_stages
+from cleaner.stages import stages_for
 
 _STATE: dict[str, Any] = {}
 
@@ -151,7 +151,7 @@ class _Worker:
                  shards: dict[str, tuple[str, str]], spec: FieldSpec, outdir: Path | None = None,
                  done: dict[str, str] | None = None, parts: dict[str, str] | None = None) -> None:
         self.ctx = make_context(rule_dirs, stats=stats, options=options)
-        self.stages = build_stages()
+        self.stages = stages_for(options)
         self.shards, self.spec, self.outdir, self.done = shards, spec, outdir, done or {}
         self.parts = parts or {}
 
@@ -252,7 +252,7 @@ def _shard_map(shards: list[Shard]) -> dict[str, tuple[str, str]]:
 # -- the two passes -------------------------------------------------------------------
 def scan(sources: list[Source], rule_dirs: list[Path], options: dict[str, Any], jobs: int,
          shards: list[Shard] | None = None, spec: FieldSpec | None = None) -> dict[str, Any]:
-    if not collectors_of(build_stages(), make_context(rule_dirs, options=options)):
+    if not collectors_of(stages_for(options), make_context(rule_dirs, options=options)):
         return {}
     spec = spec or FieldSpec()
     shards = shards or []

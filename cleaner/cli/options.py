@@ -1,0 +1,21 @@
+"""Options that several commands share (``run`` and ``clean``): which stages run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+stages_option = click.option("--stages", metavar="A,B", default=None,
+                             help="Run only these stages, in the pipeline's order (normalize,chrome,dedup,spam,spelling,tidy).")
+skip_stage_option = click.option("--skip-stage", "skip_stage", multiple=True, metavar="STAGE", help="Do not run this stage (repeatable).")
+
+def stage_options(stages: str | None, skip: tuple[str, ...]) -> dict[str, Any]:
+    """``--stages a,b`` / ``--skip-stage c``: the run's ``stages`` option (absent when every stage runs)."""
+    from cleaner.stages import STAGE_NAMES, choose_stages
+
+    try:
+        chosen = choose_stages([s.strip() for s in stages.split(",") if s.strip()] if stages else None, list(skip))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--stages/--skip-stage") from None
+    return {"stages": chosen} if len(chosen) < len(STAGE_NAMES) else {}
