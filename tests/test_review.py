@@ -40,17 +40,17 @@ def _page() -> ReviewPage:
 def test_plain_diff_marks_every_edit_with_its_rule() -> None:
     page = _page()
     out = render_page(page, Style(color=False))
-    assert "[-Menu↵\n-]«chrome.menu»" in out
+    assert "[-Menu↵-]«chrome.menu»\nHello" in out  # the tag stays on the removed line
     # the replacement shows old→new, and the absorbed U+00A0 fix stays visible inside it
     assert "[wor[⍽→·]«normalize.unicode-space»ld→world]«spelling.fix»" in out
-    assert "{+↵\n+}«tidy.final-newline»" in out
+    assert "{+↵+}«tidy.final-newline»\n" in out
     assert sorted(TAG.findall(out)) == sorted(e.rule for e in all_edits(page.edits))
     assert "\x1b[" not in out
 
 
 def test_colour_output_uses_stage_colours_and_strikes_removals() -> None:
     out = render_page(_page(), Style(color=True))
-    assert "\x1b[9;33mMenu↵" in out  # chrome: struck, yellow
+    assert "\x1b[9;33m[-Menu↵-]" in out  # chrome: struck, yellow, and marked (a pager may drop the strike)
     assert "«spelling.fix»" in out and "\x1b[0m" in out
 
 
@@ -71,7 +71,7 @@ def test_context_shows_only_changed_lines() -> None:
     rp = ReviewPage("p", {}, page.edits, page.text, Path("p"))
     out = render_page(rp, Style(False), context=1)
     assert "@@ lines 20-22 @@" in out
-    assert "line 19\n[-line 20↵\n-]«chrome.x»line 21\n" in out
+    assert "line 19\n[-line 20↵-]«chrome.x»\nline 21\n" in out
     assert "line 18" not in out and "line 22" not in out
 
 
@@ -183,3 +183,20 @@ def test_a_renamed_raw_page_is_found_by_its_bytes(run_dir: Path, tmp_path: Path)
     copy.write_bytes(src.read_bytes())
     result = CliRunner().invoke(main, ["diff", str(copy), "--out", str(run_dir)])
     assert result.exit_code == 0 and result.output.startswith(f"== {src.name}:")
+
+
+def test_marks_survive_colour_through_a_pipe_and_invisible_characters_are_named(tmp_path: Path) -> None:
+    """``--color always | less -R`` keeps every mark even where the pager drops strike-through; a removed
+    zero-width space or soft hyphen is shown by name, not as nothing."""
+    page = Page("Menu\nA wo\u200brd and a soft\u00adhyphen.\n", name="p.txt")
+    zw = page.text.index("\u200b")
+    page.commit("normalize", [Proposal(zw, zw + 1, "", "normalize.invisible", "zero-width space"),
+                              Proposal(page.text.index("\u00ad"), page.text.index("\u00ad") + 1, "", "normalize.invisible", "soft hyphen")])
+    page.commit("chrome", [Proposal(0, 5, "", "chrome.menu", "menu line")])
+    rp = ReviewPage("p.txt", {}, page.edits, page.text, Path("p.txt"))
+    plain = render_page(rp, Style(False))
+    coloured = render_page(rp, Style(True))
+    stripped = re.sub(r"\x1b\[[0-9;]*m", "", coloured)  # what a pager that ignores the codes shows
+    assert stripped == plain
+    assert "[-⟨ZERO WIDTH SPACE⟩-]«normalize.invisible»" in plain and "[-⟨SOFT HYPHEN⟩-]" in plain
+    assert TAG.findall(plain) == ["chrome.menu", "normalize.invisible", "normalize.invisible"]

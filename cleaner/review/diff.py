@@ -2,8 +2,9 @@
 
 Plain output (a pipe, a file, ``NO_COLOR``) uses word-diff marks that survive
 copy and paste: ``[-removed-]``, ``{+inserted+}``, ``[old→new]``, each
-followed by ``«rule.id»``.  On a colour terminal the same edits are struck or
-underlined in their stage's colour.  Absorbed edits (earlier edits that a
+followed by ``«rule.id»`` on the same line.  In colour (a terminal, or ``--color
+always`` through a pager) the same marks are struck or underlined in their
+stage's colour.  Absorbed edits (earlier edits that a
 later one covers) are shown nested inside the edit that covers them, so the
 output holds every edit of the log.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,12 +37,30 @@ def stage_ansi(stage: str) -> str:
     return STAGE_ANSI.get(stage) or _EXTRA_ANSI[sum(map(ord, stage)) % len(_EXTRA_ANSI)]
 
 
+_SIGNS = {"\t": "⇥", "\u00a0": "⍽", "\r": "␍", "\n": "↵\n"}
+
+
+def _invisible(ch: str) -> bool:
+    """A character that prints as nothing (or as a plain space): format and control characters, odd spaces."""
+    cat = unicodedata.category(ch)
+    return cat in ("Cf", "Cc", "Zl", "Zp", "Co") or (cat == "Zs" and ch not in " \u00a0")
+
+
 def visible(text: str) -> str:
-    """Make whitespace in an edit visible: newlines get a ↵ (the line break stays),
-    tabs and no-break spaces a sign, and spaces a dot when the edit is only whitespace."""
+    """Make the whitespace and invisible characters of an edit visible: newlines get a ↵ (the line break stays),
+    tabs and no-break spaces a sign, spaces a dot when the edit is only whitespace, and a character that prints as
+    nothing (a zero-width space, a soft hyphen, a byte-order mark) its name: ``⟨ZERO WIDTH SPACE⟩``."""
     if not text.strip():
         text = text.replace(" ", "·")
-    return text.replace("\t", "⇥").replace("\u00a0", "⍽").replace("\r", "␍").replace("\n", "↵\n")
+    out = []
+    for ch in text:
+        if ch in _SIGNS:
+            out.append(_SIGNS[ch])
+        elif _invisible(ch) and not "\udc80" <= ch <= "\udcff":
+            out.append(f"⟨{unicodedata.name(ch, f'U+{ord(ch):04X}')}⟩")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass
@@ -55,15 +75,17 @@ class Style:
         text = text.replace(RESET, f"{RESET}\x1b[{codes}m")
         return "\n".join(f"\x1b[{codes}m{line}{RESET}" if line else line for line in text.split("\n"))
 
+    # In colour the marks stay: a pager (less -R) may drop strike-through, never the brackets.
     def deleted(self, text: str, stage: str) -> str:
-        return self._paint(text, f"9;{stage_ansi(stage)}") if self.color else f"[-{text}-]"
+        return self._paint(f"[-{text}-]", f"9;{stage_ansi(stage)}") if self.color else f"[-{text}-]"
 
     def inserted(self, text: str, stage: str) -> str:
-        return self._paint(text, f"1;4;{stage_ansi(stage)}") if self.color else f"{{+{text}+}}"
+        return self._paint(f"{{+{text}+}}", f"1;4;{stage_ansi(stage)}") if self.color else f"{{+{text}+}}"
 
     def replaced(self, old: str, new: str, stage: str) -> str:
         if self.color:
-            return self._paint(old, f"9;{stage_ansi(stage)}") + self._paint("→", stage_ansi(stage)) + self._paint(new, f"1;{stage_ansi(stage)}")
+            return (self._paint("[" + old, f"9;{stage_ansi(stage)}") + self._paint("→", stage_ansi(stage))
+                    + self._paint(new + "]", f"1;{stage_ansi(stage)}"))
         return f"[{old}→{new}]"
 
     def tag(self, rule: str, stage: str) -> str:
@@ -100,13 +122,21 @@ class Renderer:
         if not shown:
             return inner
         s = self.style
+        after = visible(e.after)
+        # a change that ends a line ends its mark before the line break, so the rule's tag stays on the changed
+        # line (and never looks like the start of the next, kept, line)
+        end = ""
+        if e.before and not e.after and inner.endswith("\n"):
+            inner, end = inner[:-1], "\n"
+        elif not e.before and after.endswith("\n"):
+            after, end = after[:-1], "\n"
         if e.before and e.after:
-            mark = s.replaced(inner, visible(e.after), e.stage)
+            mark = s.replaced(inner, after, e.stage)
         elif e.before:
             mark = s.deleted(inner, e.stage)
         else:
-            mark = s.inserted(visible(e.after), e.stage)
-        return mark + s.tag(e.rule, e.stage)
+            mark = s.inserted(after, e.stage)
+        return mark + s.tag(e.rule, e.stage) + end
 
     @staticmethod
     def _text(text: str, inside: bool) -> str:
