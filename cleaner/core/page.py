@@ -88,6 +88,8 @@ class Page:
         self.meta: dict[str, Any] = meta or {}
         self.edits: list[Edit] = []
         self.warnings: list[str] = []
+        #: spans of the raw text that keep-exceptions protect (`cleaner.rulebook.keep`): set by the pipeline
+        self.protected: list[Any] = []
         self._text: str | None = raw
         self._seg_cache: tuple[list[Edit], int, list[_Segment], list[int]] | None = None
 
@@ -160,12 +162,26 @@ class Page:
             pieces.append((cur, end))
         return pieces
 
+    def _overrides_a_keep(self, stage: str, p: Proposal) -> bool:
+        """Would the proposal touch raw text a keep-exception protects from this stage and rule?  (Counted, so a
+        reviewer sees that the exception worked.)"""
+        a = self.raw_offset(p.start)
+        b = self.raw_offset(p.end - 1) + 1 if p.end > p.start else a
+        for k in self.protected:
+            if (a < k.end and b > k.start or (a == b and k.start < a < k.end)) and k.covers(stage, p.rule):
+                kept = self.meta.setdefault("kept_by_exception", {})
+                kept[k.rule_id] = kept.get(k.rule_id, 0) + 1
+                return True
+        return False
+
     # -- changing ----------------------------------------------------------
     def commit(self, stage: str, proposals: Iterable[Proposal]) -> list[Edit]:
         """Turn a stage's proposals (current coordinates) into edits; return the new edits."""
         text = self.text
         props = _resolve_overlaps(sorted(proposals, key=lambda p: (p.start, -p.end)))
         props = [p for p in props if 0 <= p.start <= p.end <= len(text) and text[p.start : p.end] != p.after]
+        if self.protected:
+            props = [p for p in props if not self._overrides_a_keep(stage, p)]
         if not props:
             return []
         segs = self._segments()

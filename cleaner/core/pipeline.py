@@ -27,6 +27,7 @@ from cleaner.io.pages import (
     log_path,
     sha256,
 )
+from cleaner.rulebook.keep import protected_spans
 from cleaner.rulebook.load import RuleSet
 from cleaner.stages import Context, Stage, build_stages, load_stage_rules
 from cleaner.stages.base import Settle
@@ -70,7 +71,9 @@ class RulesInvalid(Exception):
 
 
 def clean_page(page: Page, ctx: Context, stages: list[Stage]) -> Page:
-    """Run the stages in order; where a stage asks for it, let others look again until the text settles."""
+    """Run the stages in order; where a stage asks for it, let others look again until the text settles.  The
+    keep-exceptions' spans are found first: `Page.commit` refuses any proposal that would touch them."""
+    page.protected = protected_spans(page, ctx.rules)
     for stage in stages:
         stage.apply(page, ctx)
         plan = stage.settling(page, ctx)

@@ -41,6 +41,8 @@ def page_header(page: Page, rules: RuleSet, **fields: Any) -> dict[str, Any]:
         **fields,
     }
     header.update(page.meta.get("log_header", {}))  # notes a stage adds (dedup: duplicate_of)
+    if page.meta.get("kept_by_exception"):  # proposals that keep-exceptions refused, per keep rule
+        header["kept_by_exception"] = dict(sorted(page.meta["kept_by_exception"].items()))
     return header
 
 

@@ -10,7 +10,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from cleaner.rulebook import patterns  # noqa: F401  (registers the shared rule types)
+from cleaner.rulebook import keep, patterns  # noqa: F401  (register the shared rule types)
 from cleaner.rulebook.load import RuleSet, load_rules
 from cleaner.stages.base import Context, Stage
 from cleaner.stages.chrome import ChromeStage
