@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from review_helpers import rule_counts, sample_run
+from review_helpers import ROOT, rule_counts, sample_run
 
 from cleaner.review.model import ReviewPage, iter_pages
 
@@ -198,3 +198,45 @@ def test_astral_characters_and_undecodable_bytes_keep_edits_in_place(browser: An
     assert pg.inner_text(".e[data-rule='normalize.bad-byte'] ins") == "ÿ"
     assert _unmarked(pg) == raw.replace("\udcff", "\ufffd")
     pg.close()
+
+
+def test_a_reviewer_marks_a_wrong_edit_and_a_missed_line_and_the_exported_rules_apply(
+        page: Any, run: tuple[Path, list[ReviewPage]], tmp_path: Path) -> None:
+    """The review-to-rule loop: "keep this" on a removed line, "remove this" on a kept one, the decisions exported as
+    YAML, `cleaner rules test` passes it, and a re-run with it cleans the page as marked."""
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    rp = next(p for p in run[1] if any(e.rule == "chrome.classifier.line" and e.before.strip() for e in p.edits))
+    wrong = next(e for e in rp.edits if e.rule == "chrome.classifier.line" and e.before.strip())
+    missed = next(ln for ln in rp.clean.splitlines() if ln.endswith("?") and len(ln.split()) >= 4)  # a kept heading
+    _open(page, rp.name)
+    # keep this: focus the wrongly removed line's edit, press the button
+    page.evaluate("""([rule, text]) => { const e = [...document.querySelectorAll('#text .e')].find(
+        (x) => x.dataset.rule === rule && x.textContent.includes(text)); e.focus(); }""", [wrong.rule, wrong.before.strip()])
+    page.click("#mark-keep")
+    assert page.eval_on_selector_all("#text .e.marked-keep", "els => els.length") == 1
+    # remove this: select the kept line in the text, press the button
+    page.evaluate("""(text) => { const walker = document.createTreeWalker(document.getElementById('text'), NodeFilter.SHOW_TEXT);
+        let n; while ((n = walker.nextNode())) { const at = n.data.indexOf(text); if (at >= 0) {
+          const r = document.createRange(); r.setStart(n, at); r.setEnd(n, at + text.length);
+          const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); return; } } throw new Error('not found'); }""", missed)
+    page.click("#mark-remove")
+    assert page.text_content("#decisions") == "1 edit to keep · 1 line to remove"
+    page.click("#export")
+    yaml_text = page.input_value("#export-yaml")
+    assert page.get_attribute("#export-link", "href").startswith("blob:")
+    rules = tmp_path / "review-decisions.yaml"
+    rules.write_text(yaml_text, encoding="utf-8")
+
+    runner = CliRunner()
+    res = runner.invoke(main, ["rules", "test", str(rules)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "again"
+    res = runner.invoke(main, ["run", str(ROOT / "raw"), "-o", str(out), "-q", "-j", "1", "--add-rules", str(rules)])
+    assert res.exit_code == 0, res.output
+    clean = (out / rp.name).read_text(encoding="utf-8")
+    assert wrong.before.strip() in clean and missed not in clean
+    others = [p for p in run[1] if p.name != rp.name]  # the decisions are scoped to the page's site: others unchanged
+    assert all((out / p.name).read_text(encoding="utf-8") == p.clean for p in others)

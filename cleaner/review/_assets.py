@@ -1,6 +1,13 @@
 """The report's style sheet, page skeleton and script, kept inline so the report is one file."""
 
 CSS = r"""
+.reviewbar { display: flex; gap: .5rem; align-items: center; margin: .4rem 0; flex-wrap: wrap; }
+.reviewbar .spacer { flex: 1; }
+.e.marked-keep { outline: 2px solid #2e7d32; outline-offset: 1px; }
+.e.marked-keep del { text-decoration: none; }
+#filter-note { background: #fff8e1; padding: .4rem .6rem; }
+#tip .detail { font-family: ui-monospace, monospace; font-size: .85em; }
+#export-dialog textarea { width: 100%; font-family: ui-monospace, monospace; }
 :root{--bg:#f7f6f2;--panel:#fff;--ink:#1d1d1f;--muted:#6b6b70;--line:#e2e0da;--accent:#3b5bdb;--sel:#fff3bf;
   --mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;
   --sans:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
@@ -130,12 +137,22 @@ BODY = r"""
       <h2 id="pagename"></h2><span id="pagestats" class="muted"></span><span class="spacer"></span>
       <button id="prev-edit" type="button">‹ edit</button><button id="next-edit" type="button">edit ›</button>
     </div>
+    <div class="reviewbar" id="reviewbar">
+      <button id="mark-keep" type="button" title="The focused edit was wrong: keep its text (key x)">Keep this edit's text</button>
+      <button id="mark-remove" type="button" title="Select kept text first: its lines are junk (key r)">Remove the selected line(s)</button>
+      <span class="spacer"></span><span id="decisions" class="muted">no decisions yet</span>
+      <button id="export" type="button" disabled>Export decisions as YAML</button>
+    </div>
+    <div class="panel" id="filter-note" hidden></div>
     <div class="legend" id="legend"></div>
     <div class="panel textpanel"><pre id="text" aria-label="Raw page with edits"></pre></div>
     <details class="panel" id="edit-list"><summary>Every edit on this page, in order</summary><table id="edittable"></table></details>
   </section>
 </main>
 <div id="tip" role="tooltip" hidden></div>
+<dialog id="export-dialog"><p>Save this as a rules file, check it with <code>cleaner rules test FILE</code> and apply it with
+<code>cleaner run … --add-rules FILE</code>.</p><textarea id="export-yaml" rows="18" cols="100" readonly></textarea>
+<p><a id="export-link" download="review-decisions.yaml">Download review-decisions.yaml</a> <button id="export-close" type="button">Close</button></p></dialog>
 """
 
 JS = r"""
@@ -298,11 +315,65 @@ function renderEdit(raw, e, inside, parent, depth, outer) {
   if (after) s.append(el('ins', null, visible(after)));
   parent.append(s);
 }
+// ---- review decisions: "keep this" on an edit, "remove this" on kept lines, exported as rules ---------------
+const DECISIONS = [];
+function siteOf() { return CURRENT ? CURRENT.s : ''; }
+let CURRENT = null;
+function decisionKey(d) { return d.kind + '\u0000' + d.text + '\u0000' + d.site; }
+function addDecision(d) {
+  const k = decisionKey(d), at = DECISIONS.findIndex((x) => decisionKey(x) === k);
+  if (at >= 0) DECISIONS.splice(at, 1); else DECISIONS.push(d);
+  $('decisions').textContent = DECISIONS.length ? plural(DECISIONS.filter((x) => x.kind === 'keep').length, 'edit') + ' to keep · ' +
+    plural(DECISIONS.filter((x) => x.kind === 'remove').length, 'line') + ' to remove' : 'no decisions yet';
+  $('export').disabled = !DECISIONS.length;
+  return at < 0;
+}
+function markKeep() {
+  const x = EDITS[STATE.cur]; if (!x) return;
+  const text = x.raw.slice(x.e[0], x.e[1]).trim(); if (!text) return;
+  const on = addDecision({ kind: 'keep', text, stage: META.stages[x.e[3]].id, rule: META.rules[x.e[4]].id, site: siteOf(), page: INDEX[STATE.page][0] });
+  x.el.classList.toggle('marked-keep', on);
+}
+function markRemove() {
+  const sel = window.getSelection(); const chosen = sel ? sel.toString() : '';
+  for (const line of chosen.split('\n')) {
+    const text = line.trim(); if (!text || /[↵⇥⍽·]/.test(text)) continue;
+    addDecision({ kind: 'remove', text, stage: 'chrome', site: siteOf(), page: INDEX[STATE.page][0] });
+  }
+  if (sel) sel.removeAllRanges();
+}
+const yq = (s) => JSON.stringify(s);  // a JSON string is a YAML double-quoted scalar
+function reEscape(s) { return s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&').replace(/ /g, ' '); }
+function decisionsYaml() {
+  const out = ['# Review decisions exported from the cleaner report of ' + META.outdir + ' (' + META.generated + ').',
+    '# Check: cleaner rules test FILE    Apply: cleaner run ... --add-rules FILE', ''];
+  DECISIONS.forEach((d, n) => {
+    const scope = d.site ? ['  sites: [' + yq(d.site.replace(/[[\]*?]/g, (c) => '[' + c + ']')) + ']'] : [];
+    if (d.kind === 'keep') {
+      out.push('- id: review.keep-' + (n + 1), '  type: keep', '  stage: ' + d.stage, '  text: ' + yq(d.text), '  rules: [' + yq(d.rule) + ']',
+        ...scope, '  reason: ' + yq('marked "keep this" in the report (' + d.page + ')'), '  examples:', '    keep: [' + yq(d.text) + ']', '');
+    } else {
+      out.push('- id: review.remove-' + (n + 1), '  type: line', '  stage: ' + d.stage, '  regex: ' + yq(reEscape(d.text)),
+        ...scope, '  reason: ' + yq('marked "remove this" in the report (' + d.page + ')'), '  examples:', '    remove: [' + yq(d.text) + ']', '');
+    }
+  });
+  return out.join('\n');
+}
+function exportDecisions() {
+  const yaml = decisionsYaml();
+  $('export-yaml').value = yaml;
+  const link = $('export-link');
+  if (link.href) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([yaml], { type: 'text/yaml' }));
+  $('export-dialog').showModal();
+}
+
 function countAll(edits) { let n = 0; for (const e of edits) n += 1 + countAll(e[6]); return n; }
 async function renderPage(i) {
   const row = INDEX[i]; if (!row) { location.hash = ''; return; }
   const data = (await chunk(row[4]))[row[5]];
   if (STATE.page !== i) return;
+  CURRENT = data;
   EDITS = []; STATE.cur = -1;
   const pre = $('text'); pre.textContent = '';
   renderSpan(data.r, 0, data.r.length, data.e, false, pre, 0, null);
@@ -319,6 +390,13 @@ async function renderPage(i) {
   legend.append(el('span', 'muted', 'struck = removed · bold = inserted · old→new = replaced · hover or focus an edit for its rule and reason'));
   $('edittable').textContent = '';
   if ($('edit-list').open) renderEditTable();
+  const note = $('filter-note'); note.hidden = !filterActive();
+  if (filterActive()) {
+    note.textContent = 'Filtered: showing only ' + (STATE.rule >= 0 ? 'rule ' + META.rules[STATE.rule].id : 'stages ' + META.stages.filter((_, si) => STATE.stages.has(si)).map((s) => s.id).join(', ')) + ' · ';
+    const b = el('button', null, 'show every edit'); b.type = 'button'; b.addEventListener('click', () => { STATE.stages = new Set(META.stages.map((_, k) => k)); STATE.rule = -1; refresh(); });
+    note.append(b);
+  }
+  for (const x of EDITS) if (DECISIONS.some((d) => d.kind === 'keep' && d.page === row[0] && d.rule === META.rules[x.e[4]].id && d.text === x.raw.slice(x.e[0], x.e[1]).trim())) x.el.classList.add('marked-keep');
   document.body.dataset.view = 'page'; pre.dataset.renders = String(Number(pre.dataset.renders || 0) + 1);
 }
 function renderEditTable() {
@@ -359,7 +437,7 @@ function showTip(target) {
   const h = el('div'); h.append(el('span', 'stage', META.stages[x.e[3]].id), el('span', 'rule', META.rules[x.e[4]].id)); tip.append(h);
   tip.append(el('div', 'why', x.e[5] || '(no reason given)'));
   const chg = el('div', 'chg'); changeInto(chg, x, 400); tip.append(chg);
-  if (x.e[7]) tip.append(el('div', 'nest', JSON.stringify(x.e[7])));
+  if (x.e[7]) for (const [k, v] of Object.entries(x.e[7])) tip.append(el('div', 'detail', k.replace(/_/g, ' ') + ': ' + (typeof v === 'object' ? JSON.stringify(v) : String(v))));
   if (x.outer) tip.append(el('div', 'nest', 'later covered by ' + META.rules[x.outer[4]].id + ' (' + META.stages[x.outer[3]].id + ')'));
   const n = countAll(x.e[6]); if (n) tip.append(el('div', 'nest', 'covers ' + n + ' earlier edit' + (n > 1 ? 's' : '') + ', shown inside it'));
   tip.hidden = false;
@@ -410,6 +488,7 @@ document.addEventListener('keydown', (ev) => {
   if (ev.key === 'j') go(1); else if (ev.key === 'k') go(-1);
   else if (ev.key === '.') gotoEdit(STATE.cur + 1); else if (ev.key === ',') gotoEdit(STATE.cur - 1);
   else if (ev.key === 'Escape') location.hash = '';
+  else if (ev.key === 'x') markKeep(); else if (ev.key === 'r') markRemove();
 });
 
 async function start() {
@@ -424,6 +503,12 @@ async function start() {
   $('next').addEventListener('click', () => go(1));
   $('prev-edit').addEventListener('click', () => gotoEdit(STATE.cur - 1));
   $('next-edit').addEventListener('click', () => gotoEdit(STATE.cur + 1));
+  $('mark-keep').addEventListener('mousedown', (ev) => ev.preventDefault());  // keep the focused edit focused
+  $('mark-keep').addEventListener('click', markKeep);
+  $('mark-remove').addEventListener('mousedown', (ev) => ev.preventDefault());  // keep the selection
+  $('mark-remove').addEventListener('click', markRemove);
+  $('export').addEventListener('click', exportDecisions);
+  $('export-close').addEventListener('click', () => $('export-dialog').close());
   $('page-search').addEventListener('input', (ev) => { STATE.search = ev.target.value; STATE.listPage = 0; rank(); renderPageTable(); });
   document.querySelectorAll('#pagetable th[data-sort] button').forEach((b) => b.addEventListener('click', () => { STATE.sort = b.parentElement.dataset.sort; rank(); renderPageTable(); }));
   $('edit-list').addEventListener('toggle', () => { if ($('edit-list').open && !$('edittable').children.length) renderEditTable(); });

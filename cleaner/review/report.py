@@ -107,7 +107,8 @@ def build_report(pages: list[ReviewPage], outdir: Path, title: str | None = None
             chunks.append([])
             chunk_chars = 0
         units = _units(p.raw)
-        chunks[-1].append({"r": _js_text(p.raw), "e": [_encode_edit(e, t, units) for e in p.edits]})
+        chunks[-1].append({"r": _js_text(p.raw), "e": [_encode_edit(e, t, units) for e in p.edits],
+                           "s": str(p.header.get("site", ""))})
         chunk_chars += len(p.raw)
         per_rule = sorted(([t.rule_ix[k.split("\t", 1)[1]], *v] for k, v in c.items()), key=lambda r: r[0])
         index.append([p.name, len(p.raw), len(p.clean), len(es), len(chunks) - 1, len(chunks[-1]) - 1, per_rule])
