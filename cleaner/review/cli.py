@@ -43,8 +43,9 @@ def _fail(msg: str) -> None:
               help="Show only the changed lines and N lines around them.")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour by stage; 'auto' colours only on a terminal without NO_COLOR.")
+@click.option("--list", "as_list", is_flag=True, help="One edit per line (line:column, stage, rule, change, reason) instead of the page.")
 def diff(pages: tuple[Path, ...], outdir: Path | None, stages: tuple[str, ...], rules: tuple[str, ...], context: int | None,
-         color: str) -> None:
+         color: str, as_list: bool = False) -> None:
     """Show PAGES (raw pages, their cleaned outputs, or cleaned record shards) with every edit marked and tagged with its rule.
 
     Plain marks: [-removed-], {+inserted+}, [old→new], each followed by «rule.id».
@@ -52,7 +53,7 @@ def diff(pages: tuple[Path, ...], outdir: Path | None, stages: tuple[str, ...], 
     """
     from cleaner.io.changelog import records_of
     from cleaner.io.formats import is_shard
-    from cleaner.review.diff import Style, render_page
+    from cleaner.review.diff import Style, render_list, render_page
     from cleaner.review.model import EditFilter, find_outputs, load_page
 
     style = Style(use_color(color))
@@ -69,7 +70,7 @@ def diff(pages: tuple[Path, ...], outdir: Path | None, stages: tuple[str, ...], 
         for page in found:
             if shown:
                 click.echo("")
-            click.echo(render_page(page, style, flt, context), nl=False)
+            click.echo(render_list(page, flt) if as_list else render_page(page, style, flt, context), nl=False)
             shown += 1
     sys.exit(status)
 

@@ -208,3 +208,28 @@ def _hunks(page: ReviewPage, r: Renderer, flt: EditFilter, context: int) -> list
         body = r.span(start, end, inside)
         out.append(body + ("" if body.endswith("\n") else "\n"))
     return out
+
+
+def render_list(page: ReviewPage, flt: EditFilter | None = None) -> str:
+    """One edit a line: where it is in the raw page (line:column), stage, rule, the change and the reason; an edit
+    that a later one absorbed is indented under it, so nested (dedup) edits read one at a time."""
+    flt = flt or EditFilter()
+    starts = [0] + [i + 1 for i, ch in enumerate(page.raw) if ch == "\n"]
+    out = [f"== {summary_line(page, flt)} =="]
+
+    def change(e: Edit) -> str:
+        def q(s: str) -> str:
+            return '"' + (visible(s) if len(s) <= 80 else visible(s[:60]) + f"…({len(s):,} characters)") .replace("\n", "") + '"'
+        if e.before and e.after:
+            return f"{q(e.before)} → {q(e.after)}"
+        return f"removed {q(e.before)}" if e.before else f"inserted {q(e.after)}"
+
+    def walk(edits: Sequence[Edit], depth: int) -> None:
+        for e in edits:
+            if flt.matches(e):
+                line = bisect.bisect_right(starts, e.start) - 1
+                out.append(f"{'  ' * depth}{line + 1}:{e.start - starts[line] + 1}  {e.stage:<9} {e.rule:<32} {change(e)}  — {e.reason}")
+            walk(e.absorbed, depth + 1)
+
+    walk(page.edits, 0)
+    return shown_bytes("\n".join(out) + "\n")
