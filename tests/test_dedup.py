@@ -49,7 +49,7 @@ def test_a_heading_twice_in_a_row_and_a_lower_case_title_copy_go(ctx: Context) -
     assert out == f"Flood waters recede\n\n{P1}\n\nWhat happens next\n\n{P3}\n"
     assert [e.rule for e in edits] == ["dedup.consecutive", "dedup.consecutive"]
     assert kept_text(raw, edits[0]) == "Flood waters recede"
-    assert "raw offsets 0-19" in edits[0].reason
+    assert edits[0].reason == "copy of the line kept on line 1: “Flood waters recede”"  # quoted, not offsets
 
 
 def test_a_repeated_block_of_lines_goes_once(ctx: Context) -> None:

@@ -451,7 +451,7 @@ class DedupStage(Stage):
             u, o = units[u_i], units[k]
             a, b = removal_span(text, u.span.start, u.span.end)
             ka, kb = _raw_range(page, o.span.start, o.span.end)
-            out.append(Proposal(a, b, "", "dedup.repeated-sentence", _reason("sentence, right before it,", ka, kb, 1.0),
+            out.append(Proposal(a, b, "", "dedup.repeated-sentence", _reason("sentence, right before it,", page, ka, kb, 1.0),
                                 {"kept_start": ka, "kept_end": kb, "similarity": 1.0}))
         per_line = Counter(u.line for u in units)
         for line_i, items in drop.items():
@@ -461,7 +461,7 @@ class DedupStage(Stage):
                 u, o = units[u_i], units[k]
                 a, b = removal_span(text, u.span.start, u.span.end)
                 ka, kb = _raw_range(page, o.span.start, o.span.end)
-                out.append(Proposal(a, b, "", rule, _reason("sentence", ka, kb, sim),
+                out.append(Proposal(a, b, "", rule, _reason("sentence", page, ka, kb, sim),
                                     {"kept_start": ka, "kept_end": kb, "similarity": sim}))
         return out
 
@@ -473,7 +473,7 @@ class DedupStage(Stage):
         end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
         ka, kb = _raw_range(page, nonblank[j].start, nonblank[j].end)
         kind = "line" if rule == "dedup.consecutive" else "paragraph"
-        return Proposal(start, end, "", rule, _reason(kind, ka, kb, sim),
+        return Proposal(start, end, "", rule, _reason(kind, page, ka, kb, sim),
                         {"kept_start": ka, "kept_end": kb, "similarity": sim})
 
     # -- across the corpus -----------------------------------------------------------------
@@ -591,6 +591,10 @@ def _introduces(intro: regex.Pattern[str], line: str) -> bool:
     return intro.search(line.strip()) is not None
 
 
-def _reason(kind: str, ka: int, kb: int, sim: float) -> str:
+def _reason(kind: str, page: Page, ka: int, kb: int, sim: float) -> str:
+    """The reason quotes the copy that stays and says on which line of the raw page it is (the offsets are in the
+    edit's detail)."""
     copy = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
-    return f"{copy} of the {kind} kept at raw offsets {ka}-{kb}"
+    kept = " ".join(page.raw[ka:kb].split())
+    quoted = kept if len(kept) <= 60 else kept[:57].rstrip() + "…"
+    return f"{copy} of the {kind} kept on line {page.raw.count(chr(10), 0, ka) + 1}: “{quoted}”"
