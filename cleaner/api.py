@@ -101,13 +101,13 @@ class Cleaner:
 
     ``rules`` replaces the shipped rules (folders or files), ``add_rules`` adds to them; ``vocab`` selects the
     spelling vocabularies (declared names or word-list files); ``stages`` runs only these stages (in the pipeline's
-    order), ``skip_stages`` all but these; ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
+    order), ``skip_stages`` all but these; ``preset`` how bold (conservative, default, thorough); ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
     ``check_examples`` runs every rule's examples first (``cleaner run`` does, unless ``--skip-examples``).
     """
 
     def __init__(self, rules: Sequence[Path | str] | None = None, add_rules: Sequence[Path | str] = (),
                  vocab: Sequence[str] = (), stages: Sequence[str] | None = None, skip_stages: Sequence[str] = (),
-                 dedup_corpus: bool = False,
+                 dedup_corpus: bool = False, preset: str | None = None,
                  regex_timeout: float = 1.0, check_examples: bool = False) -> None:
         self.rule_dirs = [Path(p) for p in (rules or [default_rules_dir()])] + [Path(p) for p in add_rules]
         missing = [f"{d}: rules directory does not exist" for d in self.rule_dirs if not d.exists()]
@@ -123,6 +123,8 @@ class Cleaner:
             self.options["stages"] = chosen
         if dedup_corpus:
             self.options["dedup_corpus"] = True
+        if preset:
+            self.options["preset"] = preset
         try:
             self.ctx = make_context(self.rule_dirs, options=self.options)
         except RulesInvalid as exc:

@@ -48,3 +48,32 @@ def test_skip_stage_leaves_no_edit_of_that_stage_and_stages_runs_only_those(tmp_
     bad = subprocess.run([sys.executable, "-m", "cleaner", "run", str(root / "raw"), "-o", str(tmp_path / "x"), "--skip-stage", "spma"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "did you mean 'spam'?" in bad.stderr
+
+
+def test_each_preset_changes_what_it_says(tmp_path: Path) -> None:
+    """`--preset` sets the preset's settings over the rules' (as `rules list --settings --preset` shows them):
+    conservative splits no glued words and finds fewer spliced queries than default on the sample pages."""
+    import json
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    rules: dict[str, list[str]] = {}
+    for preset in ("conservative", "default", "thorough"):
+        out = tmp_path / preset
+        subprocess.run([sys.executable, "-m", "cleaner", "run", str(root / "raw"), "-o", str(out), "-q", "--preset", preset], check=True)
+        rules[preset] = [json.loads(line)["rule"] for log in sorted(out.glob("*.changes.jsonl")) for line in log.read_text().splitlines()[1:]]
+        listed = subprocess.run([sys.executable, "-m", "cleaner", "rules", "list", "--settings", "--preset", preset],
+                                capture_output=True, text=True, check=True).stdout
+        shown = {tuple(line.split("\t")[:2]): line.split("\t")[2] for line in listed.splitlines()}
+        data = yaml.safe_load((root / "rules" / "presets" / f"{preset}.yaml").read_text())
+        for stage, values in data["settings"].items():
+            for key, value in values.items():
+                assert shown[(stage, key)] == json.dumps(value), (preset, stage, key)
+    assert not any(r.startswith("normalize.glued") for r in rules["conservative"])
+    assert any(r.startswith("normalize.glued") for r in rules["default"])
+    assert rules["conservative"].count("spam.spliced-query") < rules["default"].count("spam.spliced-query")
+    assert len(rules["thorough"]) >= len(rules["default"])
+    bad = subprocess.run([sys.executable, "-m", "cleaner", "run", str(root / "raw"), "-o", str(tmp_path / "x"), "--preset", "bold"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown preset 'bold'" in bad.stderr

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from cleaner._version import __version__
-from cleaner.cli.options import skip_stage_option, stage_options, stages_option
+from cleaner.cli.options import preset_option, skip_stage_option, stage_options, stages_option
 from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rulebook.load import default_rules_dir
 
@@ -69,10 +69,11 @@ def main() -> None:
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
 @stages_option
 @skip_stage_option
+@preset_option
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], site_from: str | None,
         vocab: tuple[str, ...], jobs: int, force: bool, text_field: str, id_field: str | None, engine: str, address: str | None,
         regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None, dedup_corpus: bool,
-        stages: str | None, skip_stage: tuple[str, ...]) -> None:
+        stages: str | None, skip_stage: tuple[str, ...], preset: str | None) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
     from cleaner.core.pipeline import now
     from cleaner.io.formats import FieldSpec
@@ -86,6 +87,8 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     if dedup_corpus:
         options["dedup_corpus"] = True
     options.update(stage_options(stages, skip_stage))
+    if preset:
+        options["preset"] = preset
     ctx = checked_context(rule_dirs, options, skip_examples)
     spec = FieldSpec(text_field, id_field)
     sources, shards, problems = _discover_inputs(inputs, outdir, site_from)
@@ -374,14 +377,22 @@ no_builtin_option = click.option("--no-builtin", is_flag=True,
 @click.argument("dirs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--settings", "show_settings", is_flag=True, help="List every stage's settings instead: value, default, what it does.")
 @click.option("--markdown", is_flag=True, help="With --settings: as the Markdown of docs/settings.md.")
-def rules_list(dirs: tuple[Path, ...], show_settings: bool, markdown: bool) -> None:
+@click.option("--preset", default=None, metavar="NAME", help="With --settings: the values under this preset.")
+def rules_list(dirs: tuple[Path, ...], show_settings: bool, markdown: bool, preset: str | None) -> None:
     """List rules: id, type, stage, file:line (or, with --settings, every stage's settings)."""
     ruleset = _load_or_exit(dirs)
     if show_settings:
-        from cleaner.rulebook.reference import render_markdown, render_text, settings_reference
+        from cleaner.rulebook.presets import PresetError, load_preset
+        from cleaner.rulebook.reference import render_markdown, render_presets, render_text, settings_reference
+        from cleaner.stages import stage_settings
 
-        docs = settings_reference(ruleset, list(dirs) or [default_rules_dir()])
-        click.echo(render_markdown(docs) if markdown else render_text(docs), nl=False)
+        rule_dirs = list(dirs) or [default_rules_dir()]
+        try:
+            overrides = load_preset(preset, rule_dirs, stage_settings()).settings if preset else {}
+        except PresetError as exc:
+            _fail("; ".join(exc.errors))
+        docs = settings_reference(ruleset, rule_dirs, overrides)
+        click.echo(render_markdown(docs) + render_presets(rule_dirs, docs) if markdown else render_text(docs), nl=False)
         sys.exit(EXIT_USAGE if ruleset.errors else EXIT_OK)
     for r in ruleset.rules:
         click.echo(f"{r.id}\t{r.type}\t{r.stage}\t{r.where}")

@@ -17,7 +17,7 @@ from typing import IO
 
 import click
 
-from cleaner.cli.options import skip_stage_option, stage_options, stages_option
+from cleaner.cli.options import preset_option, skip_stage_option, stage_options, stages_option
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 BATCH = 64
@@ -37,15 +37,16 @@ BATCH = 64
 @click.option("--skip-examples", is_flag=True, help="Do not run the rules' examples first.")
 @stages_option
 @skip_stage_option
+@preset_option
 def clean_command(source: str, log: Path | None, jsonl: bool, no_corpus_stats: bool, text_field: str, id_field: str | None,
                   site: str | None, rules: tuple[Path, ...], add_rules: tuple[Path, ...], vocab: tuple[str, ...],
-                  skip_examples: bool, stages: str | None, skip_stage: tuple[str, ...]) -> None:
+                  skip_examples: bool, stages: str | None, skip_stage: tuple[str, ...], preset: str | None) -> None:
     """Clean one page from standard input (-) to standard output; with --jsonl, records to records."""
     from cleaner.api import Cleaner, CleanerError
 
     try:
         chosen = stage_options(stages, skip_stage).get("stages")
-        cleaner = Cleaner(rules=list(rules) or None, add_rules=list(add_rules), vocab=vocab, stages=chosen,
+        cleaner = Cleaner(rules=list(rules) or None, add_rules=list(add_rules), vocab=vocab, stages=chosen, preset=preset,
                           check_examples=not skip_examples)
     except CleanerError as exc:
         for err in exc.errors:

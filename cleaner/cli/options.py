@@ -10,6 +10,10 @@ stages_option = click.option("--stages", metavar="A,B", default=None,
                              help="Run only these stages, in the pipeline's order (normalize,chrome,dedup,spam,spelling,tidy).")
 skip_stage_option = click.option("--skip-stage", "skip_stage", multiple=True, metavar="STAGE", help="Do not run this stage (repeatable).")
 
+preset_option = click.option("--preset", default=None, metavar="NAME",
+                             help="How bold: conservative, default or thorough (rules/presets/NAME.yaml; `cleaner rules list --settings --preset NAME`).")
+
+
 def stage_options(stages: str | None, skip: tuple[str, ...]) -> dict[str, Any]:
     """``--stages a,b`` / ``--skip-stage c``: the run's ``stages`` option (absent when every stage runs)."""
     from cleaner.stages import STAGE_NAMES, choose_stages

@@ -29,7 +29,8 @@ from cleaner.io.pages import (
 )
 from cleaner.rulebook.keep import protected_spans
 from cleaner.rulebook.load import RuleSet
-from cleaner.stages import Context, Stage, build_stages, load_stage_rules
+from cleaner.rulebook.presets import PresetError, load_preset
+from cleaner.stages import Context, Stage, build_stages, load_stage_rules, stage_settings
 from cleaner.stages.base import Settle
 
 MANIFEST = "manifest.jsonl"
@@ -60,8 +61,17 @@ def make_context(rule_dirs: list[Path], stats: dict[str, Any] | None = None, opt
     rules = load_stage_rules(rule_dirs)
     if rules.errors:
         raise RulesInvalid(rules.errors)
-    return Context(rules=rules, stats=stats or {}, options=options or {},
-                   regex_timeout=float((options or {}).get("regex_timeout", 1.0)))
+    options = options if options is not None else {}
+    overrides: dict[str, dict[str, Any]] = {}
+    if options.get("preset"):
+        try:
+            preset = load_preset(str(options["preset"]), rule_dirs, stage_settings())
+        except PresetError as exc:
+            raise RulesInvalid(exc.errors) from None
+        overrides = preset.settings
+        options["preset_digest"] = preset.digest  # a changed preset re-cleans the pages (the manifest key)
+    return Context(rules=rules, stats=stats or {}, options=options, regex_timeout=float(options.get("regex_timeout", 1.0)),
+                   overrides=overrides)
 
 
 class RulesInvalid(Exception):

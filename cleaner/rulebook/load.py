@@ -144,13 +144,18 @@ def _type_name(t: Any) -> str:
     return str(t.__name__)
 
 
+#: folders of a rules directory that hold other data than rules (presets: `cleaner.rulebook.presets`)
+NOT_RULES = ("presets",)
+
+
 def rule_files(dirs: list[Path]) -> list[Path]:
     files: list[Path] = []
     for d in dirs:
         if d.is_file():
             files.append(d)
         elif d.is_dir():
-            files.extend(sorted(p for p in d.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            files.extend(sorted(p for p in d.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                                and p.relative_to(d).parts[0] not in NOT_RULES))
     return files
 
 

@@ -59,7 +59,7 @@ def yaml_comment_docs(path: Path) -> dict[str, str]:
     return docs
 
 
-def settings_reference(ruleset: RuleSet, rule_dirs: list[Path]) -> list[SettingDoc]:
+def settings_reference(ruleset: RuleSet, rule_dirs: list[Path], overrides: dict[str, dict[str, Any]] | None = None) -> list[SettingDoc]:
     from cleaner.stages import STAGE_CLASSES
     from cleaner.stages.detector import DetectorStage
 
@@ -76,7 +76,7 @@ def settings_reference(ruleset: RuleSet, rule_dirs: list[Path]) -> list[SettingD
         if issubclass(cls, DetectorStage):
             for det in cls.detectors:
                 typed.update({k: f"({det.name}) {v}" for k, v in det.settings.docs().items()})
-        values = ruleset.settings(cls.name)
+        values = {**ruleset.settings(cls.name), **(overrides or {}).get(cls.name, {})}
         for key, default in cls.defaults.items():
             doc = typed.get(key) or comment_docs.get(cls.name, {}).get(key, "")
             out.append(SettingDoc(cls.name, key, default, values.get(key, default), doc))
@@ -102,6 +102,25 @@ def render_markdown(docs: list[SettingDoc]) -> str:
         doc = d.doc.replace("|", "\\|")
         out.append(f"| `{d.key}` | `{_show(d.default)}` | {shipped} | {doc} |")
     return "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
+
+
+def render_presets(rule_dirs: list[Path], docs: list[SettingDoc]) -> str:
+    """What each preset changes, against the shipped values (Markdown)."""
+    from cleaner.rulebook.presets import load_preset, preset_files
+    from cleaner.stages import stage_settings
+
+    shipped = {(d.stage, d.key): d.value for d in docs}
+    out = ["", "## Presets", "", "`cleaner run --preset NAME` sets these over the rules' own settings (`rules/presets/NAME.yaml`).", ""]
+    for name in sorted(preset_files(rule_dirs)):
+        preset = load_preset(name, rule_dirs, stage_settings())
+        out += [f"### {name}", "", preset.reason[:1].upper() + preset.reason[1:] + ".", ""]
+        changes = [(st, k, v) for st, vals in preset.settings.items() for k, v in vals.items()]
+        if not changes:
+            out += ["No change: the shipped settings.", ""]
+            continue
+        out += ["| stage | setting | shipped | preset |", "| --- | --- | --- | --- |"]
+        out += [f"| {st} | `{k}` | `{_show(shipped.get((st, k)))}` | `{_show(v)}` |" for st, k, v in changes] + [""]
+    return "\n".join(out)
 
 
 def render_text(docs: list[SettingDoc]) -> str:

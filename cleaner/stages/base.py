@@ -34,10 +34,14 @@ class Context:
     stats: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     regex_timeout: float = 1.0
+    #: a preset's settings (``--preset``), over the rules' own: stage -> key -> value
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def settings(self, stage: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        """A stage's settings: its defaults, then its ``settings`` rules, then the run's preset."""
         merged = dict(defaults)
         merged.update(self.rules.settings(stage))
+        merged.update(self.overrides.get(stage, {}))
         return merged
 
     def rules_for(self, stage: str, page: Page, types: tuple[str, ...] | None = None) -> list[Rule]:
