@@ -55,8 +55,9 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [f"{node.module}.{a.name}" for a in node.names]
             for name in names:
-                if name.startswith("cleaner") and (target := resolve(name)) and target != mod:
-                    targets.add(target)
+                compiled = any(any(PACKAGE.glob(name.removeprefix("cleaner.").replace(".", "/") + ext)) for ext in (".pyi", "*.so"))
+                if name.startswith("cleaner") and not compiled and (target := resolve(name)) and target != mod:
+                    targets.add(target)  # (the compiled core, cleaner._core, imports nothing of the package)
         graph[mod] = targets
     return graph
 
