@@ -654,14 +654,24 @@ class Speller:
             return None
         best: tuple[float, str, str] | None = None
         joiners = set(cfg["function_words"])
+        prefixes = set(self.cfg["derivation"]["prefixes"])
         for i in range(1, len(low)):
             left, right = low[:i], low[i:]
+            if left in prefixes and right not in joiners:
+                continue  # 'overdrew', 'interact': a prefix and a word make a word of their own
             # one half a function word, the other a real word: 'psychotherapyand', 'aneffort'; compounds and
             # prefixes ('hyperoperation', 'keypool', 'superpattern') are words of their own, not glue
+            if left in joiners and right in joiners:  # 'thereis', 'overthe': two function words
+                zc = min(self.zipf(left), self.zipf(right))
+                if best is None or zc > best[0]:
+                    best = (zc, left, right)
+                continue
             content = right if left in joiners else left if right in joiners else None
             if content is None or len(content) < cfg["min_content_length"]:
                 continue
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
+            if len(content) < cfg["long_content_length"] and zc < cfg["short_content_min_zipf"]:
+                continue  # 'thegirl' yes; a short rare half is too easily a piece of another word
             if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
                 best = (zc, left, right)
         if best is None:
@@ -789,7 +799,8 @@ class SpellingStage(Stage):
         "rival": {"enabled": True, "max_extra_cost": 0.1, "min_zipf": 2.0},
         "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
-        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
+                  "short_content_min_zipf": 4.0, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
