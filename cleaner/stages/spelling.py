@@ -675,8 +675,28 @@ class Speller:
             if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
                 best = (zc, left, right)
         if best is None:
-            return None
+            return self._content_glue(low, prefixes)
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
+
+    def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
+        """'workerslunch' -> ('workers', 'lunch'): two common content words glued, in a language that does not
+        build compounds by gluing (English writes 'lunch break', German 'Mittagspause'), written once on the page
+        (a term the page repeats is its vocabulary), the one such split, no prefix as its first half, and a first
+        half with an inflection ('systemsusing', 'completelyshut': compounds start with a bare word, 'titlebars')
+        unless the run is very long."""
+        cfg = self.cfg["glued"]["content"]
+        if not cfg["enabled"] or self.lang not in cfg["languages"] or self.page_count[low] > 1:
+            return None
+        m = int(cfg["min_half"])
+        splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
+                  if low[:i] not in prefixes and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
+        if len(splits) != 1:
+            return None  # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess
+        left, right = splits[0]
+        inflected = any(left.endswith(x) for x in cfg["left_endings"]) and not left.endswith("ss")
+        if not inflected and len(low) < int(cfg["long_length"]):
+            return None  # 'titlebars', 'handwave', 'sideloaded': English compounds start with a bare word
+        return left, right, f"two common words glued (Zipf {self.zipf(left):.2f} and {self.zipf(right):.2f})"
 
     def derived(self, low: str) -> str | None:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
@@ -800,7 +820,9 @@ class SpellingStage(Stage):
         "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
-                  "short_content_min_zipf": 4.0, "min_zipf": 3.0,
+                  "short_content_min_zipf": 4.0,
+                  "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
+                              "left_endings": ["ly", "ing", "ed", "s"], "long_length": 15}, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
