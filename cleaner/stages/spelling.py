@@ -640,7 +640,8 @@ class Speller:
                             f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.cost:.1f} against {best.cost:.1f})")
                 continue  # as near, and the page writes the best candidate again and again, never the rival
             if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
-                    and c.zipf >= float(cfg["min_zipf"]) and c.word.casefold() != best.word.casefold()
+                    and c.zipf >= max(float(cfg["min_zipf"]), best.zipf - float(cfg["max_zipf_below"]))
+                    and c.word[:1].casefold() == best.word[:1].casefold() and c.word.casefold() != best.word.casefold()
                     and not _inflection_sibling(c.word.casefold(), best.word.casefold())
                     and OSA.distance(c.word.casefold(), best.word.casefold()) > 1):  # 'beatiful': best's own variant
                 return (f"ambiguous: '{best.word}' or '{c.word}', both real words {c.edits} edit{'s' if c.edits > 1 else ''} "
@@ -816,7 +817,7 @@ class SpellingStage(Stage):
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
         "overwhelming_min_line_words": 8,
-        "rival": {"enabled": True, "max_extra_cost": 0.1, "min_zipf": 2.0},
+        "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
         "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
@@ -833,7 +834,7 @@ class SpellingStage(Stage):
         "short_length": 8,
         "short_max_cost": 0.7,
         "first_letter_min_length": 7,
-        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["s", "ed", "ing"], "sibling_min_base": 5,
+        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["ed", "ing"], "sibling_min_base": 5,
                        "sibling_min_zipf": 3.0,
                        "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
                                     "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
