@@ -613,13 +613,16 @@ class Speller:
         if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
         derived = self.derived(low)
-        if derived is not None:
+        if derived is not None and not (on_page and self.page_count[derived.split(" ")[0].rstrip("-")] == 0):
+            # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
+            # knitting page is 'stitches', not 'stich' + -es)
             return f"a derived word ({derived})"
         if (runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold()
                 and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
-            ow = cfg["overwhelming" if not best.source.startswith("general") else "overwhelming_general"]
+            ow = cfg["overwhelming_page" if on_page else "overwhelming" if not best.source.startswith("general")
+                     else "overwhelming_general"]
             if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
@@ -742,6 +745,7 @@ class Speller:
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_CONTRACTION_TAILS = frozenset(["t", "ll", "re", "ve", "d", "m"])
 
 
 def _edits1(w: str) -> set[str]:
@@ -816,6 +820,7 @@ class SpellingStage(Stage):
         "corpus_min_pages": 2,
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
+        "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
         "overwhelming_min_line_words": 8,
         "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
         "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
@@ -931,7 +936,10 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             offset = ln.start + m.start() + len(lead)
             parts = _HYPHEN_SPLIT.split(word) if ("-" in word or "'" in word or "’" in word) else [word]
             pos = 0
-            for part in parts:
+            for k, part in enumerate(parts):
+                if k + 2 < len(parts) and parts[k + 1] in ("'", "’") and parts[k + 2].casefold() in _CONTRACTION_TAILS:
+                    pos += len(part)
+                    continue  # 'shouldn' of shouldn't, 'they' of they're: a contraction's stem, not a word to fix
                 if part and part not in "-'’" and (len(parts) == 1 or part == parts[0] or part.islower()):
                     v = speller.check(part, capitalised_ok=at_start and pos == 0)
                     if v.fixed and v.detail.get("word_zipf") is not None and n_words < cfg["overwhelming_min_line_words"]:
