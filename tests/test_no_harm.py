@@ -91,3 +91,46 @@ def test_heading_printed_twice_is_still_removed(ctx: Context) -> None:
             "a bulb of its own.\n")
     page = clean_text(text, ctx)
     assert page.text.count("Why it works") == 1
+
+
+KNITTING = """Knitting a rib border
+
+Cast on the stitches loosely, so that the border can stretch. Count your stitches after the first row: the
+pattern needs an even number of stitches, and a missing stitch shows at once in a rib. Work the stiches in knit
+one, purl one until the border measures five centimetres, then change to the larger needles.
+"""
+
+
+def test_a_typo_of_a_word_the_page_writes_again_and_again_is_fixed(ctx: Context) -> None:
+    page = clean_text(KNITTING, ctx, name="knit", site="knit")
+    assert "Work the stitches in knit" in page.text
+    fix = next(e for e in page.edits if e.before == "stiches")
+    assert "page" in fix.reason  # the evidence is the page's own vocabulary
+
+
+def test_spell_command_with_the_page_as_context_decides_as_the_stage(ctx: Context, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleaner.cli import main
+
+    page_file = tmp_path / "knit.txt"
+    page_file.write_text(KNITTING, encoding="utf-8")
+    res = CliRunner().invoke(main, ["spell", "--context", str(page_file), "stiches"])
+    assert res.exit_code == 0, res.output
+    word, correction, _ = res.output.strip().split("\t")
+    stage_fix = next(e for e in clean_text(KNITTING, ctx, name="knit", site="knit").edits if e.before == word)
+    assert correction == stage_fix.after == "stitches"
+    alone = CliRunner().invoke(main, ["spell", "stiches"])
+    assert alone.output.split("\t")[1] == "stiches"  # without the page, the word is too short to fix
+
+
+def test_standalone_query_and_scam_lines_go_and_an_faq_heading_stays(ctx: Context) -> None:
+    text = ("Growing tomatoes in pots\n\nTomatoes need a sunny spot and a big pot of good compost.\n"
+            "personal loans for bad credit near me\n"
+            "How often should I water tomatoes in pots?\nEvery day in summer, and twice on hot days.\n"
+            "I made $4,000 in two weeks with this method, contact Mr Adams on WhatsApp +1 555 010 2000 today.\n"
+            "Feed them with a tomato fertiliser once the first flowers open.\n")
+    page = clean_text(text, ctx, name="t", site="t")
+    assert "near me" not in page.text and "WhatsApp" not in page.text
+    assert "How often should I water tomatoes in pots?" in page.text
+    assert "spam.query-line" in {e.rule for e in page.edits if e.stage == "spam"}

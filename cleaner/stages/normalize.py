@@ -73,6 +73,10 @@ _MAC_SYMBOL_RUN = regex.compile(
     "(?<![^\\s\\d,.;:()])[" + regex.escape("".join(sorted(_MAC_ROMAN_PUNCT))) + "]{2,4}(?![^\\s\\d,.;:()])"
 )
 _MAC_IMPROBABLE = frozenset("†∑∏∂∆∫Ω√≈≠≤≥∞π◊‡‰ﬁﬂ")
+# ìquotedî: ì starting a word and î ending one, on one line
+_MAC_QUOTE_PAIR = regex.compile(r"(?<![\p{L}\p{M}])ì[^ìî\n]{1,200}?î(?![\p{L}\p{M}])")
+_MAC_O = regex.compile("ó")
+_TOKEN = regex.compile(r"\p{L}+")
 _SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
 _CODE_LINE = regex.compile(r"[{}<>=|_;]|\*\}|\w\(")
 _ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
@@ -101,6 +105,8 @@ class NormalizeStage(Stage):
     defaults: ClassVar[dict[str, Any]] = {
         "ftfy": True,
         "mac_roman": True,
+        "mac_roman_tokens": True,
+        "mac_roman_letter_languages": ["es", "pt", "it", "ca", "gl", "hu", "pl", "cs", "sk", "is", "ga", "vi", "fr", "ro"],
         "glued_words": True,
         "glued_min_zipf": 3.0,
         "glued_max_repeats": 1,
@@ -115,7 +121,7 @@ class NormalizeStage(Stage):
         if cfg["ftfy"]:
             self._ftfy(page)
         if cfg["mac_roman"]:
-            self._mac_roman(page)
+            self._mac_roman(page, cfg)
         self._spaces(page, cfg)
         if cfg["glued_words"]:
             self._glued(page, float(cfg["glued_min_zipf"]), cfg)
@@ -157,12 +163,15 @@ class NormalizeStage(Stage):
         page.commit(self.name, props)
 
     # -- Windows-1252 read as Mac Roman ---------------------------------------------
-    def _mac_roman(self, page: Page) -> None:
+    def _mac_roman(self, page: Page, cfg: dict[str, Any] | None = None) -> None:
         text = page.text
         if text.isascii() or not any(ch in text for ch in _MAC_ROMAN_PUNCT):
             return
+        cfg = cfg or self.defaults
         props: list[Proposal] = []
         accented = {w for w in _ACCENTED_LETTER.findall(text)}
+        if accented and cfg["mac_roman_tokens"]:
+            props.extend(self._mac_roman_tokens(page, text, cfg))
         if not accented:  # a page that writes accented Latin letters is not English mojibake
             for m in _MAC_CONTRACTION.finditer(text):
                 if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()):
@@ -181,6 +190,56 @@ class NormalizeStage(Stage):
             props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
                                   f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
         page.commit(self.name, props)
+
+    def _mac_roman_tokens(self, page: Page, text: str, cfg: dict[str, Any]) -> list[Proposal]:
+        """Lone Mac Roman tokens on a page that also writes accented letters (a name, a café): each token is
+        repaired on its own evidence, only on a page whose language has no such letters, only when the token
+        is no word of that language and its repair is: 'itís' -> 'it’s', 'Delhiís' -> 'Delhi’s' (the page
+        writes 'Delhi'), 'dayóand' -> 'day—and', ' ó ' -> ' — '.  Quotes: see `_MAC_QUOTE_PAIR`."""
+        from cleaner.resources.langid import ensure_page_language
+
+        lang = ensure_page_language(page)
+        out: list[Proposal] = []
+        for m in _MAC_QUOTE_PAIR.finditer(text):  # ìquotedî: no language starts a word with ì and ends one with î
+            for pos, ch in ((m.start(), "ì"), (m.end() - 1, "î")):
+                fixed = _MAC_ROMAN_PUNCT[ch]
+                out.append(Proposal(pos, pos + 1, fixed, "normalize.mac-roman",
+                                    f"Windows-1252 {fixed} read as Mac Roman {ch} (a quotation opened by ì and closed by î)"))
+        if lang in cfg["mac_roman_letter_languages"] or lang != "en":
+            return out  # í and ó are letters of this page's language (or no English contraction to check)
+        tokens = Counter(t.casefold() for t in _TOKEN.findall(text))
+        for m in _MAC_CONTRACTION.finditer(text):
+            stem, suffix = m.group(1), m.group(2)
+            if lexicon.zipf(m.group().lower(), lang) >= 3.0:  # wordfreq lists common mojibake too ("itís")
+                continue
+            known = _plausible_apostrophe(stem, suffix, text, m.start()) or (
+                suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0)  # a name the page writes too
+            if known:
+                pos = m.start() + len(stem)
+                out.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
+                                    f"Windows-1252 ’ read as Mac Roman í: {stem}’{suffix} (a lone token on an {lang} page)"))
+        n = len(text)
+        for m in _MAC_O.finditer(text):
+            i = m.start()
+            lo, hi = i, i + 1
+            while lo > 0 and text[lo - 1].isalnum():
+                lo -= 1
+            while hi < n and text[hi].isalnum():
+                hi += 1
+            left, right = text[lo:i], text[i + 1 : hi]
+            if not left and not right:
+                ok = 0 < i < n - 1 and text[i - 1].isspace() and text[i + 1].isspace()  # ' ó ': no word is this
+            elif left and right:
+                ok = (left.isdigit() and right.isdigit()) or (
+                    lexicon.zipf(text[lo:hi].lower(), lang) == 0
+                    and lexicon.is_word(left.lower(), lang, 3.0) and lexicon.is_word(right.lower(), lang, 3.0))
+            else:
+                ok = False  # ó ending or starting a word: a letter of it
+            if ok:
+                out.append(Proposal(i, i + 1, "—", "normalize.mac-roman",
+                                    f"Windows-1252 — read as Mac Roman ó (between {left or 'spaces'!r} and {right or 'spaces'!r} "
+                                    f"on an {lang} page)"))
+        return out
 
     # -- spaces ----------------------------------------------------------------------
     def _spaces(self, page: Page, cfg: dict[str, Any]) -> None:

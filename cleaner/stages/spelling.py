@@ -613,13 +613,16 @@ class Speller:
         if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
         derived = self.derived(low)
-        if derived is not None:
+        if derived is not None and not (on_page and self.page_count[derived.split(" ")[0].rstrip("-")] == 0):
+            # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
+            # knitting page is 'stitches', not 'stich' + -es)
             return f"a derived word ({derived})"
         if (runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold()
                 and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
-            ow = cfg["overwhelming" if not best.source.startswith("general") else "overwhelming_general"]
+            ow = cfg["overwhelming_page" if on_page else "overwhelming" if not best.source.startswith("general")
+                     else "overwhelming_general"]
             if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
@@ -640,7 +643,8 @@ class Speller:
                             f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.cost:.1f} against {best.cost:.1f})")
                 continue  # as near, and the page writes the best candidate again and again, never the rival
             if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
-                    and c.zipf >= float(cfg["min_zipf"]) and c.word.casefold() != best.word.casefold()
+                    and c.zipf >= max(float(cfg["min_zipf"]), best.zipf - float(cfg["max_zipf_below"]))
+                    and c.word[:1].casefold() == best.word[:1].casefold() and c.word.casefold() != best.word.casefold()
                     and not _inflection_sibling(c.word.casefold(), best.word.casefold())
                     and OSA.distance(c.word.casefold(), best.word.casefold()) > 1):  # 'beatiful': best's own variant
                 return (f"ambiguous: '{best.word}' or '{c.word}', both real words {c.edits} edit{'s' if c.edits > 1 else ''} "
@@ -654,19 +658,49 @@ class Speller:
             return None
         best: tuple[float, str, str] | None = None
         joiners = set(cfg["function_words"])
+        prefixes = set(self.cfg["derivation"]["prefixes"])
         for i in range(1, len(low)):
             left, right = low[:i], low[i:]
+            if left in prefixes and right not in joiners:
+                continue  # 'overdrew', 'interact': a prefix and a word make a word of their own
             # one half a function word, the other a real word: 'psychotherapyand', 'aneffort'; compounds and
             # prefixes ('hyperoperation', 'keypool', 'superpattern') are words of their own, not glue
+            if left in joiners and right in joiners:  # 'thereis', 'overthe': two function words
+                zc = min(self.zipf(left), self.zipf(right))
+                if best is None or zc > best[0]:
+                    best = (zc, left, right)
+                continue
             content = right if left in joiners else left if right in joiners else None
             if content is None or len(content) < cfg["min_content_length"]:
                 continue
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
+            if len(content) < cfg["long_content_length"] and zc < cfg["short_content_min_zipf"]:
+                continue  # 'thegirl' yes; a short rare half is too easily a piece of another word
             if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
                 best = (zc, left, right)
         if best is None:
-            return None
+            return self._content_glue(low, prefixes)
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
+
+    def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
+        """'workerslunch' -> ('workers', 'lunch'): two common content words glued, in a language that does not
+        build compounds by gluing (English writes 'lunch break', German 'Mittagspause'), written once on the page
+        (a term the page repeats is its vocabulary), the one such split, no prefix as its first half, and a first
+        half with an inflection ('systemsusing', 'completelyshut': compounds start with a bare word, 'titlebars')
+        unless the run is very long."""
+        cfg = self.cfg["glued"]["content"]
+        if not cfg["enabled"] or self.lang not in cfg["languages"] or self.page_count[low] > 1:
+            return None
+        m = int(cfg["min_half"])
+        splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
+                  if low[:i] not in prefixes and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
+        if len(splits) != 1:
+            return None  # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess
+        left, right = splits[0]
+        inflected = any(left.endswith(x) for x in cfg["left_endings"]) and not left.endswith("ss")
+        if not inflected and len(low) < int(cfg["long_length"]):
+            return None  # 'titlebars', 'handwave', 'sideloaded': English compounds start with a bare word
+        return left, right, f"two common words glued (Zipf {self.zipf(left):.2f} and {self.zipf(right):.2f})"
 
     def derived(self, low: str) -> str | None:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
@@ -711,6 +745,7 @@ class Speller:
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_CONTRACTION_TAILS = frozenset(["t", "ll", "re", "ve", "d", "m"])
 
 
 def _edits1(w: str) -> set[str]:
@@ -785,11 +820,15 @@ class SpellingStage(Stage):
         "corpus_min_pages": 2,
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
+        "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
         "overwhelming_min_line_words": 8,
-        "rival": {"enabled": True, "max_extra_cost": 0.1, "min_zipf": 2.0},
+        "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
         "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
-        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 5, "min_zipf": 3.0,
+        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
+                  "short_content_min_zipf": 4.0,
+                  "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
+                              "left_endings": ["ly", "ing", "ed", "s"], "long_length": 15}, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
@@ -800,7 +839,7 @@ class SpellingStage(Stage):
         "short_length": 8,
         "short_max_cost": 0.7,
         "first_letter_min_length": 7,
-        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["s", "ed", "ing"], "sibling_min_base": 5,
+        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["ed", "ing"], "sibling_min_base": 5,
                        "sibling_min_zipf": 3.0,
                        "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
                                     "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
@@ -897,7 +936,10 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             offset = ln.start + m.start() + len(lead)
             parts = _HYPHEN_SPLIT.split(word) if ("-" in word or "'" in word or "’" in word) else [word]
             pos = 0
-            for part in parts:
+            for k, part in enumerate(parts):
+                if k + 2 < len(parts) and parts[k + 1] in ("'", "’") and parts[k + 2].casefold() in _CONTRACTION_TAILS:
+                    pos += len(part)
+                    continue  # 'shouldn' of shouldn't, 'they' of they're: a contraction's stem, not a word to fix
                 if part and part not in "-'’" and (len(parts) == 1 or part == parts[0] or part.islower()):
                     v = speller.check(part, capitalised_ok=at_start and pos == 0)
                     if v.fixed and v.detail.get("word_zipf") is not None and n_words < cfg["overwhelming_min_line_words"]:
