@@ -70,6 +70,11 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--report", "report", is_flag=False, flag_value="", default=None, metavar="[FILE]",
               help="Also write the HTML report (default: OUTDIR/report.html).")
+@click.option("--chrome-model", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path), expose_value=False,
+              callback=lambda c, _p, v: c.meta.__setitem__("chrome_model", v),
+              help="Chrome model to use (from `cleaner chrome train`; default: the shipped rules/chrome/model.json).")
+@click.option("--keep-comments", is_flag=True, expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("keep_comments", v),
+              help="Keep reader comment threads and forum posts (their furniture still goes).")
 # cross-page duplicates are reported by default; this option removes them
 @click.option("--dedup-corpus", is_flag=True, expose_value=False, callback=lambda c, _p, v: c.meta.__setitem__("dedup_corpus", v),
               help="Remove paragraphs copied from another page (the first page in name order keeps them).")
@@ -93,6 +98,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
         options["site_from"] = site_from
     if click.get_current_context().meta.get("dedup_corpus"):
         options["dedup_corpus"] = True
+    if click.get_current_context().meta.get("keep_comments"):
+        options["keep_comments"] = True
+    options.update(_chrome_model_options(click.get_current_context().meta.get("chrome_model")))
     try:
         ctx = make_context(rule_dirs, options=options)
     except RulesInvalid as exc:
@@ -269,6 +277,50 @@ def restore(clean_file: Path, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
     else:
         atomic_write(output, data)
+
+
+def _chrome_model_options(path: Path | None) -> dict[str, Any]:
+    """The run's chrome model (when given) and the digest of the model used, so a resumed run notices a new one."""
+    import hashlib
+
+    from cleaner.rules import default_rules_dir
+
+    used = path or default_rules_dir() / "chrome" / "model.json"
+    out: dict[str, Any] = {"chrome_model": str(path.resolve())} if path else {}
+    if used.exists():
+        out["chrome_model_digest"] = hashlib.sha256(used.read_bytes()).hexdigest()[:16]
+    return out
+
+
+@main.group()
+def chrome() -> None:
+    """The chrome model: train it on your own pages with gold."""
+
+
+@chrome.command("train")
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the model (JSON).")
+@rules_option
+@add_rules_option
+def chrome_train(folders: tuple[Path, ...], output: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...]) -> None:
+    """Train a chrome model on FOLDERS of NAME.raw.txt + NAME.gold.txt pairs (each folder one corpus; an optional
+    manifest.tsv with `id` and `site` columns groups pages by site).  Use it with `cleaner run --chrome-model`."""
+    from cleaner.chrome_train import dumps, train
+    from cleaner.pipeline import RulesInvalid, make_context
+
+    try:
+        ctx = make_context(_rule_dirs(rules, add_rules))
+    except RulesInvalid as exc:
+        _fail("\n".join(exc.errors))
+    try:
+        model = train(list(folders), ctx)
+    except ValueError as exc:
+        _fail(str(exc))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(dumps(model), encoding="utf-8")
+    t = model["trained_on"]
+    click.echo(f"{output}: trained on {t['pages']} pages, {t['lines']} labelled lines ({t['chrome_lines']} chrome)")
 
 
 @main.group()

@@ -20,29 +20,48 @@ from __future__ import annotations
 from cleaner.matchers import run_rules
 from cleaner.page import Page
 from cleaner.stages.base import Collector, Context, Stage
-from cleaner.stages.chrome_classifier import DEFAULTS as CLASSIFIER_DEFAULTS
-from cleaner.stages.chrome_classifier import LineClassifier
+from cleaner.stages.chrome_dense import DEFAULTS as DENSE_DEFAULTS
+from cleaner.stages.chrome_dense import brand_proposals, dense_proposals
 from cleaner.stages.chrome_leftover import DEFAULTS as LEFTOVER_DEFAULTS
 from cleaner.stages.chrome_leftover import Leftovers
+from cleaner.stages.chrome_model import DEFAULTS as MODEL_DEFAULTS
+from cleaner.stages.chrome_model import ModelDetector, page_stoplist
 from cleaner.stages.chrome_site import DEFAULTS as SITE_DEFAULTS
 from cleaner.stages.chrome_site import SiteLineCollector, SiteLineStats, SiteRepetition
+from cleaner.text import word_list
+
+#: the rules that cut a comment thread (kept with ``--keep-comments``)
+COMMENT_RULES = "chrome.comments."
 
 
 class ChromeStage(Stage):
     name = "chrome"
     rule_types = ("line", "sentence", "span", "block", "section", "substitution")
-    defaults = {**SITE_DEFAULTS, **CLASSIFIER_DEFAULTS, **LEFTOVER_DEFAULTS}
+    defaults = {**SITE_DEFAULTS, **MODEL_DEFAULTS, **DENSE_DEFAULTS, **LEFTOVER_DEFAULTS}
 
     def __init__(self) -> None:
         self.site = SiteRepetition()
-        self.classifier = LineClassifier()
+        self.model = ModelDetector()
         self.leftovers = Leftovers()
 
+    def prepare(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> None:
+        """What runs before the learned detector (and what the model is trained after): rules, site repetition.
+        With ``--keep-comments`` the comment-section rules (which cut from a thread's start to the page's end) stay
+        out; the comment form and other furniture rules still run."""
+        rules = ctx.rules_for(self.name, page, self.rule_types)
+        if ctx.options.get("keep_comments"):
+            rules = [r for r in rules if not (r.id.startswith(COMMENT_RULES) and r.type == "section")]
+        run_rules(page, self.name, rules, ctx.regex_timeout)
+        page.commit(self.name, self.site.proposals(page, ctx, stats))
+
     def apply(self, page: Page, ctx: Context) -> None:
-        run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
         stats = ctx.stats.get(self.name)
-        page.commit(self.name, self.site.proposals(page, ctx, stats if isinstance(stats, SiteLineStats) else None))
-        page.commit(self.name, self.classifier.proposals(page, ctx))
+        site_stats = stats if isinstance(stats, SiteLineStats) else None
+        self.prepare(page, ctx, site_stats)
+        page.commit(self.name, self.model.proposals(page, ctx, site_stats))
+        cfg = ctx.settings(self.name, DENSE_DEFAULTS)
+        page.commit(self.name, dense_proposals(page, cfg))
+        page.commit(self.name, brand_proposals(page, cfg, page_stoplist(word_list(page.text))))
         page.commit(self.name, self.leftovers.proposals(page, ctx))
 
     def collector(self, ctx: Context) -> Collector | None:
