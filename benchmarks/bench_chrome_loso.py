@@ -90,7 +90,7 @@ def main() -> int:
             os.symlink((bench / f"{i}.raw.txt").resolve(), work / "in" / link[i])
         subprocess.run([args.cleaner, "run", str(work / "in"), "-o", str(work / "out"), "--force", "-q",
                         "-j", str(args.jobs), "--site-from", SITE_FROM, "--chrome-model", str(model_path),
-                        "--skip-examples"], check=False)
+                        "--skip-examples", *(["--keep-comments"] if "htmltotext" in held else [])], check=False)
         rows = manifest_rows(bench)
         jobs = []
         for i in ids:

@@ -37,6 +37,8 @@ GATE_L2 = 1e-2
 LINES_FROM_CLEAN = True
 NEWTON_STEPS = 30
 DIGITS = 6
+#: a split needs this much weight (sum of p(1-p)) on each side
+MIN_HESS = 20.0
 
 
 @dataclass
@@ -228,7 +230,7 @@ def _best_split(xb: list[np.ndarray], cands: list[np.ndarray], g: np.ndarray, h:
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, n_trees: int = 150, depth: int = 2, rate: float = 0.15,
-              lam: float = 1.0, min_hess: float = 20.0) -> tuple[float, list[dict[str, Any]]]:
+              lam: float = 1.0, min_hess: float = MIN_HESS) -> tuple[float, list[dict[str, Any]]]:
     """Gradient-boosted regression trees on the logistic loss (Newton leaves); deterministic, numpy only.
     A tree is nested dicts: ``{"feature", "below", "then", "else"}`` or ``{"value"}``; every node also keeps
     ``value`` (its rows' Newton step) so a prediction can be told as per-feature contributions."""
