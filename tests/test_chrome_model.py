@@ -159,7 +159,3 @@ def test_records_punctuated_alike_ending_the_article_survive(ctx: Context) -> No
             "Spain (Group F): 11th appearance", "Sweden (Group F): Seventh appearance", "Poland (Group G): Fourth appearance"]
     text = "\n".join([P1, P2, P3, *rows])
     assert kept(ctx, text) == [P1, P2, P3, *rows]
-
-
-# The classifier reads line endings and link lists with string tests where it used to run these patterns on
-# every line; the patterns stay as the definition, and the string tests must agree with them.

@@ -421,8 +421,9 @@ class ModelDetector:
         inside = (np.arange(len(texts)) >= a) & (np.arange(len(texts)) <= b)
         bar = np.where(inside, float(cfg["model_threshold_inside"]), float(cfg["model_threshold_outside"]))
         if ctx.options.get("keep_comments"):
-            # the thread after the article keeps its posts (prose); only its furniture goes at the outside bar
-            thread = (np.arange(len(texts)) > b) & (x[:, FEATURES.index("prose")] > 0)
+            # a thread's posts (prose, wherever they sit: a forum page is all thread) are held to the inside bar;
+            # only the thread's furniture (reply buttons, vote counts, short lines) goes at the outside bar
+            thread = x[:, FEATURES.index("prose")] > 0
             bar = np.where(thread, float(cfg["model_threshold_inside"]), bar)
         drop = p_line >= bar
         if cfg["model_keep_lists"]:
