@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -89,7 +90,7 @@ def stoplist(lang: str) -> frozenset[str]:
     return frozenset(w for w in lexicon.top_words(lang, 150) if w.isalpha() or "'" in w)
 
 
-def page_stoplist(words: list[str]) -> frozenset[str]:
+def page_stoplist(words: Sequence[str]) -> frozenset[str]:
     """The stoplist of the page's language: the first of its script's languages that covers a fair share of its
     words (empty for scripts written without spaces or without a list: judged by shape alone)."""
     total = len(words)
