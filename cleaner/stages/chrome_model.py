@@ -233,8 +233,8 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
     site_counts = stats.lines.get(site, {}) if stats else {}
     xsites = stats.sites if stats else {}
     on_page = Counter(" ".join(s.casefold().split()) for s in texts)
-    base = np.zeros((n, len(BASE)))
-    for i, (s, w) in enumerate(zip(texts, ws)):
+    rows = []
+    for s, w in zip(texts, ws):
         chars = len(s)
         nw = len(w)
         if _UNSPACED.search(s):
@@ -244,24 +244,27 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
         is_prose = (nw >= 8 and es and (stop_share >= 0.2 or not stops)) or nw >= 30
         lettered = [x for x in w if x[:1].isalpha()]
         cap = sum(x[:1].isupper() for x in lettered) / len(lettered) if lettered else 0.0
-        digits = sum(ch.isdigit() for ch in s) / chars
-        punct = sum(not ch.isalnum() and not ch.isspace() for ch in s) / chars
+        # per-character counts through C-level map (a line is never both alphanumeric and space)
+        spaces = sum(map(str.isspace, s))
+        digits = sum(map(str.isdigit, s)) / chars
+        punct = (chars - sum(map(str.isalnum, s)) - spaces) / chars
         cover = 0
         hits = 0
         if lex is not None:
             for m in lex.finditer(s):
                 cover += m.end() - m.start()
                 hits += 1
-        cover_share = cover / max(sum(not ch.isspace() and ch not in ":.|" for ch in s), 1)
+        cover_share = cover / max(chars - spaces - s.count(":") - s.count(".") - s.count("|"), 1)
         k = line_key(s)
         sc = site_counts.get(k, 0)
         xs = max(xsites.get(k, 1) - 1, 0)
-        base[i] = (math.log1p(nw), math.log1p(chars), nw <= 3, nw <= 1, es, s.endswith(":"), s.endswith("?"),
-                   stop_share, not stops, is_prose, cap, digits, punct, len(_SPACED_SEPARATOR.findall(s)) >= 2,
-                   _DATE.search(s) is not None and nw <= 12, _COUNTER.match(s) is not None,
-                   _BULLET.match(s) is not None, _URLISH.search(s) is not None, min(cover_share, 1.0),
-                   cover_share >= 0.6, hits > 0, on_page[" ".join(s.casefold().split())] > 1,
-                   sc / site_pages if site_pages >= 2 else 0.0, math.log1p(min(xs, 20)), xs >= 2)
+        rows.append((math.log1p(nw), math.log1p(chars), nw <= 3, nw <= 1, es, s.endswith(":"), s.endswith("?"),
+                     stop_share, not stops, is_prose, cap, digits, punct, len(_SPACED_SEPARATOR.findall(s)) >= 2,
+                     _DATE.search(s) is not None and nw <= 12, _COUNTER.match(s) is not None,
+                     _BULLET.match(s) is not None, _URLISH.search(s) is not None, min(cover_share, 1.0),
+                     cover_share >= 0.6, hits > 0, on_page[" ".join(s.casefold().split())] > 1,
+                     sc / site_pages if site_pages >= 2 else 0.0, math.log1p(min(xs, 20)), xs >= 2))
+    base = np.array(rows, dtype=float).reshape(n, len(BASE))
     col = {name: base[:, j] for j, name in enumerate(BASE)}
     words = np.array([len(w) for w in ws], dtype=float)
     prose = col["prose"]
@@ -415,8 +418,7 @@ class ModelDetector:
         x = line_features(texts, page.site, stats, chrome_lexicon())
         if model.page_chrome(x) < float(cfg["model_gate"]):
             return []
-        z, contrib = model.scores(x, explain=True)
-        assert contrib is not None
+        z, _ = model.scores(x)
         p_line = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         a, b = article_extent(p_line, np.array([len(word_list(s)) for s in texts], dtype=float))
         inside = (np.arange(len(texts)) >= a) & (np.arange(len(texts)) <= b)
@@ -436,9 +438,13 @@ class ModelDetector:
             return []
         out = []
         top = int(cfg["model_reason_features"])
-        for i in np.flatnonzero(drop).tolist():
-            order = np.argsort(-contrib[i], kind="stable")[:top]
-            evidence = [(FEATURES[j], round(float(contrib[i][j]), 1)) for j in order if contrib[i][j] > 0]
+        removed = np.flatnonzero(drop)
+        _, explained = model.scores(x[removed], explain=True)  # the evidence, for the removed lines only
+        assert explained is not None
+        for k, i in enumerate(removed.tolist()):
+            contrib = explained[k]
+            order = np.argsort(-contrib, kind="stable")[:top]
+            evidence = [(FEATURES[j], round(float(contrib[j]), 1)) for j in order if contrib[j] > 0]
             said = ", ".join(f"{name} {v:+.1f}" for name, v in evidence)
             where = "inside the article" if inside[i] else "outside the article"
             reason = f"chrome model: P(chrome) {p_line[i]:.2f}, {where}; evidence: {said or 'its neighbours'}"
