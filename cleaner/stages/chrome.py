@@ -5,14 +5,16 @@ Line, span, sentence, block and section rules are evaluated on the same view
 and committed together, so a section rule that swallows the page's tail
 absorbs the line rules that matched inside it.
 
-Then two detectors find the chrome no rule names, each committed on its own
-so every edit keeps its own rule id and reason: site repetition (lines that
-recur across the site's pages, counted in the scan pass) and the line
-classifier (shape and place on the page).  They run inside this stage, not as
-stages of their own, so that they share the stage's name, settings and
-scan-pass statistics (``ctx.stats["chrome"]``) and always run after the
-pattern rules, on the text those left.  Last, the few words a widget leaves
-behind when rules cut it out of a line piece by piece go too (``chrome_leftover``).
+Then detectors find the chrome no rule names, each committed on its own so
+every edit keeps its own rule id and reason: site repetition (lines that recur
+across the site's pages, counted in the scan pass), the learned chrome model
+(``chrome_model``: a line score and the article's extent, weights in
+``rules/chrome/model.json``; ``docs/chrome.md``), chrome-dense paragraphs and
+brand lines (``chrome_dense``).  They run inside this stage, not as stages of
+their own, so that they share the stage's name, settings and scan-pass
+statistics (``ctx.stats["chrome"]``) and always run after the pattern rules, on
+the text those left.  Last, the few words a widget leaves behind when rules cut
+it out of a line piece by piece go too (``chrome_leftover``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from cleaner.stages.chrome_model import DEFAULTS as MODEL_DEFAULTS
 from cleaner.stages.chrome_model import ModelDetector, page_stoplist
 from cleaner.stages.chrome_site import DEFAULTS as SITE_DEFAULTS
 from cleaner.stages.chrome_site import SiteLineCollector, SiteLineStats, SiteRepetition
-from cleaner.text import word_list
 
 #: the rules that cut a comment thread (kept with ``--keep-comments``)
 COMMENT_RULES = "chrome.comments."
@@ -61,7 +62,7 @@ class ChromeStage(Stage):
         page.commit(self.name, self.model.proposals(page, ctx, site_stats))
         cfg = ctx.settings(self.name, DENSE_DEFAULTS)
         page.commit(self.name, dense_proposals(page, cfg))
-        page.commit(self.name, brand_proposals(page, cfg, page_stoplist(word_list(page.text))))
+        page.commit(self.name, brand_proposals(page, cfg, page_stoplist))
         page.commit(self.name, self.leftovers.proposals(page, ctx))
 
     def collector(self, ctx: Context) -> Collector | None:

@@ -13,6 +13,7 @@ text, this line introduces another heading; it is a site's name or a widget's ti
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from typing import Any
 
 from cleaner.page import Page, Proposal
@@ -37,11 +38,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def brand_proposals(page: Page, cfg: dict[str, Any], stops: frozenset[str]) -> list[Proposal]:
-    """Capitalised stopword-free short lines between a paragraph of prose and a question heading."""
-    if not cfg["brand_enabled"] or not stops:
+def brand_proposals(page: Page, cfg: dict[str, Any], stoplist_of: Callable[[list[str]], frozenset[str]]) -> list[Proposal]:
+    """Capitalised stopword-free short lines between a paragraph of prose and a question heading
+    (``stoplist_of`` gives the page language's stoplist from its words: asked only when a line qualifies)."""
+    if not cfg["brand_enabled"]:
         return []
     text = page.text
+    stops: frozenset[str] | None = None
     spans = [ln for ln in lines(text) if ln.stripped]
     out = []
     for i in range(1, len(spans) - 1):
@@ -49,12 +52,16 @@ def brand_proposals(page: Page, cfg: dict[str, Any], stops: frozenset[str]) -> l
         ws = word_list(s)
         if not ws or len(ws) > cfg["brand_max_words"] or len(ws) < 2 or not s[-1:].isalnum():
             continue
-        if not all(w[:1].isupper() for w in ws) or any(w.casefold() in stops for w in ws):
+        if not all(w[:1].isupper() for w in ws):
             continue
         before, after = spans[i - 1].stripped, spans[i + 1].stripped
         if not (len(word_list(before)) >= cfg["dense_prose_words"] and before.endswith((".", "!", "…"))):
             continue
         if not (after.endswith("?") and len(word_list(after)) < cfg["brand_question_words"]):
+            continue
+        if stops is None:
+            stops = stoplist_of([w for ln in spans for w in word_list(ln.stripped)])
+        if not stops or any(w.casefold() in stops for w in ws):
             continue
         a, b = line_with_newline(text, spans[i])
         out.append(Proposal(a, b, "", BRAND_RULE_ID, "a capitalised line without stopwords between a paragraph and "
