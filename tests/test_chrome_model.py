@@ -159,3 +159,34 @@ def test_records_punctuated_alike_ending_the_article_survive(ctx: Context) -> No
             "Spain (Group F): 11th appearance", "Sweden (Group F): Seventh appearance", "Poland (Group G): Fourth appearance"]
     text = "\n".join([P1, P2, P3, *rows])
     assert kept(ctx, text) == [P1, P2, P3, *rows]
+
+
+THREAD = [
+    "How to grow garlic in a small garden",
+    "Garlic is one of the easiest crops for a small garden, because it needs little space and almost no care once it "
+    "is in the ground.",
+    "Plant the cloves in autumn, pointed end up, about ten centimetres apart and five centimetres deep in well drained "
+    "soil.",
+    "Over the winter the cold tells each clove to split, and by the middle of summer every clove has become a full bulb.",
+    "Harvest when the lower leaves turn brown, and let the bulbs dry in a shady, airy place for two or three weeks.",
+    "12 Comments", "Mary Jones", "March 3, 2021 at 9:14 am",
+    "I planted mine in November last year and they came up beautifully, thank you for the clear instructions.",
+    "Reply", "Tom Baker", "March 4, 2021 at 7:02 pm",
+    "Does this work in clay soil as well, or do I need to dig in a lot of sand before I plant the cloves?",
+    "Reply", "Leave a Reply", "Your email address will not be published. Required fields are marked *",
+    "Privacy Policy", "© 2021 Garden Notes",
+]
+
+
+def test_comments_go_by_default_and_keep_comments_keeps_the_posts_not_their_furniture() -> None:
+    from cleaner.pipeline import make_context
+    from cleaner.rules import default_rules_dir
+
+    text = "\n".join(["Home", "News", "Gardening", "Contact", *THREAD])
+    posts = [THREAD[8], THREAD[12]]
+    furniture = ["Reply", "Leave a Reply", THREAD[15], "Privacy Policy"]
+    plain = kept(make_context([default_rules_dir()]), text)
+    assert THREAD[1] in plain and not [s for s in plain if s in posts or s in furniture]
+    with_comments = kept(make_context([default_rules_dir()], options={"keep_comments": True}), text)
+    assert THREAD[1] in with_comments and all(p in with_comments for p in posts)
+    assert not [s for s in with_comments if s in furniture]
