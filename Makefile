@@ -93,6 +93,21 @@ bench-chrome: setup $(BENCH_VENV)/.justext
 	$(BIN)/python benchmarks/bench_chrome.py $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext \
 		--cleaner $(BIN)/cleaner --justext-python $(BENCH_VENV)/bin/python
 
+# the chrome model: rebuilt from the bench sets and the seeds (deterministic: the same file byte for byte);
+# measured leave-one-set-out beside jusText, and for harm on clean text (the gold texts through the pipeline)
+.PHONY: train-chrome bench-chrome-loso bench-chrome-harm
+train-chrome: setup
+	$(BIN)/cleaner chrome train $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext $(BENCH)/readability $(SEEDS) \
+		-o rules/chrome/model.json
+
+bench-chrome-loso: setup $(BENCH_VENV)/.justext
+	nice -n 10 $(BIN)/python -m benchmarks.bench_chrome_loso --bench $(BENCH) --seeds $(SEEDS) \
+		--cleaner $(BIN)/cleaner --justext-python $(BENCH_VENV)/bin/python | tee build/chrome-loso.txt
+
+bench-chrome-harm: setup
+	nice -n 10 $(BIN)/python benchmarks/chrome_harm.py $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext \
+		$(BENCH)/readability --cleaner $(BIN)/cleaner
+
 # spam stage: language ID on short lines (add lingua in a separate venv to compare) and precision on the bench pages
 BENCH ?= ../shared/bench
 .PHONY: bench-spam

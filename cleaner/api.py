@@ -84,6 +84,15 @@ def vocab_options(rule_dirs: list[Path], wanted: Sequence[str]) -> dict[str, obj
     return out
 
 
+def chrome_model_options(path: Path | None) -> dict[str, Any]:
+    """The run's chrome model (when given) and the digest of the model used, so a resumed run notices a new one."""
+    used = Path(path) if path else default_rules_dir() / "chrome" / "model.json"
+    out: dict[str, Any] = {"chrome_model": str(Path(path).resolve())} if path else {}
+    if used.exists():
+        out["chrome_model_digest"] = hashlib.sha256(used.read_bytes()).hexdigest()[:16]
+    return out
+
+
 def _as_page(item: PageInput, n: int) -> tuple[str, str, str]:
     """(text, site, name) of a page given as a text, a pair or a triple; a page without a site is its own."""
     if isinstance(item, str):
@@ -101,13 +110,15 @@ class Cleaner:
 
     ``rules`` replaces the shipped rules (folders or files), ``add_rules`` adds to them; ``vocab`` selects the
     spelling vocabularies (declared names or word-list files); ``stages`` runs only these stages (in the pipeline's
-    order), ``skip_stages`` all but these; ``preset`` how bold (conservative, default, thorough); ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
+    order), ``skip_stages`` all but these; ``preset`` how bold (conservative, default, thorough); ``keep_comments``
+    keeps reader comments and forum posts; ``chrome_model`` is a model from ``cleaner chrome train``; ``dedup_corpus`` removes paragraphs copied from an earlier page instead of only reporting them;
     ``check_examples`` runs every rule's examples first (``cleaner run`` does, unless ``--skip-examples``).
     """
 
     def __init__(self, rules: Sequence[Path | str] | None = None, add_rules: Sequence[Path | str] = (),
                  vocab: Sequence[str] = (), stages: Sequence[str] | None = None, skip_stages: Sequence[str] = (),
-                 dedup_corpus: bool = False, preset: str | None = None,
+                 dedup_corpus: bool = False, preset: str | None = None, keep_comments: bool = False,
+                 chrome_model: Path | str | None = None,
                  regex_timeout: float = 1.0, check_examples: bool = False) -> None:
         self.rule_dirs = [Path(p) for p in (rules or [default_rules_dir()])] + [Path(p) for p in add_rules]
         missing = [f"{d}: rules directory does not exist" for d in self.rule_dirs if not d.exists()]
@@ -125,6 +136,9 @@ class Cleaner:
             self.options["dedup_corpus"] = True
         if preset:
             self.options["preset"] = preset
+        if keep_comments:
+            self.options["keep_comments"] = True
+        self.options.update(chrome_model_options(Path(chrome_model) if chrome_model else None))
         try:
             self.ctx = make_context(self.rule_dirs, options=self.options)
         except RulesInvalid as exc:

@@ -16,7 +16,16 @@ from typing import Any
 import click
 
 from cleaner._version import __version__
-from cleaner.cli.options import preset_option, skip_stage_option, stage_options, stages_option
+from cleaner.cli.options import (
+    add_rules_option,
+    chrome_model_option,
+    keep_comments_option,
+    preset_option,
+    rules_option,
+    skip_stage_option,
+    stage_options,
+    stages_option,
+)
 from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rulebook.load import default_rules_dir
 
@@ -26,16 +35,6 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 def _fail(msg: str) -> None:
     click.echo(f"cleaner: {msg}", err=True)
     sys.exit(EXIT_USAGE)
-
-
-rules_option = click.option(
-    "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
-    help="Rule directory or file (repeatable); replaces the shipped rules.",
-)
-add_rules_option = click.option(
-    "--add-rules", "add_rules", multiple=True, type=click.Path(path_type=Path),
-    help="Extra rule directory or file, used with the shipped rules (repeatable).",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,11 +69,15 @@ def main() -> None:
 @stages_option
 @skip_stage_option
 @preset_option
+@chrome_model_option
+@keep_comments_option
 def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...], site_from: str | None,
         vocab: tuple[str, ...], jobs: int, force: bool, text_field: str, id_field: str | None, engine: str, address: str | None,
         regex_timeout: float, skip_examples: bool, quiet: bool, report: str | None, dedup_corpus: bool,
-        stages: str | None, skip_stage: tuple[str, ...], preset: str | None) -> None:
+        stages: str | None, skip_stage: tuple[str, ...], preset: str | None, chrome_model: Path | None,
+        keep_comments: bool) -> None:
     """Clean INPUTS (.txt pages, record shards, or directories of them) into OUTDIR."""
+    from cleaner.api import chrome_model_options
     from cleaner.core.pipeline import now
     from cleaner.io.formats import FieldSpec
 
@@ -89,6 +92,9 @@ def run(inputs: tuple[Path, ...], outdir: Path, rules: tuple[Path, ...], add_rul
     options.update(stage_options(stages, skip_stage))
     if preset:
         options["preset"] = preset
+    if keep_comments:
+        options["keep_comments"] = True
+    options.update(chrome_model_options(chrome_model))
     ctx = checked_context(rule_dirs, options, skip_examples)
     spec = FieldSpec(text_field, id_field)
     sources, shards, problems = _discover_inputs(inputs, outdir, site_from)
@@ -444,6 +450,7 @@ def rules_test(dirs: tuple[Path, ...], no_builtin: bool) -> None:
 
 # The commands that live in their own modules, registered before anything can run `main`
 # (``python -m cleaner.cli`` runs this module as __main__: a guard above these lines hid them).
+from cleaner.cli.chrome import chrome_group  # noqa: E402
 from cleaner.cli.filter import clean_command  # noqa: E402
 from cleaner.cli.spell import spell_command  # noqa: E402
 from cleaner.review.cli import diff, report, stats  # noqa: E402
@@ -455,6 +462,7 @@ main.add_command(stats)
 main.add_command(report)
 main.add_command(spell_command)
 main.add_command(clean_command)
+main.add_command(chrome_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

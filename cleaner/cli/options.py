@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,3 +24,17 @@ def stage_options(stages: str | None, skip: tuple[str, ...]) -> dict[str, Any]:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--stages/--skip-stage") from None
     return {"stages": chosen} if len(chosen) < len(STAGE_NAMES) else {}
+
+
+rules_option = click.option(
+    "--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+    help="Rule directory or file (repeatable); replaces the shipped rules.",
+)
+add_rules_option = click.option(
+    "--add-rules", "add_rules", multiple=True, type=click.Path(path_type=Path),
+    help="Extra rule directory or file, used with the shipped rules (repeatable).",
+)
+chrome_model_option = click.option("--chrome-model", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                                   help="Chrome model to use (from `cleaner chrome train`; default: the shipped rules/chrome/model.json).")
+keep_comments_option = click.option("--keep-comments", is_flag=True,
+                                    help="Keep reader comment threads and forum posts (their furniture still goes).")

@@ -47,7 +47,7 @@ register_type(
     RuleType(
         "section",
         {},
-        {**_PATTERN_KEYS, "within_last": int, "max_share": float},
+        {**_PATTERN_KEYS, "within_last": int, "max_share": float, "max_tail_line_words": int},
         ("chrome",),
         check=_check_pattern_or_phrases,
     )
@@ -201,6 +201,7 @@ def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]
     nb = v.nonblank
     within_last = rule.data.get("within_last")
     max_share = rule.data.get("max_share", 0.5)
+    max_tail_words = rule.data.get("max_tail_line_words")
     for idx in (nb if cand is None else [i for i in cand if i in v.rank]):
         rank = v.rank[idx]
         if within_last is not None and len(nb) - rank > within_last:
@@ -210,6 +211,9 @@ def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]
             start = ln.start
             if len(text) and (len(text) - start) / len(text) > max_share:
                 continue
+            if max_tail_words is not None and any(
+                    len(s.split()) > max_tail_words for s in text[ln.end:].splitlines()):
+                continue  # a line of prose follows: the article goes on, this is not a tail of links
             yield Proposal(start, len(text), "", rule.id, rule.reason)
             return
 

@@ -346,6 +346,8 @@ class SpamStage(Stage):
         "offlang_nolist_confidence": 0.5,
         "offlang_min_unspaced_chars": 8,
         "offlang_max_title_case": 0.6,
+        # a whole sentence in quotation marks is a quotation (a saying, a source quoted in its language), not spam
+        "offlang_keep_quoted": True,
         "offlang_not_languages": ["zxx"],
         "offlang_lingua_franca": ["en"],
         "lingua_franca_min_words": 8,
@@ -387,6 +389,9 @@ def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
     return a, b
 
 
+_QUOTED = regex.compile(r"[\"“„«»‚‘'].+[\"”“»«‘’'][.!?…]?")
+
+
 class OffLanguage:
     """Sentences in another language than the page's: langid and the words must both agree."""
 
@@ -415,6 +420,8 @@ class OffLanguage:
 
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
         cfg = self.cfg
+        if cfg["offlang_keep_quoted"] and _QUOTED.fullmatch(sentence.strip()):
+            return None
         ws = [m.group() for m in WORD_RE.finditer(sentence)]
         unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
         if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):

@@ -5,14 +5,16 @@ Line, span, sentence, block and section rules are evaluated on the same view
 and committed together, so a section rule that swallows the page's tail
 absorbs the line rules that matched inside it.
 
-Then two detectors find the chrome no rule names, each committed on its own
-so every edit keeps its own rule id and reason: site repetition (lines that
-recur across the site's pages, counted in the scan pass) and the line
-classifier (shape and place on the page).  They run inside this stage, not as
-stages of their own, so that they share the stage's name, settings and
-scan-pass statistics (``ctx.stats["chrome"]``) and always run after the
-pattern rules, on the text those left.  Last, the few words a widget leaves
-behind when rules cut it out of a line piece by piece go too (``chrome_leftover``).
+Then detectors find the chrome no rule names, each committed on its own so
+every edit keeps its own rule id and reason: site repetition (lines that recur
+across the site's pages, counted in the scan pass), the learned chrome model
+(``chrome_model``: a line score and the article's extent, weights in
+``rules/chrome/model.json``; ``docs/chrome.md``), chrome-dense paragraphs and
+brand lines (``chrome_dense``).  They run inside this stage, not as stages of
+their own, so that they share the stage's name, settings and scan-pass
+statistics (``ctx.stats["chrome"]``) and always run after the pattern rules, on
+the text those left.  Last, the few words a widget leaves behind when rules cut
+it out of a line piece by piece go too (``chrome_leftover``).
 """
 
 from __future__ import annotations
@@ -20,29 +22,47 @@ from __future__ import annotations
 from cleaner.core.page import Page
 from cleaner.rulebook.patterns import run_rules
 from cleaner.stages.base import Collector, Context, Stage
-from cleaner.stages.chrome.classifier import DEFAULTS as CLASSIFIER_DEFAULTS
-from cleaner.stages.chrome.classifier import LineClassifier
+from cleaner.stages.chrome.dense import DEFAULTS as DENSE_DEFAULTS
+from cleaner.stages.chrome.dense import brand_proposals, dense_proposals
 from cleaner.stages.chrome.leftover import DEFAULTS as LEFTOVER_DEFAULTS
 from cleaner.stages.chrome.leftover import Leftovers
+from cleaner.stages.chrome.model import DEFAULTS as MODEL_DEFAULTS
+from cleaner.stages.chrome.model import ModelDetector, page_stoplist
 from cleaner.stages.chrome.site import DEFAULTS as SITE_DEFAULTS
 from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition
+
+#: the rules that cut a comment thread (kept with ``--keep-comments``)
+COMMENT_RULES = "chrome.comments."
 
 
 class ChromeStage(Stage):
     name = "chrome"
     rule_types = ("line", "sentence", "span", "block", "section", "substitution")
-    defaults = {**SITE_DEFAULTS, **CLASSIFIER_DEFAULTS, **LEFTOVER_DEFAULTS}
+    defaults = {**SITE_DEFAULTS, **MODEL_DEFAULTS, **DENSE_DEFAULTS, **LEFTOVER_DEFAULTS}
 
     def __init__(self) -> None:
         self.site = SiteRepetition()
-        self.classifier = LineClassifier()
+        self.model = ModelDetector()
         self.leftovers = Leftovers()
 
+    def prepare(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> None:
+        """What runs before the learned detector (and what the model is trained after): rules, site repetition.
+        With ``--keep-comments`` the comment-section rules (which cut from a thread's start to the page's end) stay
+        out; the comment form and other furniture rules still run."""
+        rules = ctx.rules_for(self.name, page, self.rule_types)
+        if ctx.options.get("keep_comments"):
+            rules = [r for r in rules if not (r.id.startswith(COMMENT_RULES) and r.type == "section")]
+        run_rules(page, self.name, rules, ctx.regex_timeout)
+        page.commit(self.name, self.site.proposals(page, ctx, stats))
+
     def apply(self, page: Page, ctx: Context) -> None:
-        run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
         stats = ctx.stats.get(self.name)
-        page.commit(self.name, self.site.proposals(page, ctx, stats if isinstance(stats, SiteLineStats) else None))
-        page.commit(self.name, self.classifier.proposals(page, ctx))
+        site_stats = stats if isinstance(stats, SiteLineStats) else None
+        self.prepare(page, ctx, site_stats)
+        page.commit(self.name, self.model.proposals(page, ctx, site_stats))
+        cfg = ctx.settings(self.name, DENSE_DEFAULTS)
+        page.commit(self.name, dense_proposals(page, cfg))
+        page.commit(self.name, brand_proposals(page, cfg, page_stoplist))
         page.commit(self.name, self.leftovers.proposals(page, ctx))
 
     def collector(self, ctx: Context) -> Collector | None:

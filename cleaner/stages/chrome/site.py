@@ -67,10 +67,13 @@ def line_key(s: str) -> int:
 
 @dataclass
 class SiteLineStats:
-    """Per site: how many pages it has and on how many pages each (hashed) line occurs."""
+    """Per site: how many pages it has and on how many pages each (hashed) line occurs; across the corpus:
+    on how many sites each line recurring on two or more sites occurs (widget text shared by sites built on the
+    same software, a feature of the chrome model)."""
 
     pages: dict[str, int] = field(default_factory=dict)
     lines: dict[str, dict[int, int]] = field(default_factory=dict)
+    sites: dict[int, int] = field(default_factory=dict)
 
     def count(self, site: str, s: str) -> int:
         return self.lines.get(site, {}).get(line_key(s), 0)
@@ -102,9 +105,13 @@ class SiteLineCollector:
             self.lines = {site: Counter({k: n for k, n in c.items() if n > 1}) for site, c in self.lines.items()}
 
     def finish(self) -> SiteLineStats:
+        sites: Counter[int] = Counter()
+        for counts in self.lines.values():
+            sites.update(counts.keys())
         return SiteLineStats(
             pages=dict(self.pages),
             lines={site: {k: c for k, c in counts.items() if c > 1} for site, counts in self.lines.items()},
+            sites={k: n for k, n in sites.items() if n > 1},
         )
 
 

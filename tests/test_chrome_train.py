@@ -1,0 +1,71 @@
+"""Labels from gold, training, and the model as data: deterministic, readable, usable by a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cleaner.cli import main
+from cleaner.rulebook.load import default_rules_dir
+from cleaner.stages.chrome.labels import label_lines
+from cleaner.stages.chrome.model import FEATURES, ChromeModel
+from cleaner.stages.chrome.train import dumps, train
+
+PAGES = Path(__file__).resolve().parent / "pages" / "chrome"
+
+
+def test_labels_follow_the_gold_in_order_with_partial_repeated_and_headline_lines() -> None:
+    raw = "\n".join([
+        "Home", "A day at the lake", "We walked to the lake at dawn and swam before breakfast.",
+        "Share", "We walked to the lake at dawn and swam before breakfast.",
+        "Later we ate bread and cheese under the trees. Photo: Anna", "Comments"])
+    gold = "We walked to the lake at dawn and swam before breakfast.\n\nLater we ate bread and cheese under the trees."
+    got = {raw.splitlines()[x.line]: (x.content, x.kind) for x in label_lines(raw, gold, headline="A day at the lake")}
+    assert got["Home"] == (False, "none") and got["Share"] == (False, "none") and got["Comments"] == (False, "none")
+    assert got["A day at the lake"] == (True, "headline")  # the product keeps the headline some gold drops
+    assert got["Later we ate bread and cheese under the trees. Photo: Anna"] == (True, "partial")
+    kinds = [x.kind for x in label_lines(raw, gold)]
+    assert kinds.count("exact") == 1 and kinds.count("repeat") == 1  # the copy of a gold line is chrome
+
+
+def test_training_is_deterministic_and_the_model_file_is_readable(tmp_path: Path) -> None:
+    first = dumps(train([PAGES]))
+    assert dumps(train([PAGES])) == first  # the same pages give the same bytes
+    model = json.loads(first)
+    assert model["features"] == list(FEATURES) and model["trees"] and set(model["gate"]["weights"])
+    assert model["trained_on"]["pages"] == 2
+    ChromeModel(model)  # loads without any training dependency
+
+
+def test_the_shipped_model_is_in_its_canonical_form() -> None:
+    """`make train-chrome` writes the model with `dumps`: the shipped file is exactly that serialization."""
+    path = default_rules_dir() / "chrome" / "model.json"
+    text = path.read_text(encoding="utf-8")
+    assert dumps(json.loads(text)) == text
+    model = json.loads(text)
+    assert set(model["trained_on"]["folders"]) == {"boilerplate", "boilerplate_htmltotext", "readability", "seeds"}
+
+
+def _model_edits(tmp_path: Path, tag: str, *options: str) -> int:
+    inp, out = tmp_path / f"in-{tag}", tmp_path / f"out-{tag}"
+    inp.mkdir()
+    (inp / "page.txt").write_text((PAGES / "fr-tarte.raw.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(inp), "-o", str(out), "-j", "1", "-q", "--skip-examples", *options])
+    assert res.exit_code == 0, res.output
+    log = [json.loads(x) for x in (out / "page.changes.jsonl").read_text(encoding="utf-8").splitlines()[1:]]
+    return sum(e["rule"] == "chrome.model.line" for e in log)
+
+
+def test_cli_trains_a_model_and_a_run_uses_the_model_it_is_given(tmp_path: Path) -> None:
+    model = tmp_path / "model.json"
+    res = CliRunner().invoke(main, ["chrome", "train", str(PAGES), "-o", str(model)])
+    assert res.exit_code == 0, res.output
+    assert "trained on 2 pages" in res.output and json.loads(model.read_text(encoding="utf-8"))["trees"]
+    assert _model_edits(tmp_path, "shipped") > 0
+    # a model that calls nothing chrome: the run removes no line by the model
+    data = json.loads((default_rules_dir() / "chrome" / "model.json").read_text(encoding="utf-8"))
+    data.update(base=-10.0, trees=[])
+    model.write_text(dumps(data), encoding="utf-8")
+    assert _model_edits(tmp_path, "given", "--chrome-model", str(model)) == 0
