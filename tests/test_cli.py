@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ("clean", "diff", "report", "restore", "rules", "run", "spell", "stats")
+COMMANDS = ("chrome", "clean", "diff", "report", "restore", "rules", "run", "spell", "stats")
 
 
 @pytest.mark.parametrize("module", ["cleaner", "cleaner.cli"])

@@ -208,8 +208,11 @@ def test_a_reviewer_marks_a_wrong_edit_and_a_missed_line_and_the_exported_rules_
 
     from cleaner.cli import main
 
-    rp = next(p for p in run[1] if any(e.rule == "chrome.classifier.line" and e.before.strip() for e in p.edits))
-    wrong = next(e for e in rp.edits if e.rule == "chrome.classifier.line" and e.before.strip())
+    def removed_line(e: Any) -> bool:  # a whole line a chrome detector removed on its own
+        return e.stage == "chrome" and not e.after and not e.absorbed and "\n" not in e.before.strip() and len(e.before.split()) >= 2
+
+    rp = next(p for p in run[1] if any(removed_line(e) for e in p.edits))
+    wrong = next(e for e in rp.edits if removed_line(e))
     missed = next(ln for ln in rp.clean.splitlines() if ln.endswith("?") and len(ln.split()) >= 4)  # a kept heading
     _open(page, rp.name)
     # keep this: focus the wrongly removed line's edit, press the button

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import ftfy
 import regex
 
+from cleaner.core.layout import CODE_LINE, LEADING_SPACE, prose_indents
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import line_memo
 from cleaner.resources import lexicon
@@ -48,8 +49,6 @@ _FTFY_MAY_CHANGE = re.compile("[^\t\n\x0c\r\x20-\x25\x27-\x7e" + re.escape(FTFY_
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _TABS_SPACES = regex.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
 _STRAY_BULLET = regex.compile(r"(?m)^[ \t]*[•·▪◦‣∙●○■□–-][ \t]*$")
-_LEADING_SPACE = regex.compile(r"(?m)^[ \t]+(?=\S)")
-_BLOCK = regex.compile(r"(?:^[^\S\n]*\S[^\n]*(?:\n|$))+", regex.M)
 _TRAILING_SPACE = regex.compile(r"[ \t]+(?=\n|\Z)")
 
 # Windows-1252 punctuation read as Mac Roman: the Mac Roman character -> the intended one
@@ -78,7 +77,6 @@ _MAC_QUOTE_PAIR = regex.compile(r"(?<![\p{L}\p{M}])ì[^ìî\n]{1,200}?î(?![\p{L
 _MAC_O = regex.compile("ó")
 _TOKEN = regex.compile(r"\p{L}+")
 _SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
-_CODE_LINE = regex.compile(r"[{}<>=|_;]|\*\}|\w\(")
 _ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
 
 # a lower-case word glued to a capitalised one, not inside a handle, path, member access or call
@@ -257,11 +255,9 @@ class NormalizeStage(Stage):
         for m in _STRAY_BULLET.finditer(text):
             props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
         if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
-            code = _code_blocks(text) if cfg["keep_code_indent"] else []
-            for m in _LEADING_SPACE.finditer(text):
-                if any(a <= m.start() < b for a, b in code):
-                    continue
-                props.append(Proposal(m.start(), m.end(), "", "normalize.indent", "leading whitespace"))
+            indents = prose_indents(text) if cfg["keep_code_indent"] else [m.span() for m in LEADING_SPACE.finditer(text)]
+            for a, b in indents:
+                props.append(Proposal(a, b, "", "normalize.indent", "leading whitespace"))
         if text.endswith((" ", "\t")) or " \n" in text or "\t\n" in text:
             for m in _TRAILING_SPACE.finditer(text):
                 props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
@@ -307,23 +303,11 @@ class NormalizeStage(Stage):
         page.commit(self.name, props)
 
 
-def _code_blocks(text: str) -> list[tuple[int, int]]:
-    """Blocks (runs of non-blank lines) of code, where indentation is syntax: lines at more than one depth,
-    one of them with code punctuation ('reader = csv.DictReader(f)')."""
-    out: list[tuple[int, int]] = []
-    for m in _BLOCK.finditer(text):
-        block = m.group()
-        depths = {len(ln) - len(ln.lstrip(" \t")) for ln in block.split("\n") if ln.strip()}
-        if len(depths) > 1 and _CODE_LINE.search(block):
-            out.append((m.start(), m.end()))
-    return out
-
-
 def _in_code(text: str, pos: int) -> bool:
     """camelCase on a line with code punctuation is an identifier, not two glued words."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    return bool(_CODE_LINE.search(text, start, end if end >= 0 else len(text)))
+    return bool(CODE_LINE.search(text, start, end if end >= 0 else len(text)))
 
 
 _LOWER_WORD = regex.compile(r"[a-z]+")

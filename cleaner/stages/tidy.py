@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaner.core.layout import prose_indents
 from cleaner.core.page import Page, Proposal
 from cleaner.stages.base import Context
 from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
@@ -39,6 +40,9 @@ class Whitespace(Detector[WhitespaceSettings]):
         props: list[Proposal] = []
         for m in _TRAILING.finditer(text):
             props.append(Proposal(m.start(), m.end(), "", "tidy.trailing-space", "trailing whitespace"))
+        if "\n " in text or "\n\t" in text or text.startswith((" ", "\t")):
+            for a, b in prose_indents(text):  # normalize kept it inside code that a later stage removed around it
+                props.append(Proposal(a, b, "", "tidy.indent", "leading whitespace left outside a code block"))
         for m in _blank_run(most).finditer(text):
             keep = m.start() + 1 + most  # the line break ending the text's line, then `most` blank lines
             for a, b in page.gaps_between_edits(keep, m.end()):
