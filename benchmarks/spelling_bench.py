@@ -29,7 +29,7 @@ from cleaner.pipeline import make_context
 from cleaner.rules import default_rules_dir
 from cleaner.spell_cli import build_speller
 from cleaner.stages.spelling import Speller, SpellingStage
-from cleaner.text import WORD_RE
+from cleaner.text import word_list
 
 HERE = Path(__file__).resolve().parent
 BENCH = HERE.parents[1] / "shared" / "bench"
@@ -130,7 +130,7 @@ def false_fixes(bench: Path, seeds: Path) -> tuple[int, int, list[str], float]:
     for g, t in texts:
         page = Page(t, name=g.name, site=g.parent.name)
         stage.apply(page, ctx)
-        n_words += sum(1 for _ in WORD_RE.finditer(t))
+        n_words += len(word_list(t))
         fixes.extend(f"{g.parent.name}/{g.name[:12]}: {e.before!r} -> {e.after!r} ({e.reason})" for e in page.edits)
     return n_words, len(fixes), fixes, time.perf_counter() - t0
 

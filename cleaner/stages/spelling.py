@@ -43,7 +43,7 @@ from cleaner.lexicon import word_key
 from cleaner.page import Page, Proposal
 from cleaner.rules import Rule
 from cleaner.stages.base import Context, Stage
-from cleaner.text import WORD_RE, lines, page_words, word_list, words_by_line
+from cleaner.text import lines, page_words, word_list, words_by_line
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -816,7 +816,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
 
 def _line_in_language(line: str, speller: Speller, cfg: dict[str, Any]) -> bool:
     """Only fix lines written in the speller's language: most words known, and langid not sure of another."""
-    ws = [m.group().casefold() for m in WORD_RE.finditer(line)]
+    ws = [w.casefold() for w in word_list(line)]
     if len(ws) >= 3:
         share = sum(1 for w in ws if speller.zipf(w) >= 3.0 or w in speller.vocab_words) / len(ws)
         if share < cfg["line_min_lang_share"]:
