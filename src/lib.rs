@@ -4,11 +4,13 @@
 //! so offsets that cross back are Python string indices and lone surrogates (undecodable bytes read with
 //! `surrogateescape`) pass through untouched; substrings are cut from the caller's own string.
 
+use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
+pub mod langid;
 pub mod text;
 mod unicode_tables;
 
@@ -89,8 +91,74 @@ fn words_of<'py>(texts: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
     Ok(out)
 }
 
+/// py3langid's automaton, over the model's arrays (the transition table read in place, not copied).
+#[pyclass(frozen)]
+struct LangidWalk {
+    next: PyBuffer<u32>,
+    row_base: Vec<u64>,
+    output: Vec<i64>,
+}
+
+#[pymethods]
+impl LangidWalk {
+    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        next: &Bound<'_, PyAny>,
+        row: Vec<u64>,
+        output: Vec<i64>,
+    ) -> PyResult<Self> {
+        let next = PyBuffer::<u32>::get(next)?;
+        if !next.is_c_contiguous() {
+            return Err(PyValueError::new_err(
+                "the transition table must be contiguous",
+            ));
+        }
+        let walk = LangidWalk {
+            next,
+            row_base: row.into_iter().map(|r| r << 8).collect(),
+            output,
+        };
+        walk.automaton(py).check().map_err(PyValueError::new_err)?;
+        Ok(walk)
+    }
+
+    /// The features in `data` (UTF-8 bytes) and their counts, in the order of first occurrence: two buffers,
+    /// of native int64 (`np.intp`) and float32, or None when there is none.
+    fn visits<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+    ) -> Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let (feats, counts) = self.automaton(py).visits(data);
+        if feats.is_empty() {
+            return None;
+        }
+        let feats: Vec<u8> = feats.iter().flat_map(|f| f.to_ne_bytes()).collect();
+        let counts: Vec<u8> = counts.iter().flat_map(|c| c.to_ne_bytes()).collect();
+        Some((PyBytes::new(py, &feats), PyBytes::new(py, &counts)))
+    }
+}
+
+impl LangidWalk {
+    fn automaton(&self, _py: Python<'_>) -> langid::Automaton<'_> {
+        // SAFETY: the buffer is C-contiguous, of `item_count` u32s, and kept alive (and read-only for us) by
+        // `self.next`; the array cache never writes to a loaded model.
+        let next = unsafe {
+            std::slice::from_raw_parts(self.next.buf_ptr() as *const u32, self.next.item_count())
+        };
+        langid::Automaton {
+            next,
+            row_base: &self.row_base,
+            output: &self.output,
+        }
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<LangidWalk>()?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
