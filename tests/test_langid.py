@@ -7,6 +7,7 @@ script, and on any bytes at all (the walk reads bytes: undecodable input reaches
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_walk_counts_the_features_the_byte_walk_counts_in_the_same_order() -> No
         _same_walk(text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=int(os.environ.get("CLEANER_FUZZ_EXAMPLES", 300)), deadline=None)
 @given(st.binary(max_size=3000))
 def test_walk_agrees_on_any_bytes(data: bytes) -> None:
     _same_walk(data)
