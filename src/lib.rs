@@ -11,6 +11,7 @@ use pyo3::types::string::PyStringData;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 pub mod langid;
+pub mod speller;
 pub mod text;
 mod unicode_tables;
 
@@ -156,9 +157,78 @@ impl LangidWalk {
     }
 }
 
+/// The code points of a `str`, widened.
+fn code_points(s: &Bound<'_, PyString>) -> PyResult<Vec<u32>> {
+    Ok(with_code_points!(s, |t: &[_]| t
+        .iter()
+        .map(|&c| text::CodePoint::cp(c))
+        .collect::<Vec<u32>>()))
+}
+
+/// A word list indexed for the speller's candidate search (`cleaner.stages.spelling`): the words within k
+/// edits (optimal string alignment) of a word in some first-letter buckets, and the listed one-edit variants.
+#[pyclass(frozen)]
+struct WordIndex {
+    index: speller::WordIndex<Py<PyString>>,
+}
+
+#[pymethods]
+impl WordIndex {
+    #[new]
+    fn new(words: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let mut items = Vec::new();
+        for w in words.try_iter()? {
+            let w = w?
+                .cast_into::<PyString>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            items.push((code_points(&w)?, w.unbind()));
+        }
+        Ok(WordIndex {
+            index: speller::WordIndex::new(items),
+        })
+    }
+
+    /// (word, edits) for the listed words starting with one of `letters`, at most `max_len` long, within `k`
+    /// edits of `word`.
+    #[pyo3(signature = (word, k, letters, max_len=None))]
+    fn within<'py>(
+        &self,
+        py: Python<'py>,
+        word: &Bound<'py, PyString>,
+        k: usize,
+        letters: Vec<Bound<'py, PyString>>,
+        max_len: Option<usize>,
+    ) -> PyResult<Vec<(Py<PyString>, usize)>> {
+        let word = code_points(word)?;
+        let mut firsts = Vec::new();
+        for l in &letters {
+            firsts.extend(code_points(l)?.first());
+        }
+        let found = self
+            .index
+            .within(&word, k, &firsts, max_len.unwrap_or(usize::MAX));
+        Ok(found
+            .into_iter()
+            .map(|(i, d)| (self.index.value(i).clone_ref(py), d))
+            .collect())
+    }
+
+    /// The listed words one edit (a-z inserted or substituted, a letter deleted, two swapped) from `word`, sorted.
+    fn edits1(&self, py: Python<'_>, word: &Bound<'_, PyString>) -> PyResult<Vec<Py<PyString>>> {
+        let word = code_points(word)?;
+        Ok(self
+            .index
+            .edits1(&word)
+            .into_iter()
+            .map(|i| self.index.value(i).clone_ref(py))
+            .collect())
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LangidWalk>()?;
+    m.add_class::<WordIndex>()?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
