@@ -5,8 +5,6 @@
 //! feature's first occurrence, the order py3langid's `Counter` holds them in, because the float32 sums of
 //! its scoring (which stays numpy's) depend on that order.
 
-use std::collections::HashMap;
-
 /// The automaton: `next[row_base[state] + byte]` is the state after `byte`; `output[state]` the feature it
 /// completes (or a negative number).
 pub struct Automaton<'a> {
@@ -39,23 +37,37 @@ impl Automaton<'_> {
         Ok(())
     }
 
-    /// The features met in `data` and how often, in the order of their first occurrence.
-    pub fn visits(&self, data: &[u8]) -> (Vec<i64>, Vec<f32>) {
+    /// The number of distinct features (one more than the largest output).
+    pub fn features(&self) -> usize {
+        self.output
+            .iter()
+            .copied()
+            .max()
+            .map_or(0, |m| (m.max(-1) + 1) as usize)
+    }
+
+    /// The features met in `data` and how often, in the order of their first occurrence. `slots` has one entry
+    /// per feature, all 0 (it is left so): where a feature met before is in the lists, plus one.
+    pub fn visits(&self, data: &[u8], slots: &mut [u32]) -> (Vec<i64>, Vec<f32>) {
         let mut feats: Vec<i64> = Vec::new();
         let mut counts: Vec<u32> = Vec::new();
-        let mut slot: HashMap<i64, usize> = HashMap::new();
         let mut state = 0usize;
         for &byte in data {
             state = self.next[self.row_base[state] as usize + byte as usize] as usize;
             let f = self.output[state];
             if f >= 0 {
-                let i = *slot.entry(f).or_insert_with(|| {
+                let slot = &mut slots[f as usize];
+                if *slot == 0 {
                     feats.push(f);
-                    counts.push(0);
-                    feats.len() - 1
-                });
-                counts[i] += 1;
+                    counts.push(1);
+                    *slot = feats.len() as u32;
+                } else {
+                    counts[*slot as usize - 1] += 1;
+                }
             }
+        }
+        for &f in &feats {
+            slots[f as usize] = 0;
         }
         (feats, counts.into_iter().map(|c| c as f32).collect())
     }
@@ -82,8 +94,10 @@ mod tests {
             output: &out,
         };
         assert!(a.check().is_ok());
-        assert_eq!(a.visits(b"xaxa\xff\x00a"), (vec![7], vec![3.0]));
-        assert_eq!(a.visits(b""), (vec![], vec![]));
+        let mut slots = vec![0; a.features()];
+        assert_eq!(a.visits(b"xaxa\xff\x00a", &mut slots), (vec![7], vec![3.0]));
+        assert_eq!(a.visits(b"", &mut slots), (vec![], vec![]));
+        assert!(slots.iter().all(|&s| s == 0));
     }
 
     #[test]

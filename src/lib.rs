@@ -4,6 +4,8 @@
 //! so offsets that cross back are Python string indices and lone surrogates (undecodable bytes read with
 //! `surrogateescape`) pass through untouched; substrings are cut from the caller's own string.
 
+use std::sync::Mutex;
+
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -98,6 +100,8 @@ struct LangidWalk {
     next: PyBuffer<u32>,
     row_base: Vec<u64>,
     output: Vec<i64>,
+    /// one slot per feature for counting a text's features (all 0 between calls)
+    slots: Mutex<Vec<u32>>,
 }
 
 #[pymethods]
@@ -116,12 +120,16 @@ impl LangidWalk {
                 "the transition table must be contiguous",
             ));
         }
-        let walk = LangidWalk {
+        let mut walk = LangidWalk {
             next,
             row_base: row.into_iter().map(|r| r << 8).collect(),
             output,
+            slots: Mutex::default(),
         };
-        walk.automaton(py).check().map_err(PyValueError::new_err)?;
+        let automaton = walk.automaton(py);
+        automaton.check().map_err(PyValueError::new_err)?;
+        let features = automaton.features();
+        walk.slots = Mutex::new(vec![0; features]);
         Ok(walk)
     }
 
@@ -132,7 +140,11 @@ impl LangidWalk {
         py: Python<'py>,
         data: &[u8],
     ) -> Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-        let (feats, counts) = self.automaton(py).visits(data);
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (feats, counts) = self.automaton(py).visits(data, &mut slots);
         if feats.is_empty() {
             return None;
         }
