@@ -10,7 +10,7 @@ use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyString, PyTuple};
 
 pub mod langid;
 pub mod speller;
@@ -76,22 +76,6 @@ fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
         .map(|(a, b)| substring(text, a, b))
         .collect::<PyResult<_>>()?;
     PyTuple::new(text.py(), cut)
-}
-
-/// The words of many texts, one after the other (`words` of each, joined), as a list.
-#[pyfunction]
-fn words_of<'py>(texts: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(texts.py());
-    for item in texts.iter() {
-        let s = item
-            .cast_into::<PyString>()
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let bounds = with_code_points!(s, text::word_bounds);
-        for (a, b) in bounds {
-            out.append(substring(&s, a, b)?)?;
-        }
-    }
-    Ok(out)
 }
 
 /// py3langid's automaton, over the model's arrays (the transition table read in place, not copied).
@@ -244,6 +228,5 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
-    m.add_function(wrap_pyfunction!(words_of, m)?)?;
     Ok(())
 }

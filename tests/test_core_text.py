@@ -77,7 +77,7 @@ def test_views_match_the_definition_on_arbitrary_text(s: str) -> None:
     same_views(s)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=int(os.environ.get("CLEANER_FUZZ_EXAMPLES", 300)), deadline=None)
 @given(st.text(st.characters(codec=None), max_size=200))
 def test_views_match_on_any_code_points(s: str) -> None:
     same_views(s)
