@@ -6,6 +6,39 @@
 //! word's one-edit variants are listed" (the general list's one-edit candidates).
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiply-rotate hash of code points (the Fx hash of rustc): the one-edit variants of a word are looked up by
+/// the hundred, and the standard SipHash costs more than the rest of the search. No untrusted party chooses the
+/// keys of this table (it holds the word lists), so a hash without flooding resistance is fine.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// A word in its bucket: its length and letter signature beside it, so most words are passed over without
 /// reading them.
@@ -28,7 +61,7 @@ pub struct WordIndex<T> {
     buckets: HashMap<u32, Vec<Entry>>,
     words: Vec<Box<[u32]>>,
     values: Vec<T>,
-    by_word: HashMap<Box<[u32]>, usize>,
+    by_word: HashMap<Box<[u32]>, usize, FxBuild>,
 }
 
 impl<T> WordIndex<T> {
@@ -36,7 +69,7 @@ impl<T> WordIndex<T> {
     pub fn new(items: impl IntoIterator<Item = (Vec<u32>, T)>) -> Self {
         let mut words: Vec<Box<[u32]>> = Vec::new();
         let mut values = Vec::new();
-        let mut by_word = HashMap::new();
+        let mut by_word: HashMap<Box<[u32]>, usize, FxBuild> = HashMap::default();
         for (w, v) in items {
             if w.is_empty() || by_word.contains_key(w.as_slice()) {
                 continue;
@@ -110,12 +143,12 @@ impl<T> WordIndex<T> {
     /// code point order.
     pub fn edits1(&self, word: &[u32]) -> Vec<usize> {
         let n = word.len();
-        let mut found = BTreeSet::new();
+        let mut found: Vec<usize> = Vec::new();
         let mut buf: Vec<u32> = Vec::with_capacity(n + 1);
-        let look = |buf: &Vec<u32>, found: &mut BTreeSet<(Box<[u32]>, usize)>| {
+        let look = |buf: &Vec<u32>, found: &mut Vec<usize>| {
             if buf.as_slice() != word {
                 if let Some(&i) = self.by_word.get(buf.as_slice()) {
-                    found.insert((self.words[i].clone(), i));
+                    found.push(i);
                 }
             }
         };
@@ -146,7 +179,9 @@ impl<T> WordIndex<T> {
                 look(&buf, &mut found);
             }
         }
-        found.into_iter().map(|(_, i)| i).collect()
+        found.sort_unstable_by(|&a, &b| self.words[a].cmp(&self.words[b]));
+        found.dedup();
+        found
     }
 }
 
