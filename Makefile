@@ -5,11 +5,18 @@ BIN := $(VENV)/bin
 SEEDS ?= ../shared/eval/seeds
 EVAL_OUT ?= build/eval
 
-.PHONY: run test eval lint typecheck rules-test clean-build setup setup-dev
+.PHONY: run test eval lint typecheck rules-test clean-build setup setup-dev rust-check wheel
 
-$(BIN)/cleaner: pyproject.toml
+# The compiled core (Cargo.toml, src/*.rs) is built by maturin into cleaner/_core (release profile, see
+# pyproject.toml) on every editable install: a change to the Rust sources reinstalls, and cargo rebuilds only
+# what changed (its target/ directory stays in the checkout).
+CORE_SOURCES := Cargo.toml Cargo.lock $(wildcard src/*.rs)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+
+$(BIN)/cleaner: pyproject.toml $(CORE_SOURCES) | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
@@ -23,12 +30,23 @@ setup-dev: $(VENV)/.dev
 run: setup
 	$(BIN)/cleaner run raw/ -o cleaned/ --force
 
-test: setup-dev setup-browser
+test: setup-dev setup-browser rust-check
 	$(BIN)/cleaner rules check
 	$(BIN)/cleaner rules test
 	$(BIN)/ruff check .
 	$(BIN)/mypy cleaner
 	$(BIN)/pytest
+
+# the Rust core's checks: formatting, lints as errors, its unit tests (built without `extension-module`, so they
+# link against libpython)
+rust-check:
+	cargo fmt --check
+	cargo clippy --all-targets --locked -- -D warnings
+	cargo test --locked -q
+
+# a release wheel for this platform in dist/ (the same as `maturin build --release -o dist`)
+wheel: | $(BIN)/python
+	$(BIN)/pip wheel -q --no-deps -w dist .
 
 eval: setup
 	rm -rf $(EVAL_OUT) && mkdir -p $(EVAL_OUT)/in

@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def _run(src: Path, inp: Path, out: Path, jobs: int, extra: list[str]) -> None:
             (out / costs).unlink()
 
 
+def _build_core(src: Path) -> None:
+    """A commit with the compiled core (Cargo.toml): build its extension into the checked-out package, as an
+    editable install does (release profile, this checkout's target/ directory so only what changed is built)."""
+    if not (src / "Cargo.toml").exists():
+        return
+    env = dict(os.environ, PYO3_PYTHON=sys.executable, CARGO_TARGET_DIR=str(ROOT / "target" / "golden"))
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "--features", "extension-module"], cwd=src, env=env, check=True)
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    shutil.copyfile(ROOT / "target" / "golden" / "release" / "lib_core.so", src / "cleaner" / f"_core{suffix}")
+
+
 def build(rev: str, out: Path, jobs: int, bench: Path) -> None:
     out = out.resolve()
     bench = bench.resolve()
@@ -52,6 +64,7 @@ def build(rev: str, out: Path, jobs: int, bench: Path) -> None:
         src = Path(tmp) / "src"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(src), rev], check=True)
         try:
+            _build_core(src)
             inputs = Path(tmp) / "in"
             _lay_out_bench(bench, inputs / "bench")
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale_corpus.py"), str(bench), str(inputs / "jsonl"),

@@ -27,7 +27,7 @@ from typing import Any
 from cleaner.cli.spell import build_speller
 from cleaner.core.page import Page
 from cleaner.core.pipeline import make_context
-from cleaner.core.text import WORD_RE
+from cleaner.core.text import word_list
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.spelling import Speller, SpellingStage
 
@@ -130,7 +130,7 @@ def false_fixes(bench: Path, seeds: Path) -> tuple[int, int, list[str], float]:
     for g, t in texts:
         page = Page(t, name=g.name, site=g.parent.name)
         stage.apply(page, ctx)
-        n_words += sum(1 for _ in WORD_RE.finditer(t))
+        n_words += len(word_list(t))
         fixes.extend(f"{g.parent.name}/{g.name[:12]}: {e.before!r} -> {e.after!r} ({e.reason})" for e in page.edits)
     return n_words, len(fixes), fixes, time.perf_counter() - t0
 

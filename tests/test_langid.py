@@ -1,18 +1,23 @@
-"""Language identification: the vectorised automaton walk finds what py3langid's own walk finds.
+"""Language identification: the core's automaton walk finds what py3langid's own walk finds.
 
-Page languages and off-language verdicts rest on py3langid's scores; the walk is only a faster way to
-the same feature counts, so the scores must agree bit for bit, on pages and on lines, in every script.
+Page languages and off-language verdicts rest on py3langid's scores; the core's walk (src/langid.rs) is only a
+faster way to the same feature counts, so the scores must agree bit for bit, on pages and on lines, in every
+script, and on any bytes at all (the walk reads bytes: undecodable input reaches it as surrogatepass UTF-8).
 """
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier, visit_counts
 
+from cleaner import _core
 from cleaner.resources import langid
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,9 +28,9 @@ def _texts() -> list[str]:
     pages += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "pages").glob("*.txt"))]
     rng = random.Random(7)
     alphabet = "ab éß中文 한국어 русский\n\t0.,"
-    noise = ["".join(rng.choice(alphabet) for _ in range(rng.randint(100, 600))) for _ in range(40)]
-    lines = [ln for page in pages for ln in page.splitlines() if len(ln.encode()) >= langid._WalkAtOnce.min_bytes]
-    return pages + lines[:400] + noise + ["x" * 5000, ""]
+    noise = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 600))) for _ in range(40)]
+    lines = [ln for page in pages for ln in page.splitlines()]
+    return pages + lines[:400] + noise + ["x" * 5000, "", "caf\udce9 \x00 ok", "ÉCRIT EN MAJUSCULES"]
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +38,27 @@ def reference() -> LanguageIdentifier:
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
-def test_walk_counts_the_features_the_byte_walk_counts_in_the_same_order() -> None:
+def _same_walk(data: bytes) -> None:
     ident = langid._identifier()
+    expected = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
+    found = ident.walk.visits(data)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert np.frombuffer(found[0], dtype=np.intp).tolist() == list(expected.keys())
+    assert np.frombuffer(found[1], dtype=np.float32).tolist() == [float(c) for c in expected.values()]
+
+
+def test_walk_counts_the_features_the_byte_walk_counts_in_the_same_order() -> None:
     for text in _texts():
-        data = text.encode("utf-8")
-        expected = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data)
-        found = ident.walk.visits(data)
-        if expected is None:
-            assert found is None
-            continue
-        assert found is not None
-        feats, counts = found
-        assert feats.tolist() == list(expected.keys())
-        assert counts.tolist() == [float(c) for c in expected.values()]
+        _same_walk(text.encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=int(os.environ.get("CLEANER_FUZZ_EXAMPLES", 300)), deadline=None)
+@given(st.binary(max_size=3000))
+def test_walk_agrees_on_any_bytes(data: bytes) -> None:
+    _same_walk(data)
 
 
 def test_classification_agrees_with_py3langid_bit_for_bit(reference: LanguageIdentifier) -> None:
@@ -54,3 +67,11 @@ def test_classification_agrees_with_py3langid_bit_for_bit(reference: LanguageIde
         assert np.array_equal(ident._decide(text), reference._decide(text))
         assert ident.classify(text) == reference.classify(text)
 
+
+def test_a_model_that_points_outside_its_tables_is_refused() -> None:
+    with pytest.raises(ValueError):
+        _core.LangidWalk(np.array([0, 5] * 128, dtype=np.uint32), [0], [-1])
+    with pytest.raises(ValueError):
+        _core.LangidWalk(np.zeros(256, dtype=np.uint32), [1], [-1])
+    with pytest.raises((ValueError, BufferError)):
+        _core.LangidWalk(np.zeros(256, dtype=np.int64), [0], [-1])

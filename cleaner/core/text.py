@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import lru_cache, wraps
-from itertools import chain
 from typing import NamedTuple, TypeVar
 
-import regex
+from cleaner import _core
 
-WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*")
-# a sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace
-_SENTENCE_END = regex.compile(r"""(?<=[.!?…](?:["'’”)\]]*))\s+(?=\S)""")
-_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "fig", "no", "vol", "pp", "approx", "inc", "ltd", "co", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
-)
+# Words and sentences are found by the compiled core (src/text.rs), on the string's code points in place:
+# a word is `\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*` (the `regex` module's classes); a sentence ends at . ! ? …
+# (and any closing quotes or brackets) before white space, except after an abbreviation (Mr., e.g., Jan.) or a
+# single letter (an initial).  tests/test_core_text.py holds both to their definition in Python.
 
 
 class Span(NamedTuple):
@@ -101,10 +98,11 @@ def paragraphs(text: str) -> list[Span]:
 
 
 # Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
-# settling runs them a second time), so what is computed from a line alone is kept by the line's text.  Long
-# lines are computed afresh rather than pinned in memory.  The memos are small: a line's words are separate
-# string objects, ~3.7 kB for a line of 370 characters (measured on the scale benchmark's corpus), so 32k lines
-# would hold 120 MB.
+# settling runs them a second time), so what a stage computes from a line alone (a dedup key, a site key, a
+# normalized line) is kept by the line's text.  Words and sentence bounds are not: the core finds them in about
+# a microsecond a line.  Long lines are computed afresh rather than pinned in memory, and the memos are small
+# (a line's words are separate string objects, ~3.7 kB for a line of 370 characters, so 32k lines would hold
+# 120 MB).
 _MEMO_MAX_CHARS = 2000
 _MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
 
@@ -122,57 +120,38 @@ def line_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
 
 def sentences(text: str, base: int = 0) -> list[Span]:
     """Sentences of one line or paragraph (``base`` is its offset in the page)."""
-    return [Span(base + a, base + b, text[a:b]) for a, b in sentence_bounds(text)]
+    return [Span(base + a, base + b, text[a:b]) for a, b in _core.sentence_bounds(text)]
 
 
 def sentence_texts(text: str) -> list[str]:
     """The stripped texts of `sentences` (without making their spans)."""
-    return [text[a:b].strip() for a, b in sentence_bounds(text)]
+    return [text[a:b].strip() for a, b in _core.sentence_bounds(text)]
 
 
-@line_memo
 def sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """Where `sentences` are in ``text`` (offsets in it), for a caller that makes spans of only a few."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        head = text[pos : m.start()]
-        last_word = head.rsplit(None, 1)[-1].rstrip(".").lower() if head.strip() else ""
-        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-            continue
-        if head.strip():
-            out.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        end = pos + len(text[pos:].rstrip())
-        if text[pos:end].strip():
-            out.append((pos, end))
-    return tuple(out)
+    return _core.sentence_bounds(text)
 
 
-@line_memo
 def word_list(text: str) -> tuple[str, ...]:
-    """The words of a line (``WORD_RE``), computed once per distinct line."""
-    return tuple(WORD_RE.findall(text))
+    """The words of a line or any text, in order."""
+    return _core.words(text)
 
 
-@last_text_memo  # the scan pass's collectors (spam's and spelling's) read each page one after the other
 def page_words(text: str) -> tuple[str, ...]:
-    """``WORD_RE.findall(text)`` of a whole page."""
-    return tuple(WORD_RE.findall(text))
+    """The words of a whole page (as `word_list`)."""
+    return _core.words(text)
 
 
 def words_by_line(text: str) -> list[str]:
-    """``WORD_RE.findall(text)``, put together from the words of its lines (`word_list`, by the stripped line,
-    as the chrome stage asks for them): in the clean pass, the later stages' pages are made of lines whose words
-    are memoized already, and a look-up a line costs a tenth of the regex.  (A word never spans a newline nor
-    starts or ends in white space, so the lines' words are the text's.)"""
-    return list(chain.from_iterable(word_list(ln.text.strip()) for ln in lines(text)))
+    """The words of a page as a list (a word never spans a newline, so they are its lines' words)."""
+    return list(_core.words(text))
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:
-    for m in WORD_RE.finditer(text):
-        yield Span(base + m.start(), base + m.end(), m.group())
+    """The words with their spans (``base`` is the text's offset in the page)."""
+    for a, b in _core.word_bounds(text):
+        yield Span(base + a, base + b, text[a:b])
 
 
 def removal_span(text: str, start: int, end: int) -> tuple[int, int]:

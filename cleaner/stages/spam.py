@@ -27,7 +27,6 @@ import regex
 
 from cleaner.core.page import Edit, Page, Proposal
 from cleaner.core.text import (
-    WORD_RE,
     Span,
     line_memo,
     line_with_newline,
@@ -36,6 +35,7 @@ from cleaner.core.text import (
     removal_span,
     sentence_bounds,
     sentences,
+    word_list,
     words_by_line,
 )
 from cleaner.resources.keycounts import KeyCounts
@@ -221,7 +221,7 @@ class Topic:
         raw, title = self.pending
         self.pending = None
         self.counts = Counter(map(stem, words_by_line(raw)))
-        self.title = {stem(w.group()) for w in WORD_RE.finditer(title)}
+        self.title = set(map(stem, word_list(title)))
         if self.site_stems is not None:
             self.site_df = self.site_stems.lookup(self.site, self.counts.keys() | self.title)
 
@@ -422,7 +422,7 @@ class OffLanguage:
         cfg = self.cfg
         if cfg["offlang_keep_quoted"] and _QUOTED.fullmatch(sentence.strip()):
             return None
-        ws = [m.group() for m in WORD_RE.finditer(sentence)]
+        ws = word_list(sentence)
         unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
         if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):
             return None
@@ -474,7 +474,7 @@ class KeywordStuffing:
 
     def keyword(self, title: str) -> list[str] | None:
         head = _TITLE_HEAD_SPLIT.split(title)[0]
-        ws = [w.casefold() for w in WORD_RE.findall(head)]
+        ws = [w.casefold() for w in word_list(head)]
         if not (self.cfg["keyword_min_words"] <= len(ws) <= self.cfg["keyword_max_words"]):
             return None
         if ws[0] not in set(self.cfg["query_starters"]):
@@ -491,7 +491,7 @@ class KeywordStuffing:
         for i, ln in enumerate(all_lines):
             if i == first or not ln.text.strip():
                 continue
-            line_words = [w.casefold() for w in WORD_RE.findall(ln.text)]
+            line_words = [w.casefold() for w in word_list(ln.text)]
             if line_words == kw and i - (first or 0) <= 4:
                 a, b = line_with_newline(text, ln)
                 yield Proposal(a, b, "", "spam.keyword-title-repeat", f"the title keyword '{' '.join(kw)}' repeated as a line under the title",

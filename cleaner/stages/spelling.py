@@ -23,7 +23,6 @@ setting in ``rules/spelling/settings.yaml``.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,8 +35,9 @@ import regex
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from cleaner import _core
 from cleaner.core.page import Page, Proposal
-from cleaner.core.text import WORD_RE, lines, page_words, word_list, words_by_line
+from cleaner.core.text import lines, page_words, word_list, words_by_line
 from cleaner.resources import lexicon
 from cleaner.resources.keycounts import KeyCounts
 from cleaner.resources.langid import detect, ensure_page_language
@@ -211,30 +211,16 @@ class General:
         for f, bucket in lexicon.bucket_frequencies(lang, wordlist="large"):
             self.zipf.update(dict.fromkeys(filter(str.isalpha, bucket), round(math.log10(f * 1e9), 2)))
         self.min_zipf = min_zipf
-        listed = [w for w, z in self.zipf.items() if z >= min_zipf]
-        self.listed = frozenset(listed)
-        buckets: dict[str, list[str]] = {}
-        for w in listed:
-            buckets.setdefault(w[0], []).append(w)
-        # sorted by length so a length window is one slice: by (length, word), as sorting by word and then (stably)
-        # by length leaves it, at C speed
-        for v in buckets.values():
-            v.sort()
-            v.sort(key=len)
-        self.buckets = buckets
-        # where each length starts in a bucket: a binary search over the (sorted) lengths, not a scan per length
-        self.offsets = {k: [bisect.bisect_left(lengths, n) for n in range(0, 40)]
-                        for k, v in self.buckets.items() for lengths in ([len(w) for w in v],)}
+        #: the words frequent enough to be candidates, indexed by the core for the candidate search
+        self.index = _core.WordIndex([w for w, z in self.zipf.items() if z >= min_zipf])
 
     def get(self, word: str) -> float:
         return self.zipf.get(word, 0.0)
 
-    def window(self, letter: str, lo: int, hi: int) -> list[str]:
-        v = self.buckets.get(letter)
-        if not v:
-            return []
-        off = self.offsets[letter]
-        return v[off[min(max(lo, 0), 39)] : off[min(hi + 1, 39)]]
+
+
+#: the general list's two-edit candidates are at most this long (its length windows always stopped there)
+_GENERAL_MAX_LENGTH = 38
 
 
 @lru_cache(maxsize=8)
@@ -343,20 +329,11 @@ class Speller:
         #: them only is skipped by one set operation
         self.kept_words: set[str] = set()
         self._stable: dict[tuple[str, bool], Verdict] = {}
-        self._vocab_buckets: dict[str, list[str]] = {}
-        for k in self.vocab_words:
-            self._vocab_buckets.setdefault(k[0], []).append(k)
         learned = [w for w, n in self.corpus_count.items()
                    if n >= cfg["corpus_min_count"] and self.corpus_pages.get(w, 0) >= cfg["corpus_min_pages"] and w.isalpha()]
         self.learned = set(learned)
-        for w in learned:
-            self._vocab_buckets.setdefault(w[0], []).append(w)
-        # sorted by (length, word), with the lengths alongside: the words within k letters of a length are one slice
-        self._vocab_lengths: dict[str, list[int]] = {}
-        for k, bucket in self._vocab_buckets.items():
-            bucket[:] = sorted(set(bucket))
-            bucket.sort(key=len)  # stable: by word within a length
-            self._vocab_lengths[k] = list(map(len, bucket))
+        #: the vocabularies' and the corpus's words, indexed by the core for the candidate search
+        self._vocab_index = _core.WordIndex([*self.vocab_words, *learned])
 
     @property
     def active(self) -> bool:
@@ -398,27 +375,23 @@ class Speller:
         k = self.max_edits(n, edits_key)
         if k <= 0:
             return []
-        letters = {low[0], low[1] if n > 1 else low[0], *_keyboard().get(low[0], frozenset())}
+        # the words starting with the word's first or second letter or a keyboard neighbour of the first, within k
+        # edits (optimal string alignment) and k letters of its length: the core's search (src/speller.rs)
+        letters = sorted({low[0], low[1] if n > 1 else low[0], *_keyboard().get(low[0], frozenset())})
         found: dict[str, Candidate] = {}
-        for letter in sorted(letters):
-            bucket, lengths = self._vocab_buckets.get(letter, []), self._vocab_lengths.get(letter, [])
-            pool = bucket[bisect.bisect_left(lengths, n - k) : bisect.bisect_right(lengths, n + k)]  # |len - n| <= k
-            for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None):
-                self._add(found, low, cand, int(dist))
+        for cand, dist in self._vocab_index.within(low, k, letters):
+            self._add(found, low, cand, dist)
         for cand in self.page_candidates(low):
             self._add(found, low, cand, int(OSA.distance(low, cand)))
         if self.general is not None:
-            # one edit: every word of the list at distance 1 (Norvig's edits, exact and fast); two edits (rapidfuzz
-            # over first-letter buckets) only when nothing is that close
-            for cand in sorted(_edits1(low) & self.general.listed):
+            # one edit: every word of the list at distance 1 (Norvig's edits); two edits only when nothing is that close
+            for cand in self.general.index.edits1(low):
                 self._add(found, low, cand, 1)
             # the stage never takes a general-list candidate beyond `general_max_edits`: do not look for one
             kg = k if edits_key != "max_edits" else min(k, int(self.cfg["general_max_edits"]))
             if not found and kg >= 2:
-                for letter in sorted(letters):
-                    pool = self.general.window(letter, n - kg, n + kg)
-                    for cand, dist, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=kg, limit=None):
-                        self._add(found, low, cand, int(dist))
+                for cand, dist in self.general.index.within(low, kg, letters, _GENERAL_MAX_LENGTH):
+                    self._add(found, low, cand, dist)
         out = sorted(found.values(), key=lambda c: (c.rank, c.word))
         return out
 
@@ -744,19 +717,7 @@ class Speller:
         return None
 
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _CONTRACTION_TAILS = frozenset(["t", "ll", "re", "ve", "d", "m"])
-
-
-def _edits1(w: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion away (a-z)."""
-    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
-    out |= {a + c + b for a, b in splits for c in _ALPHABET}
-    out.discard(w)
-    return out
 
 
 _INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
@@ -954,7 +915,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
 
 def _line_in_language(line: str, speller: Speller, cfg: dict[str, Any]) -> bool:
     """Only fix lines written in the speller's language: most words known, and langid not sure of another."""
-    ws = [m.group().casefold() for m in WORD_RE.finditer(line)]
+    ws = [w.casefold() for w in word_list(line)]
     if len(ws) >= 3:
         share = sum(1 for w in ws if speller.zipf(w) >= 3.0 or w in speller.vocab_words) / len(ws)
         if share < cfg["line_min_lang_share"]:

@@ -16,7 +16,7 @@ import bisect
 from typing import Any
 
 from cleaner.core.page import Page, Proposal
-from cleaner.core.text import WORD_RE, line_with_newline, lines, word_list
+from cleaner.core.text import line_with_newline, lines, word_list
 from cleaner.stages.base import Context
 
 RULE_ID = "chrome.leftover"
@@ -56,7 +56,7 @@ class Leftovers:
             line_end = raw.find("\n", raw_b)
             line_end = len(raw) if line_end < 0 else line_end
             inside = [e for e in cuts[bisect.bisect_left(starts, line_start):] if e.start < line_end and e.end <= line_end]
-            removed = sum(len(WORD_RE.findall(e.before)) for e in inside)
+            removed = sum(len(word_list(e.before)) for e in inside)
             if len(inside) < cfg["leftover_min_pieces"] or removed < cfg["leftover_min_ratio"] * words:
                 continue
             a, b = line_with_newline(text, ln)

@@ -1,0 +1,70 @@
+"""CPU seconds of the whole pipeline in one process beside ftfy.fix_text alone, on the same files in the same run.
+
+Each measurement is a child process's user + system time (all its threads), the median of ``--repeat`` runs.
+The cleaner runs as ``cleaner run DIR -o OUT -q --force --skip-examples -j 1`` with every shipped stage on;
+``--src`` runs another checkout's code (e.g. the commit before the compiled core, with its own core built
+when it has one; ``--src`` twice or more compares checkouts, their runs interleaved so a busy machine weighs on
+each alike).  Inputs: a directory of .txt pages, or of .jsonl shards (the scale corpus: ``text`` field).
+
+    python benchmarks/cpu_bench.py build/benchin --src /tmp/base --src . --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_FTFY = """
+import json, sys
+from pathlib import Path
+import ftfy
+for p in sorted(Path(sys.argv[1]).iterdir()):
+    if p.suffix == ".txt":
+        ftfy.fix_text(p.read_text(encoding="utf-8", errors="surrogateescape"))
+    elif p.suffix == ".jsonl":
+        for line in p.open(encoding="utf-8", errors="surrogateescape"):
+            ftfy.fix_text(json.loads(line)["text"])
+"""
+
+
+def _cpu(cmd: list[str], env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--src", type=Path, action="append", help="a checkout whose cleaner runs (default: the installed one)")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    files = [p for p in args.corpus.iterdir() if p.suffix in (".txt", ".jsonl")]
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    srcs = args.src or [None]
+    extra = ["--id-field", "id"] if any(p.suffix == ".jsonl" for p in files) else []
+    cleaner: dict[str, list[float]] = {str(s or "installed"): [] for s in srcs}
+    ftfy: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.repeat):
+            for src in srcs:
+                env = dict(os.environ, PYTHONPATH=str(src.resolve())) if src else dict(os.environ)
+                cleaner[str(src or "installed")].append(_cpu([sys.executable, "-m", "cleaner", "run", str(args.corpus), "-o", f"{tmp}/out",
+                                                              "-q", "--force", "--skip-examples", "-j", "1", *extra], env))
+            ftfy.append(_cpu([sys.executable, "-c", _FTFY, str(args.corpus)], dict(os.environ)))
+    f = statistics.median(ftfy)
+    print(f"corpus {args.corpus} ({len(files)} files, {mb:.2f} MB), median of {args.repeat}, CPU seconds (user+sys)")
+    print(f"  ftfy.fix_text alone {f:7.2f} s  {mb / f:5.2f} MB/s   runs {', '.join(f'{x:.2f}' for x in ftfy)}")
+    for name, runs in cleaner.items():
+        c = statistics.median(runs)
+        print(f"  cleaner run -j 1    {c:7.2f} s  {mb / c:5.2f} MB/s  {c / f:5.2f}x ftfy's time   {name}   runs {', '.join(f'{x:.2f}' for x in runs)}")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+//! `cleaner._core`: the per-line and per-word work of `cleaner`, compiled.
+//!
+//! The seam: functions take a Python `str` and read its code points in place (no copy, no UTF-8 round trip),
+//! so offsets that cross back are Python string indices and lone surrogates (undecodable bytes read with
+//! `surrogateescape`) pass through untouched; substrings are cut from the caller's own string.
+
+use std::sync::Mutex;
+
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
+use pyo3::types::{PyBytes, PyString, PyTuple};
+
+pub mod langid;
+pub mod speller;
+pub mod text;
+mod unicode_tables;
+
+/// Run `$f` on the code points of a `str`, whatever its storage width.
+macro_rules! with_code_points {
+    ($s:expr, $f:expr) => {{
+        // SAFETY: the slice borrows the string's buffer, which is immutable and lives as long as `$s`.
+        match unsafe { $s.data() }? {
+            PyStringData::Ucs1(t) => $f(t),
+            PyStringData::Ucs2(t) => $f(t),
+            PyStringData::Ucs4(t) => $f(t),
+        }
+    }};
+}
+
+fn pairs<'py>(py: Python<'py>, bounds: Vec<(usize, usize)>) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, bounds)
+}
+
+/// Cut `text[start:end]` (a new reference to the same kind of string: surrogates stay as they are).
+fn substring<'py>(
+    text: &Bound<'py, PyString>,
+    start: usize,
+    end: usize,
+) -> PyResult<Bound<'py, PyString>> {
+    let (a, b) = (start as pyo3::ffi::Py_ssize_t, end as pyo3::ffi::Py_ssize_t);
+    // SAFETY: `text` is a live str and 0 <= a <= b <= len(text); the result is a new reference or NULL.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            text.py(),
+            pyo3::ffi::PyUnicode_Substring(text.as_ptr(), a, b),
+        )
+        .and_then(|o| {
+            o.cast_into::<PyString>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+    }
+}
+
+/// The (start, end) of each sentence of a line or paragraph (`cleaner.text.sentence_bounds`).
+#[pyfunction]
+fn sentence_bounds<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
+    let bounds = with_code_points!(text, text::sentence_bounds);
+    pairs(text.py(), bounds)
+}
+
+/// The (start, end) of each word (`WORD_RE.finditer`).
+#[pyfunction]
+fn word_bounds<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
+    let bounds = with_code_points!(text, text::word_bounds);
+    pairs(text.py(), bounds)
+}
+
+/// The words of a text (`WORD_RE.findall`), as a tuple of strings.
+#[pyfunction]
+fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
+    let bounds = with_code_points!(text, text::word_bounds);
+    let cut: Vec<Bound<'py, PyString>> = bounds
+        .into_iter()
+        .map(|(a, b)| substring(text, a, b))
+        .collect::<PyResult<_>>()?;
+    PyTuple::new(text.py(), cut)
+}
+
+/// py3langid's automaton, over the model's arrays (the transition table read in place, not copied).
+#[pyclass(frozen)]
+struct LangidWalk {
+    next: PyBuffer<u32>,
+    row_base: Vec<u64>,
+    output: Vec<i64>,
+    /// one slot per feature for counting a text's features (all 0 between calls)
+    slots: Mutex<Vec<u32>>,
+}
+
+#[pymethods]
+impl LangidWalk {
+    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        next: &Bound<'_, PyAny>,
+        row: Vec<u64>,
+        output: Vec<i64>,
+    ) -> PyResult<Self> {
+        let next = PyBuffer::<u32>::get(next)?;
+        if !next.is_c_contiguous() {
+            return Err(PyValueError::new_err(
+                "the transition table must be contiguous",
+            ));
+        }
+        let mut walk = LangidWalk {
+            next,
+            row_base: row.into_iter().map(|r| r << 8).collect(),
+            output,
+            slots: Mutex::default(),
+        };
+        let automaton = walk.automaton(py);
+        automaton.check().map_err(PyValueError::new_err)?;
+        let features = automaton.features();
+        walk.slots = Mutex::new(vec![0; features]);
+        Ok(walk)
+    }
+
+    /// The features in `data` (UTF-8 bytes) and their counts, in the order of first occurrence: two buffers,
+    /// of native int64 (`np.intp`) and float32, or None when there is none.
+    fn visits<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+    ) -> Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (feats, counts) = self.automaton(py).visits(data, &mut slots);
+        if feats.is_empty() {
+            return None;
+        }
+        let feats: Vec<u8> = feats.iter().flat_map(|f| f.to_ne_bytes()).collect();
+        let counts: Vec<u8> = counts.iter().flat_map(|c| c.to_ne_bytes()).collect();
+        Some((PyBytes::new(py, &feats), PyBytes::new(py, &counts)))
+    }
+}
+
+impl LangidWalk {
+    fn automaton(&self, _py: Python<'_>) -> langid::Automaton<'_> {
+        // SAFETY: the buffer is C-contiguous, of `item_count` u32s, and kept alive (and read-only for us) by
+        // `self.next`; the array cache never writes to a loaded model.
+        let next = unsafe {
+            std::slice::from_raw_parts(self.next.buf_ptr() as *const u32, self.next.item_count())
+        };
+        langid::Automaton {
+            next,
+            row_base: &self.row_base,
+            output: &self.output,
+        }
+    }
+}
+
+/// The code points of a `str`, widened.
+fn code_points(s: &Bound<'_, PyString>) -> PyResult<Vec<u32>> {
+    Ok(with_code_points!(s, |t: &[_]| t
+        .iter()
+        .map(|&c| text::CodePoint::cp(c))
+        .collect::<Vec<u32>>()))
+}
+
+/// A word list indexed for the speller's candidate search (`cleaner.stages.spelling`): the words within k
+/// edits (optimal string alignment) of a word in some first-letter buckets, and the listed one-edit variants.
+#[pyclass(frozen)]
+struct WordIndex {
+    index: speller::WordIndex<Py<PyString>>,
+}
+
+#[pymethods]
+impl WordIndex {
+    #[new]
+    fn new(words: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let mut items = Vec::new();
+        for w in words.try_iter()? {
+            let w = w?
+                .cast_into::<PyString>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            items.push((code_points(&w)?, w.unbind()));
+        }
+        Ok(WordIndex {
+            index: speller::WordIndex::new(items),
+        })
+    }
+
+    /// (word, edits) for the listed words starting with one of `letters`, at most `max_len` long, within `k`
+    /// edits of `word`.
+    #[pyo3(signature = (word, k, letters, max_len=None))]
+    fn within<'py>(
+        &self,
+        py: Python<'py>,
+        word: &Bound<'py, PyString>,
+        k: usize,
+        letters: Vec<Bound<'py, PyString>>,
+        max_len: Option<usize>,
+    ) -> PyResult<Vec<(Py<PyString>, usize)>> {
+        let word = code_points(word)?;
+        let mut firsts = Vec::new();
+        for l in &letters {
+            firsts.extend(code_points(l)?.first());
+        }
+        let found = self
+            .index
+            .within(&word, k, &firsts, max_len.unwrap_or(usize::MAX));
+        Ok(found
+            .into_iter()
+            .map(|(i, d)| (self.index.value(i).clone_ref(py), d))
+            .collect())
+    }
+
+    /// The listed words one edit (a-z inserted or substituted, a letter deleted, two swapped) from `word`, sorted.
+    fn edits1(&self, py: Python<'_>, word: &Bound<'_, PyString>) -> PyResult<Vec<Py<PyString>>> {
+        let word = code_points(word)?;
+        Ok(self
+            .index
+            .edits1(&word)
+            .into_iter()
+            .map(|i| self.index.value(i).clone_ref(py))
+            .collect())
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<LangidWalk>()?;
+    m.add_class::<WordIndex>()?;
+    m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
+    m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
+    m.add_function(wrap_pyfunction!(words, m)?)?;
+    Ok(())
+}
