@@ -46,16 +46,17 @@ def test_a_users_rules_are_checked_together_with_the_shipped_ones(tmp_path: Path
 def test_a_rule_that_breaks_a_shipped_example_is_named(tmp_path: Path) -> None:
     mine = write(tmp_path / "chrome" / "broad.yaml", "- id: my.headings\n  type: line\n  regex: '.*:$'\n  reason: label lines\n"
                                                      "  examples: {remove: ['Menu:'], keep: ['A sentence.']}\n")
-    code, out = cli("rules", "test", str(tmp_path))
-    assert code == 1
-    blamed = [line for line in out.splitlines() if "should keep" in line]
-    assert blamed and all(f"(changed by my.headings ({mine}:1))" in line for line in blamed)
+    for command, status in (("test", 1), ("check", 2)):  # rules check of a user's folder runs the examples too
+        code, out = cli("rules", command, str(tmp_path))
+        assert code == status
+        blamed = [line for line in out.splitlines() if "should keep" in line]
+        assert blamed and all(f"(changed by my.headings ({mine}:1))" in line for line in blamed)
 
 
 def test_rules_check_warns_of_a_rule_without_examples_and_of_one_that_matches_everything(tmp_path: Path) -> None:
     f = write(tmp_path / "chrome" / "w.yaml", "- id: my.all\n  type: line\n  regex: '.+'\n  reason: oops\n")
     code, out = cli("rules", "check", str(tmp_path))
-    assert code == 0
+    assert code == 2 and "(changed by my.all (" in out  # and it breaks the shipped examples, named
     assert f"warning: {f}:1: my.all: no examples" in out
     assert f"warning: {f}:1: my.all: changes" in out and "of the sample pages" in out
     assert "spelling.vocab" not in out  # the shipped rules are not linted when a user's folder is checked

@@ -412,8 +412,9 @@ def rules_list(dirs: tuple[Path, ...], show_settings: bool, markdown: bool, pres
 @no_builtin_option
 def rules_check(dirs: tuple[Path, ...], no_builtin: bool) -> None:
     """Validate rules (DIRS together with the shipped rules); print file:line: message for each problem, then
-    warnings: a rule without examples, a rule that changes most lines of the sample pages."""
-    from cleaner.rulebook.examples import lint_warnings
+    warnings: a rule without examples, a rule that changes most lines of the sample pages.  With DIRS, every
+    example is run too: a user's rule that contradicts an example (its own or a shipped one) is named."""
+    from cleaner.rulebook.examples import lint_warnings, run_examples
 
     ruleset = _load_or_exit(dirs, builtin=not no_builtin)
     for err in ruleset.errors:
@@ -426,6 +427,12 @@ def rules_check(dirs: tuple[Path, ...], no_builtin: bool) -> None:
     warnings = lint_warnings(mine, default_rules_dir().parent / "raw")
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
+    failures = run_examples(ruleset)[0] if dirs else []
+    for f in failures:
+        click.echo(f)
+    if failures:
+        click.echo(f"{len(failures)} example(s) fail with these rules", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(f"{len(ruleset.rules)} rules OK" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
