@@ -213,7 +213,13 @@ def _core(words: np.ndarray, prose: np.ndarray) -> tuple[int, int]:
     """The article's core: the run of lines with the most prose (Kadane over prose words, minus a toll per
     other line), as (first, last) indexes; (-1, -1) without prose."""
     gain = np.where(prose > 0, np.minimum(words, 60.0), -4.0)
-    best, best_ab, cur, start = 0.0, (-1, -1), 0.0, 0
+    return best_run(gain, (-1, -1))
+
+
+def best_run(gain: np.ndarray, none: tuple[int, int]) -> tuple[int, int]:
+    """The run of consecutive lines with the largest positive sum of ``gain`` (Kadane), as (first, last);
+    ``none`` when no sum is positive."""
+    best, best_ab, cur, start = 0.0, none, 0.0, 0
     for i, g in enumerate(gain.tolist()):
         if cur <= 0:
             cur, start = 0.0, i
@@ -369,14 +375,7 @@ def article_extent(p: np.ndarray, words: np.ndarray) -> tuple[int, int]:
     """The article's extent from the line scores: the run of lines maximising the sum of (0.5 - P(chrome)) times
     the line's words (at least one), so long content lines weigh most; (first, last), or (0, -1) when none."""
     gain = (0.5 - p) * np.maximum(words, 1.0)
-    best, best_ab, cur, start = 0.0, (0, -1), 0.0, 0
-    for i, g in enumerate(gain.tolist()):
-        if cur <= 0:
-            cur, start = 0.0, i
-        cur += g
-        if cur > best:
-            best, best_ab = cur, (start, i)
-    return best_ab
+    return best_run(gain, (0, -1))
 
 
 @cache
