@@ -14,11 +14,13 @@ text in any language.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html.entities
 import re
 from collections import Counter
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any
 
 import ftfy
 import regex
@@ -28,7 +30,8 @@ from cleaner.core.page import Page, Proposal
 from cleaner.core.text import line_memo
 from cleaner.resources import lexicon
 from cleaner.rulebook.patterns import run_rules
-from cleaner.stages.base import Context, Stage
+from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 _SURROGATES = regex.compile(r"[\udc80-\udcff]+")
 _LINE_ENDINGS = regex.compile(r"\r\n?")
@@ -97,210 +100,282 @@ def ftfy_keeps(line: str) -> bool:
     return _FTFY_MAY_CHANGE.search(line) is None
 
 
-class NormalizeStage(Stage):
+@dataclass(frozen=True)
+class NoSettings(Settings):
+    pass
+
+
+class BytesAndLines(Detector[NoSettings]):
+    name = "bytes"
+    settings = NoSettings
+
+    def propose(self, page: Page, settings: NoSettings, ctx: Context) -> list[Proposal]:
+        return bytes_and_lines(page)
+
+
+@dataclass(frozen=True)
+class FtfySettings(Settings):
+    ftfy: bool = setting(True, "repair mojibake with ftfy (on the lines it could change)")
+
+
+class Ftfy(Detector[FtfySettings]):
+    name = "ftfy"
+    settings = FtfySettings
+
+    def propose(self, page: Page, settings: FtfySettings, ctx: Context) -> list[Proposal]:
+        return ftfy_fixes(page) if settings.ftfy else []
+
+
+@dataclass(frozen=True)
+class MacRomanSettings(Settings):
+    mac_roman: bool = setting(True, "repair Windows-1252 punctuation read as Mac Roman (English shapes: itís, ìquotedî)")
+    mac_roman_tokens: bool = setting(True, "on a page that also writes accented letters, repair lone tokens one by one")
+    mac_roman_letter_languages: list[str] = setting(
+        ["es", "pt", "it", "ca", "gl", "hu", "pl", "cs", "sk", "is", "ga", "vi", "fr", "ro"],
+        "... never on pages in these languages, where í, ó and ì are letters")
+
+
+class MacRoman(Detector[MacRomanSettings]):
+    name = "mac-roman"
+    settings = MacRomanSettings
+
+    def propose(self, page: Page, settings: MacRomanSettings, ctx: Context) -> list[Proposal]:
+        return mac_roman(page, dataclasses.asdict(settings)) if settings.mac_roman else []
+
+
+class OddSpaces(Detector[NoSettings]):
+    name = "odd-spaces"
+    settings = NoSettings
+
+    def propose(self, page: Page, settings: NoSettings, ctx: Context) -> list[Proposal]:
+        return odd_spaces(page)
+
+
+@dataclass(frozen=True)
+class LayoutSettings(Settings):
+    collapse_spaces: bool = setting(True, "a run of spaces or tabs inside a line becomes one space")
+    keep_code_indent: bool = setting(True, "a block of lines at several depths with code punctuation keeps its indentation")
+
+
+class Layout(Detector[LayoutSettings]):
+    name = "layout"
+    settings = LayoutSettings
+
+    def propose(self, page: Page, settings: LayoutSettings, ctx: Context) -> list[Proposal]:
+        return layout(page, dataclasses.asdict(settings))
+
+
+@dataclass(frozen=True)
+class GluedSettings(Settings):
+    glued_words: bool = setting(True, "split words glued where two blocks met and sentences glued at a full stop")
+    glued_min_zipf: float = setting(3.0, "both halves of a camelCase or sentence glue must be words this common")
+    glued_max_repeats: int = setting(1, "a camelCase token written more often than this is an identifier or a handle")
+    glued_max_camel_tokens: int = setting(1, "a page with more distinct camelCase tokens than this is about code: none split")
+
+
+class Glued(Detector[GluedSettings]):
+    name = "glued"
+    settings = GluedSettings
+
+    def propose(self, page: Page, settings: GluedSettings, ctx: Context) -> list[Proposal]:
+        return glued(page, float(settings.glued_min_zipf), dataclasses.asdict(settings)) if settings.glued_words else []
+
+
+class NormalizeStage(DetectorStage):
+    """The detectors in order, each committed on its own, then the stage's substitution rules."""
+
     name = "normalize"
     rule_types = ("substitution",)
-    defaults: ClassVar[dict[str, Any]] = {
-        "ftfy": True,
-        "mac_roman": True,
-        "mac_roman_tokens": True,
-        "mac_roman_letter_languages": ["es", "pt", "it", "ca", "gl", "hu", "pl", "cs", "sk", "is", "ga", "vi", "fr", "ro"],
-        "glued_words": True,
-        "glued_min_zipf": 3.0,
-        "glued_max_repeats": 1,
-        "glued_max_camel_tokens": 1,
-        "collapse_spaces": True,
-        "keep_code_indent": True,
-    }
+    detectors = [BytesAndLines, Ftfy, MacRoman, OddSpaces, Layout, Glued]
 
     def apply(self, page: Page, ctx: Context) -> None:
-        cfg = ctx.settings(self.name, self.defaults)
-        self._bytes_and_lines(page)
-        if cfg["ftfy"]:
-            self._ftfy(page)
-        if cfg["mac_roman"]:
-            self._mac_roman(page, cfg)
-        self._spaces(page, cfg)
-        if cfg["glued_words"]:
-            self._glued(page, float(cfg["glued_min_zipf"]), cfg)
+        super().apply(page, ctx)
         run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
 
-    # -- bytes, BOM, line endings, control characters -----------------------------
-    def _bytes_and_lines(self, page: Page) -> None:
-        text = page.text
-        props: list[Proposal] = []
-        if not text.isascii():
-            for m in _SURROGATES.finditer(text):
-                raw_bytes = m.group().encode("utf-8", "surrogateescape")
-                fixed = raw_bytes.decode("cp1252", errors="replace").replace("\ufffd", "")
-                props.append(
-                    Proposal(m.start(), m.end(), fixed, "normalize.undecodable-bytes",
-                             f"bytes {raw_bytes.hex(' ')} are not UTF-8; read as Windows-1252")
-                )
-        if text.startswith("\ufeff"):
-            props.append(Proposal(0, 1, "", "normalize.bom", "byte-order mark"))
-        if "\r" in text:
-            for m in _LINE_ENDINGS.finditer(text):
-                props.append(Proposal(m.start(), m.end(), "\n", "normalize.line-endings", "CR/CRLF line ending"))
-        for m in _CONTROL.finditer(text):
-            props.append(Proposal(m.start(), m.end(), "", "normalize.control-char", f"control character U+{ord(m.group()):04X}"))
-        page.commit(self.name, props)
 
-    # -- ftfy ----------------------------------------------------------------------
-    def _ftfy(self, page: Page) -> None:
-        text = page.text
-        if text.isascii():
-            return
-        props: list[Proposal] = []
-        pos = 0
-        for line in text.split("\n"):
-            if not line.isascii() and not ftfy_keeps(line):
-                changes, steps = _ftfy_changes(line)
-                props.extend(Proposal(pos + a, pos + b, after, "normalize.ftfy", f"ftfy: {steps}") for a, b, after in changes)
-            pos += len(line) + 1
-        page.commit(self.name, props)
+# -- bytes, BOM, line endings, control characters -----------------------------
+def bytes_and_lines(page: Page) -> list[Proposal]:
+    """Undecodable bytes, a byte-order mark, CR line endings, control characters."""
+    text = page.text
+    props: list[Proposal] = []
+    if not text.isascii():
+        for m in _SURROGATES.finditer(text):
+            raw_bytes = m.group().encode("utf-8", "surrogateescape")
+            fixed = raw_bytes.decode("cp1252", errors="replace").replace("\ufffd", "")
+            props.append(
+                Proposal(m.start(), m.end(), fixed, "normalize.undecodable-bytes",
+                         f"bytes {raw_bytes.hex(' ')} are not UTF-8; read as Windows-1252")
+            )
+    if text.startswith("\ufeff"):
+        props.append(Proposal(0, 1, "", "normalize.bom", "byte-order mark"))
+    if "\r" in text:
+        for m in _LINE_ENDINGS.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "\n", "normalize.line-endings", "CR/CRLF line ending"))
+    for m in _CONTROL.finditer(text):
+        props.append(Proposal(m.start(), m.end(), "", "normalize.control-char", f"control character U+{ord(m.group()):04X}"))
+    return props
 
-    # -- Windows-1252 read as Mac Roman ---------------------------------------------
-    def _mac_roman(self, page: Page, cfg: dict[str, Any] | None = None) -> None:
-        text = page.text
-        if text.isascii() or not any(ch in text for ch in _MAC_ROMAN_PUNCT):
-            return
-        cfg = cfg or self.defaults
-        props: list[Proposal] = []
-        accented = {w for w in _ACCENTED_LETTER.findall(text)}
-        if accented and cfg["mac_roman_tokens"]:
-            props.extend(self._mac_roman_tokens(page, text, cfg))
-        if not accented:  # a page that writes accented Latin letters is not English mojibake
-            for m in _MAC_CONTRACTION.finditer(text):
-                if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()):
-                    pos = m.start() + len(m.group(1))
-                    props.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
-                                          f"Windows-1252 ’ read as Mac Roman í: {m.group(1)}’{m.group(2)} is English"))
-            for m in _MAC_QUOTES.finditer(text):
-                fixed = _MAC_ROMAN_PUNCT[m.group()]
-                props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
-                                      f"Windows-1252 {fixed} read as Mac Roman {m.group()}"))
-        for m in _MAC_SYMBOL_RUN.finditer(text):
-            fixed = "".join(_MAC_ROMAN_PUNCT[c] for c in m.group())
-            # only symbol runs no writer types (†∑, ∏…) that decode to separators (NBSP, ·, –)
-            if not (_MAC_IMPROBABLE & set(m.group())) or not set(fixed) <= _SEPARATORS:
-                continue
-            props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
-                                  f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
-        page.commit(self.name, props)
+# -- ftfy ----------------------------------------------------------------------
+def ftfy_fixes(page: Page) -> list[Proposal]:
+    """What ftfy repairs, line by line (only lines it could change)."""
+    text = page.text
+    if text.isascii():
+        return []
+    props: list[Proposal] = []
+    pos = 0
+    for line in text.split("\n"):
+        if not line.isascii() and not ftfy_keeps(line):
+            changes, steps = _ftfy_changes(line)
+            props.extend(Proposal(pos + a, pos + b, after, "normalize.ftfy", f"ftfy: {steps}") for a, b, after in changes)
+        pos += len(line) + 1
+    return props
 
-    def _mac_roman_tokens(self, page: Page, text: str, cfg: dict[str, Any]) -> list[Proposal]:
-        """Lone Mac Roman tokens on a page that also writes accented letters (a name, a café): each token is
-        repaired on its own evidence, only on a page whose language has no such letters, only when the token
-        is no word of that language and its repair is: 'itís' -> 'it’s', 'Delhiís' -> 'Delhi’s' (the page
-        writes 'Delhi'), 'dayóand' -> 'day—and', ' ó ' -> ' — '.  Quotes: see `_MAC_QUOTE_PAIR`."""
-        from cleaner.resources.langid import ensure_page_language
-
-        lang = ensure_page_language(page)
-        out: list[Proposal] = []
-        for m in _MAC_QUOTE_PAIR.finditer(text):  # ìquotedî: no language starts a word with ì and ends one with î
-            for pos, ch in ((m.start(), "ì"), (m.end() - 1, "î")):
-                fixed = _MAC_ROMAN_PUNCT[ch]
-                out.append(Proposal(pos, pos + 1, fixed, "normalize.mac-roman",
-                                    f"Windows-1252 {fixed} read as Mac Roman {ch} (a quotation opened by ì and closed by î)"))
-        if lang in cfg["mac_roman_letter_languages"] or lang != "en":
-            return out  # í and ó are letters of this page's language (or no English contraction to check)
-        tokens = Counter(t.casefold() for t in _TOKEN.findall(text))
+# -- Windows-1252 read as Mac Roman ---------------------------------------------
+def mac_roman(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
+    """Windows-1252 punctuation read as Mac Roman, in English shapes and lone tokens."""
+    text = page.text
+    if text.isascii() or not any(ch in text for ch in _MAC_ROMAN_PUNCT):
+        return []
+    props: list[Proposal] = []
+    accented = {w for w in _ACCENTED_LETTER.findall(text)}
+    if accented and cfg["mac_roman_tokens"]:
+        props.extend(mac_roman_tokens(page, text, cfg))
+    if not accented:  # a page that writes accented Latin letters is not English mojibake
         for m in _MAC_CONTRACTION.finditer(text):
-            stem, suffix = m.group(1), m.group(2)
-            if lexicon.zipf(m.group().lower(), lang) >= 3.0:  # wordfreq lists common mojibake too ("itís")
-                continue
-            known = _plausible_apostrophe(stem, suffix, text, m.start()) or (
-                suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0)  # a name the page writes too
-            if known:
-                pos = m.start() + len(stem)
-                out.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
-                                    f"Windows-1252 ’ read as Mac Roman í: {stem}’{suffix} (a lone token on an {lang} page)"))
-        n = len(text)
-        for m in _MAC_O.finditer(text):
-            i = m.start()
-            lo, hi = i, i + 1
-            while lo > 0 and text[lo - 1].isalnum():
-                lo -= 1
-            while hi < n and text[hi].isalnum():
-                hi += 1
-            left, right = text[lo:i], text[i + 1 : hi]
-            if not left and not right:
-                ok = 0 < i < n - 1 and text[i - 1].isspace() and text[i + 1].isspace()  # ' ó ': no word is this
-            elif left and right:
-                ok = (left.isdigit() and right.isdigit()) or (
-                    lexicon.zipf(text[lo:hi].lower(), lang) == 0
-                    and lexicon.is_word(left.lower(), lang, 3.0) and lexicon.is_word(right.lower(), lang, 3.0))
-            else:
-                ok = False  # ó ending or starting a word: a letter of it
-            if ok:
-                out.append(Proposal(i, i + 1, "—", "normalize.mac-roman",
-                                    f"Windows-1252 — read as Mac Roman ó (between {left or 'spaces'!r} and {right or 'spaces'!r} "
-                                    f"on an {lang} page)"))
-        return out
+            if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()):
+                pos = m.start() + len(m.group(1))
+                props.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
+                                      f"Windows-1252 ’ read as Mac Roman í: {m.group(1)}’{m.group(2)} is English"))
+        for m in _MAC_QUOTES.finditer(text):
+            fixed = _MAC_ROMAN_PUNCT[m.group()]
+            props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
+                                  f"Windows-1252 {fixed} read as Mac Roman {m.group()}"))
+    for m in _MAC_SYMBOL_RUN.finditer(text):
+        fixed = "".join(_MAC_ROMAN_PUNCT[c] for c in m.group())
+        # only symbol runs no writer types (†∑, ∏…) that decode to separators (NBSP, ·, –)
+        if not (_MAC_IMPROBABLE & set(m.group())) or not set(fixed) <= _SEPARATORS:
+            continue
+        props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
+                              f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
+    return props
 
-    # -- spaces ----------------------------------------------------------------------
-    def _spaces(self, page: Page, cfg: dict[str, Any]) -> None:
-        text = page.text
-        props: list[Proposal] = []
-        # each pattern is tried only on a text holding what every match of it needs (most texts hold none)
-        if not text.isascii():
-            for m in _ODD_SPACES.finditer(text):
-                props.append(Proposal(m.start(), m.end(), " ", "normalize.unicode-space", f"U+{ord(m.group()):04X} space"))
-            for m in _INVISIBLE.finditer(text):
-                props.append(Proposal(m.start(), m.end(), "", "normalize.invisible-char", f"invisible U+{ord(m.group()):04X}"))
-        page.commit(self.name, props)
-        text = page.text
-        props = []
-        for m in _STRAY_BULLET.finditer(text):
-            props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
-        if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
-            indents = prose_indents(text) if cfg["keep_code_indent"] else [m.span() for m in LEADING_SPACE.finditer(text)]
-            for a, b in indents:
-                props.append(Proposal(a, b, "", "normalize.indent", "leading whitespace"))
-        if text.endswith((" ", "\t")) or " \n" in text or "\t\n" in text:
-            for m in _TRAILING_SPACE.finditer(text):
-                props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
-        if cfg["collapse_spaces"] and ("  " in text or "\t" in text):
-            for m in _TABS_SPACES.finditer(text):
-                props.append(Proposal(m.start(), m.end(), " ", "normalize.space-run", "run of spaces"))
-        page.commit(self.name, props)
+def mac_roman_tokens(page: Page, text: str, cfg: dict[str, Any]) -> list[Proposal]:
+    """Lone Mac Roman tokens on a page that also writes accented letters (a name, a café): each token is
+    repaired on its own evidence, only on a page whose language has no such letters, only when the token
+    is no word of that language and its repair is: 'itís' -> 'it’s', 'Delhiís' -> 'Delhi’s' (the page
+    writes 'Delhi'), 'dayóand' -> 'day—and', ' ó ' -> ' — '.  Quotes: see `_MAC_QUOTE_PAIR`."""
+    from cleaner.resources.langid import ensure_page_language
 
-    # -- glued words -------------------------------------------------------------------
-    def _glued(self, page: Page, min_zipf: float, cfg: dict[str, Any] | None = None) -> None:
-        """Words glued where two blocks met ('therapyPracticing'), and sentences glued at a full stop.
-
-        camelCase is glue only on a page that does not write identifiers: glue at a block boundary happens
-        once per pair of blocks, so a token the page writes twice is an identifier or a user name, and a page
-        with several distinct camelCase tokens is about code ('mapRelay', 'onClick' stay)."""
-        cfg = cfg or self.defaults
-        text = page.text
-        props: list[Proposal] = []
-        camel: Counter[str] = Counter(_CAMEL.findall(text)) if _MAY_GLUE_CASE.search(text) else Counter()
-        if len(camel) > int(cfg["glued_max_camel_tokens"]):
-            camel = Counter()  # a page about code: its camelCase is its vocabulary
-            scan = False
+    lang = ensure_page_language(page)
+    out: list[Proposal] = []
+    for m in _MAC_QUOTE_PAIR.finditer(text):  # ìquotedî: no language starts a word with ì and ends one with î
+        for pos, ch in ((m.start(), "ì"), (m.end() - 1, "î")):
+            fixed = _MAC_ROMAN_PUNCT[ch]
+            out.append(Proposal(pos, pos + 1, fixed, "normalize.mac-roman",
+                                f"Windows-1252 {fixed} read as Mac Roman {ch} (a quotation opened by ì and closed by î)"))
+    if lang in cfg["mac_roman_letter_languages"] or lang != "en":
+        return out  # í and ó are letters of this page's language (or no English contraction to check)
+    tokens = Counter(t.casefold() for t in _TOKEN.findall(text))
+    for m in _MAC_CONTRACTION.finditer(text):
+        stem, suffix = m.group(1), m.group(2)
+        if lexicon.zipf(m.group().lower(), lang) >= 3.0:  # wordfreq lists common mojibake too ("itís")
+            continue
+        known = _plausible_apostrophe(stem, suffix, text, m.start()) or (
+            suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0)  # a name the page writes too
+        if known:
+            pos = m.start() + len(stem)
+            out.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
+                                f"Windows-1252 ’ read as Mac Roman í: {stem}’{suffix} (a lone token on an {lang} page)"))
+    n = len(text)
+    for m in _MAC_O.finditer(text):
+        i = m.start()
+        lo, hi = i, i + 1
+        while lo > 0 and text[lo - 1].isalnum():
+            lo -= 1
+        while hi < n and text[hi].isalnum():
+            hi += 1
+        left, right = text[lo:i], text[i + 1 : hi]
+        if not left and not right:
+            ok = 0 < i < n - 1 and text[i - 1].isspace() and text[i + 1].isspace()  # ' ó ': no word is this
+        elif left and right:
+            ok = (left.isdigit() and right.isdigit()) or (
+                lexicon.zipf(text[lo:hi].lower(), lang) == 0
+                and lexicon.is_word(left.lower(), lang, 3.0) and lexicon.is_word(right.lower(), lang, 3.0))
         else:
-            scan = bool(camel)
-        for m in _GLUED_CASE.finditer(text) if scan else ():
-            left, right = m.group(1), m.group(2)
-            if _in_code(text, m.start()) or camel[m.group()] > int(cfg["glued_max_repeats"]):
-                continue
-            whole = (left + right).lower()
-            both_words = lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)
-            if lexicon.zipf(whole) > 0 or not both_words:
-                continue
-            props.append(Proposal(m.end(1), m.end(1), " ", "normalize.glued-words",
-                                  f"{left}|{right}: two words glued at a block boundary"))
-        for m in _GLUED_STOP.finditer(text) if _MAY_GLUE_STOP.search(text) else ():
-            left, right = m.group(1), m.group(3)
-            if right.lower() in _TLDS or left.lower() in _TLDS:
-                continue
-            if not (lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)):
-                continue
-            props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
-                                  f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
-        page.commit(self.name, props)
+            ok = False  # ó ending or starting a word: a letter of it
+        if ok:
+            out.append(Proposal(i, i + 1, "—", "normalize.mac-roman",
+                                f"Windows-1252 — read as Mac Roman ó (between {left or 'spaces'!r} and {right or 'spaces'!r} "
+                                f"on an {lang} page)"))
+    return out
+
+# -- spaces ----------------------------------------------------------------------
+def odd_spaces(page: Page) -> list[Proposal]:
+    """Unicode spaces that are not a plain space, and invisible characters."""
+    text = page.text
+    props: list[Proposal] = []
+    # each pattern is tried only on a text holding what every match of it needs (most texts hold none)
+    if not text.isascii():
+        for m in _ODD_SPACES.finditer(text):
+            props.append(Proposal(m.start(), m.end(), " ", "normalize.unicode-space", f"U+{ord(m.group()):04X} space"))
+        for m in _INVISIBLE.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.invisible-char", f"invisible U+{ord(m.group()):04X}"))
+    return props
+
+
+def layout(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
+    """Stray bullets, the indentation of prose (code keeps its own), trailing spaces, runs of spaces."""
+    text = page.text
+    props: list[Proposal] = []
+    for m in _STRAY_BULLET.finditer(text):
+        props.append(Proposal(m.start(), m.end(), "", "normalize.stray-bullet", "bullet with no text"))
+    if text.startswith((" ", "\t")) or "\n " in text or "\n\t" in text:
+        indents = prose_indents(text) if cfg["keep_code_indent"] else [m.span() for m in LEADING_SPACE.finditer(text)]
+        for a, b in indents:
+            props.append(Proposal(a, b, "", "normalize.indent", "leading whitespace"))
+    if text.endswith((" ", "\t")) or " \n" in text or "\t\n" in text:
+        for m in _TRAILING_SPACE.finditer(text):
+            props.append(Proposal(m.start(), m.end(), "", "normalize.trailing-space", "trailing whitespace"))
+    if cfg["collapse_spaces"] and ("  " in text or "\t" in text):
+        for m in _TABS_SPACES.finditer(text):
+            props.append(Proposal(m.start(), m.end(), " ", "normalize.space-run", "run of spaces"))
+    return props
+
+
+# -- glued words -------------------------------------------------------------------
+def glued(page: Page, min_zipf: float, cfg: dict[str, Any]) -> list[Proposal]:
+    """Words glued where two blocks met ('therapyPracticing'), and sentences glued at a full stop.
+
+    camelCase is glue only on a page that does not write identifiers: glue at a block boundary happens
+    once per pair of blocks, so a token the page writes twice is an identifier or a user name, and a page
+    with several distinct camelCase tokens is about code ('mapRelay', 'onClick' stay)."""
+    text = page.text
+    props: list[Proposal] = []
+    camel: Counter[str] = Counter(_CAMEL.findall(text)) if _MAY_GLUE_CASE.search(text) else Counter()
+    if len(camel) > int(cfg["glued_max_camel_tokens"]):
+        camel = Counter()  # a page about code: its camelCase is its vocabulary
+        scan = False
+    else:
+        scan = bool(camel)
+    for m in _GLUED_CASE.finditer(text) if scan else ():
+        left, right = m.group(1), m.group(2)
+        if _in_code(text, m.start()) or camel[m.group()] > int(cfg["glued_max_repeats"]):
+            continue
+        whole = (left + right).lower()
+        both_words = lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)
+        if lexicon.zipf(whole) > 0 or not both_words:
+            continue
+        props.append(Proposal(m.end(1), m.end(1), " ", "normalize.glued-words",
+                              f"{left}|{right}: two words glued at a block boundary"))
+    for m in _GLUED_STOP.finditer(text) if _MAY_GLUE_STOP.search(text) else ():
+        left, right = m.group(1), m.group(3)
+        if right.lower() in _TLDS or left.lower() in _TLDS:
+            continue
+        if not (lexicon.is_word(left, min_zipf=min_zipf) and lexicon.is_word(right, min_zipf=min_zipf)):
+            continue
+        props.append(Proposal(m.end(2), m.end(2), " ", "normalize.glued-sentences",
+                              f"no space after '{m.group(2)}' between {left!r} and {right!r}"))
+    return props
 
 
 def _in_code(text: str, pos: int) -> bool:
