@@ -13,11 +13,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from cleaner.cli.options import preset_option, skip_stage_option, stage_options, stages_option
+
+if TYPE_CHECKING:
+    from cleaner.api import Cleaner
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 BATCH = 64
@@ -62,11 +65,9 @@ def clean_command(source: str, log: Path | None, jsonl: bool, no_corpus_stats: b
     sys.exit(status)
 
 
-def _page(cleaner: object, data: bytes, out: IO[bytes], log: Path | None, site: str | None) -> int:
-    from cleaner.api import Cleaner
+def _page(cleaner: Cleaner, data: bytes, out: IO[bytes], log: Path | None, site: str | None) -> int:
     from cleaner.io.pages import PageError, atomic_write, decode, sha256
 
-    assert isinstance(cleaner, Cleaner)
     try:
         raw, encoding = decode(data, "-")
     except PageError as exc:
@@ -85,16 +86,14 @@ def _page(cleaner: object, data: bytes, out: IO[bytes], log: Path | None, site: 
     return EXIT_OK
 
 
-def _records(cleaner: object, stream: IO[bytes], out: IO[bytes], log: Path | None, text_field: str, id_field: str | None,
+def _records(cleaner: Cleaner, stream: IO[bytes], out: IO[bytes], log: Path | None, text_field: str, id_field: str | None,
              site: str | None, corpus_stats: bool) -> int:
     """Records in, records out (in order, every field kept); a record that is not JSON or has no text is copied
     unchanged and named on stderr."""
-    from cleaner.api import Cleaner
     from cleaner.io.formats import FieldSpec
     from cleaner.io.pages import atomic_write
     from cleaner.io.shards import RecordBatch, ScanTotals, clean_batch, collectors_of, jsonl_bytes, scan_batch
 
-    assert isinstance(cleaner, Cleaner)
     spec = FieldSpec(text_field, id_field)
     fallback = site or "-"
     if corpus_stats:

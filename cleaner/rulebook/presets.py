@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from cleaner.rulebook.load import Rule, check_settings, default_rules_dir
+from cleaner.rulebook.load import Rule, _LineLoader, _strip_meta, check_settings, default_rules_dir
 
 
 class PresetError(ValueError):
@@ -50,22 +50,23 @@ def load_preset(name: str, rule_dirs: list[Path], declared: dict[str, dict[str, 
     path = files[name]
     text = path.read_text(encoding="utf-8")
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = yaml.load(text, Loader=_LineLoader) or {}  # noqa: S506 - SafeLoader subclass, records key lines
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PresetError([f"{path}:{mark.line + 1 if mark else 1}: invalid YAML: {exc}"]) from None
-    settings = doc.get("settings") if isinstance(doc, dict) else None
-    if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
+    raw = doc.get("settings") if isinstance(doc, dict) else None
+    settings = _strip_meta(raw) if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
         raise PresetError([f"{path}:1: a preset is a mapping with `reason` and `settings: {{STAGE: {{key: value}}}}`"])
-    lines = {ln.split(":", 1)[0].strip(): i for i, ln in enumerate(text.splitlines(), 1) if ":" in ln}
     errors = []
     for stage, values in settings.items():
+        line = raw["__keys__"].get(stage, 1)
         if stage not in declared:
-            errors.append(f"{path}:{lines.get(stage, 1)}: unknown stage {stage!r} (stages: {', '.join(declared)})")
+            errors.append(f"{path}:{line}: unknown stage {stage!r} (stages: {', '.join(declared)})")
             continue
         probe = Rule(id=f"preset.{name}", type="settings", stage=stage, reason="", data={"settings": values}, file=str(path),
-                     line=lines.get(stage, 1), setting_lines={k: lines.get(k, 1) for k in values})
+                     line=line, setting_lines=dict(raw[stage]["__keys__"]))
         errors.extend(check_settings(probe, declared[stage]))
     if errors:
         raise PresetError(errors)
-    return Preset(name, str(doc.get("reason", "")), settings, hashlib.sha256(text.encode()).hexdigest()[:16], str(path))
+    return Preset(name, str(_strip_meta(doc).get("reason", "")), settings, hashlib.sha256(text.encode()).hexdigest()[:16], str(path))
