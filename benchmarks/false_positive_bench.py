@@ -23,7 +23,8 @@ from pathlib import Path
 from types import ModuleType
 
 from cleaner.core.pipeline import load_manifest, make_context
-from cleaner.engines import local
+from cleaner.engines import driver
+from cleaner.engines.local import LocalEngine
 from cleaner.io.pages import discover
 from cleaner.rulebook.load import default_rules_dir
 
@@ -61,9 +62,10 @@ def clean(inp: Path, out: Path, jobs: int) -> None:
     sources = discover([inp], errors)
     rule_dirs = [default_rules_dir()]
     make_context(rule_dirs)
-    stats = local.scan(sources, rule_dirs, {}, jobs=jobs)
+    engine = LocalEngine(jobs)
+    stats = driver.scan(engine, sources, rule_dirs, {})
     options = {"corpus_fingerprint": stats.get("__fingerprint__", "")} if stats else {}
-    list(local.clean(sources, out, rule_dirs, stats, options, jobs=jobs, done=load_manifest(out)))
+    list(driver.clean(engine, sources, out, rule_dirs, stats, options, done=load_manifest(out)))
 
 
 def by_rule(out: Path, harm: ModuleType) -> tuple[Counter[str], dict[str, list[str]], list[str]]:

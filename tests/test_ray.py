@@ -50,9 +50,9 @@ def test_generated_shards_same_on_ray(tmp_path: Path) -> None:
         assert local[name] == ray[name], name
 
 
-def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) -> None:
-    """Ray Data's writer leaves each written run of records as a part: after Ctrl-C the next run skips them,
-    and the joined shard is byte for byte the local engine's."""
+def test_interrupted_ray_run_resumes_inside_the_shard(tmp_path: Path) -> None:
+    """Ctrl-C during a Ray run keeps the shard's checkpoint (the driver writes record shards on every engine):
+    the next run goes on from it, and the finished shard is byte for byte the local engine's."""
     import signal
     import time
 
@@ -60,25 +60,51 @@ def test_interrupted_ray_run_reuses_the_parts_its_workers_wrote(tmp_path: Path) 
 
     inp, out = tmp_path / "in", tmp_path / "ray"
     recs = records(8 * BATCH_RECORDS)
-    # A long last record makes the last batch lag ~3 s behind the others, so the run is interrupted between the
-    # first part and the join: with batches of equal size the parts came within 0.25 s of each other and of the
-    # join, and a late poll could let the run finish (the likely cause of 1 failure in 13 runs).
-    recs[-1]["text"] = "\n".join(str(r["text"]) for r in recs[:400])
     write_jsonl(inp / "big.jsonl", recs, bad_line=True, bad_at=150)
     run(inp, tmp_path / "local")
+    checkpoint = out / ".cleaner" / "partial" / "big.jsonl.json"
     cmd = [sys.executable, "-m", "cleaner", "run", str(inp), "-o", str(out), "-j", "2", "--skip-examples", "--engine", "ray"]
     proc = subprocess.Popen([*cmd, "-q"], start_new_session=True)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None and not list((out / ".cleaner" / "parts").glob("*/*.json")):
+    while time.monotonic() < deadline and proc.poll() is None and not checkpoint.exists():
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=120) == 130
-    assert not (out / "big.jsonl").exists(), "the run ended before it was interrupted"
+    assert checkpoint.exists() and not (out / "big.jsonl").exists(), "interrupted before the first checkpoint, or after the end"
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert "of them cleaned by the interrupted run)" in again.stderr
+    assert "(resumed after record " in again.stderr
     assert tree(out) == tree(tmp_path / "local")
-    assert not list((out / ".cleaner" / "parts").glob("*/*")), "parts are removed once joined"
+
+
+def test_a_ray_data_pipeline_gives_what_cleaner_run_gives(tmp_path: Path) -> None:
+    """Inside a user's Ray Data pipeline, ``map_batches(CleanBatch)`` gives each row `cleaner run`'s text and edits."""
+    import json
+
+    import ray
+    import ray.data
+    from test_api import corpus, run_outputs
+
+    from cleaner import Cleaner
+    from cleaner.integrations.ray import CleanBatch
+
+    pages = corpus(tmp_path / "in")
+    expected = run_outputs(tmp_path / "in", tmp_path / "out", "--dedup-corpus")
+    scanned = Cleaner(dedup_corpus=True)
+    scanned.scan(pages)
+    scanned.save_stats(tmp_path / "stats.pkl")
+    stats = str(tmp_path / "stats.pkl")
+    ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
+    try:
+        ds = ray.data.from_items([{"text": t, "site": site, "id": name} for t, site, name in pages])
+        rows = ds.map_batches(CleanBatch, fn_constructor_kwargs={"stats": stats, "dedup_corpus": True},
+                              batch_size=2, concurrency=2).take_all()
+    finally:
+        ray.shutdown()
+    assert len(rows) == len(pages)
+    for row in rows:
+        clean, edits, _ = expected[row["id"]]
+        assert row["text"] == clean and json.loads(row["cleaner_edits"]) == edits, row["id"]
 
 
 def test_copies_across_records_without_ids_removed_alike_on_ray(tmp_path: Path) -> None:

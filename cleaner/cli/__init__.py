@@ -11,7 +11,7 @@ import pickle
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -29,10 +29,13 @@ from cleaner.cli.options import (
 from cleaner.io.pages import PageError, discover, encode, remove_stale_temp_files
 from cleaner.rulebook.load import default_rules_dir
 
+if TYPE_CHECKING:
+    from cleaner.engines.driver import Engine
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
-def _fail(msg: str) -> None:
+def _fail(msg: str) -> NoReturn:
     click.echo(f"cleaner: {msg}", err=True)
     sys.exit(EXIT_USAGE)
 
@@ -175,24 +178,23 @@ def _prepare_output(outdir: Path) -> None:
     remove_stale_temp_files(outdir)
 
 
-def _engine(name: str, address: str | None, jobs: int) -> Any:
-    from cleaner.engines import local
+def _engine(name: str, address: str | None, jobs: int) -> Engine:
+    from cleaner.engines.local import LocalEngine
 
     if name != "ray":
-        return local
-    from cleaner.engines import ray
-
+        return LocalEngine(jobs)
     try:
-        ray.start(address, jobs)
+        from cleaner.engines.ray import RayEngine
+
+        return RayEngine(address, jobs)
     except ImportError:
-        _fail("--engine ray needs Ray Data: pip install -e '.[ray]'")
-    return ray
+        _fail("--engine ray needs Ray: pip install -e '.[ray]'")
 
 
 class _Passes:
     """The scan and clean passes of one run on an engine, with the progress bar, the manifest and the summary."""
 
-    def __init__(self, eng: Any, sources: list[Any], shards: list[Any], spec: Any, outdir: Path, rule_dirs: list[Path],
+    def __init__(self, eng: Engine, sources: list[Any], shards: list[Any], spec: Any, outdir: Path, rule_dirs: list[Path],
                  options: dict[str, Any], jobs: int, quiet: bool) -> None:
         from cleaner.io.shards import count_records
         from cleaner.review.progress import wanted
@@ -210,7 +212,9 @@ class _Passes:
         if self.show_bar:
             click.echo(f"cleaner: scanning {len(self.sources) + sum(self.shard_records.values()):,} pages for corpus statistics", err=True)
         started = now()
-        stats: dict[str, Any] = self.eng.scan(self.sources, self.rule_dirs, self.options, self.jobs, shards=self.shards, spec=self.spec)
+        from cleaner.engines import driver
+
+        stats = driver.scan(self.eng, self.sources, self.rule_dirs, self.options, shards=self.shards, spec=self.spec)
         self.timings["scan_seconds"] = now() - started
         if stats:
             self.options["corpus_fingerprint"] = stats.get("__fingerprint__", "")
@@ -218,13 +222,13 @@ class _Passes:
 
     def clean(self, stats: dict[str, Any], force: bool) -> list[Any]:
         from cleaner.core.pipeline import STATE_DIR, ManifestWriter, load_manifest, now
+        from cleaner.engines import driver
         from cleaner.review.progress import Progress
 
         started = now()
         done = {} if force else load_manifest(self.outdir)
         if force:  # and no resuming inside a shard either
-            for state in ("partial", "parts"):  # the local engine's checkpoints, the Ray workers' parts
-                shutil.rmtree(self.outdir / STATE_DIR / state, ignore_errors=True)
+            shutil.rmtree(self.outdir / STATE_DIR / "partial", ignore_errors=True)  # the shards' checkpoints
         manifest = ManifestWriter(self.outdir)
         results: list[Any] = []
         bar = Progress(len(self.sources) + sum(self.shard_records.values()), enabled=self.show_bar)
@@ -235,8 +239,8 @@ class _Passes:
             bar.update(n)
 
         try:
-            for result in self.eng.clean(self.sources, self.outdir, self.rule_dirs, stats, self.options, self.jobs, done,
-                                         shards=self.shards, spec=self.spec, progress=records_written if self.show_bar else None):
+            for result in driver.clean(self.eng, self.sources, self.outdir, self.rule_dirs, stats, self.options, done,
+                                       shards=self.shards, spec=self.spec, progress=records_written if self.show_bar else None):
                 manifest.record(result)
                 results.append(result)
                 self._tell(result, bar)

@@ -1,7 +1,8 @@
-"""Integrations with other data tools, each an optional extra: `datasets` (Hugging Face) and `datatrove`.
+"""Integrations with other data tools, each an optional extra: `datasets` (Hugging Face), `datatrove` and `ray`
+(Ray Data's ``map_batches``).
 
-Both build a `cleaner.Cleaner` in each worker from picklable options, so they work with ``num_proc`` and with
-datatrove's executors; corpus statistics come from a scan the user runs first (`Cleaner.scan` then
+Each builds a `cleaner.Cleaner` in each worker from picklable options, so they work with ``num_proc``, with
+datatrove's executors and with Ray's actors; corpus statistics come from a scan the user runs first (`Cleaner.scan` then
 `Cleaner.save_stats`), or are left out (each page cleaned on its own evidence).
 """
 

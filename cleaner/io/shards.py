@@ -252,8 +252,8 @@ class ShardSink:
         self.records = 0
         self.resumed_at = 0
         self.progress = progress
-        # JSONL goes through a partial file (Parquet cannot be appended to): every engine writes the same bytes,
-        # and the local engine resumes inside the shard from its last checkpoint
+        # JSONL goes through a partial file (Parquet cannot be appended to): an interrupted run resumes inside the
+        # shard from its last checkpoint
         partial = PartialShard(outdir / STATE_DIR, shard.rel) if shard.suffix != ".parquet" else None
         if partial is not None:
             state = partial.resume(key) if resume else None
@@ -279,11 +279,6 @@ class ShardSink:
         else:
             self.writer.write_bytes(*jsonl_bytes(outs))
         self._count(tally(outs))
-
-    def add_written(self, out: bytes, log: bytes, part: dict[str, Any]) -> None:
-        """A part a worker wrote (``jsonl_bytes`` and ``tally`` of its records): the bytes are appended as they are."""
-        self.writer.write_bytes(out, log)
-        self._count(part)
 
     def _count(self, part: dict[str, Any]) -> None:
         self.records += part["records"]
