@@ -86,9 +86,9 @@ def main() -> None:
         from cleaner.resources.langid import detect
 
         run("py3langid", lambda s: detect(s)[0], lines)
-        from cleaner.stages.spam import OffLanguage, SpamStage
+        from cleaner.stages.spam import OffLanguageJudge, OffLanguageSettings, SpamStage
 
-        judge = OffLanguage(SpamStage.defaults)
+        judge = OffLanguageJudge(OffLanguageSettings.from_values(SpamStage.defaults))
 
         def stage_decision(s: str) -> str:
             verdict = judge.judge(s, "en")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 STAGES = ["scan_batch", "NormalizeStage.apply", "ChromeStage.apply", "DedupStage.apply", "SpamStage.apply",
           "SpellingStage.apply", "TidyStage.apply"]
-DETAIL = ["page_language", "OffLanguage.propose", "SpliceDetector.propose", "run_rules", "ModelDetector.proposals",
+DETAIL = ["page_language", "OffLanguageJudge.propose", "_SpliceJudge.propose", "run_rules", "ModelDetector.proposals",
           "NormalizeStage._ftfy", "CorpusCollector.add", "SiteVocabulary.add", "get_frequency_list", "Speller.check"]
 
 

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import regex
@@ -42,7 +42,8 @@ from cleaner.resources.keycounts import KeyCounts
 from cleaner.resources.langid import detect, ensure_page_language
 from cleaner.resources.lexicon import word_key, zipf
 from cleaner.rulebook.patterns import run_rules
-from cleaner.stages.base import Context, Stage
+from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 # a token of a sentence: a word, or a run of punctuation (which ends a query window)
 _TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{N}]+")
@@ -304,82 +305,157 @@ def _is_word(tok: Word) -> bool:
     return bool(_WORDLIKE.match(tok.text))
 
 
-class SpamStage(Stage):
+@dataclass(frozen=True)
+class SentenceSettings(Settings):
+    max_sentence_chars: int = setting(10_000, "longer 'sentences' are not judged: no prose sentence is this long, and "
+                                              "judging one line of words without punctuation costs memory in proportion")
+
+
+@dataclass(frozen=True)
+class OffLanguageSettings(SentenceSettings):
+    offlang_min_words: int = setting(4, "a sentence needs this many words to be judged off-language")
+    offlang_min_confidence: float = setting(0.2, "langid's confidence below which its verdict is ignored")
+    offlang_confident: float = setting(0.97, "langid this sure overrides a low share of foreign words")
+    offlang_min_foreign_share: float = setting(0.5, "share of the sentence's words that must be words of the other language")
+    offlang_max_page_share: float = setting(0.34, "at most this share of its words may be page-language words")
+    offlang_nolist_confidence: float = setting(0.5, "a language without a word list: langid must be this sure")
+    offlang_nolist_max_page_share: float = setting(0.1, "... and at most this share of its words page-language words")
+    offlang_min_unspaced_chars: int = setting(8, "scripts written without spaces count letters instead of words")
+    offlang_max_title_case: float = setting(0.6, "a sentence with this share of capitalised words is a name or heading: kept")
+    offlang_keep_quoted: bool = setting(True, "a whole sentence in quotation marks is a quotation, not spam")
+    offlang_not_languages: list[str] = setting(["zxx"], "langid codes that are no natural language: never removed")
+    offlang_lingua_franca: list[str] = setting(["en"], "languages quoted in any text: removed only when long and sure")
+    lingua_franca_min_words: int = setting(8, "... this many words")
+    lingua_franca_confidence: float = setting(0.99, "... and langid this sure")
+    offlang_varieties: list[list[str]] = setting([], "groups of languages written alike: one on a page in another is kept")
+    offlang_quote_pairs: list[list[str]] = setting([], "quote marks (open, close): a sentence whose letters are all inside them is kept")
+
+
+@dataclass(frozen=True)
+class QuerySettings(SentenceSettings):
+    """What the query detectors share: the languages they read, a query's starters and the page's topic."""
+
+    splice_languages: list[str] = setting(["en"], "the query and keyword detectors run only on pages in these languages")
+    query_starters: list[str] = setting(["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
+                                        "words a pasted search query starts with")
+    query_markers: list[str] = setting([], "regexes over lower-cased words ending a product, price or place query ('near me')")
+    min_query_words: int = setting(3, "a query has at least this many words")
+    neutral_zipf: float = setting(5.6, "words at least this frequent (wordfreq Zipf) tell nothing about the topic")
+    min_site_pages: int = setting(1, "a word on this many other pages of the site is on topic")
+    reported_question_words: list[str] = setting([], "a question-like phrase after one of these is a reported question ('asked what')")
+    licensor_window: int = setting(3, "how many words back a reporting word may stand")
+    licensor_barriers: list[str] = setting(["that"], "... not across these (the clause after a complementizer is checked)")
+
+
+@dataclass(frozen=True)
+class KeywordSettings(QuerySettings):
+    keyword_min_words: int = setting(3, "a title keyword has at least this many words")
+    keyword_max_words: int = setting(10, "... and at most this many")
+
+
+@dataclass(frozen=True)
+class SpliceSettings(QuerySettings):
+    splice_extra_licensors: list[str] = setting([], "a query right after one of these is missed on purpose ('and what ...')")
+    relative_pronouns: list[str] = setting(["who", "which", "whose", "whom"], "never start a spliced query (a relative clause)")
+    lowercase_queries: bool = setting(True, "pasted queries come in lower case: a capitalised word means prose")
+    noun_phrase_openers: list[str] = setting([], "a starter after one of these (or a possessive) is inside a noun phrase")
+    adjective_starters: list[str] = setting([], "starters that are also adjectives start a query only with a query word in it")
+    adjective_query_words: list[str] = setting([], "... one of these ('best vacuum for pet hair')")
+    weak_starters: list[str] = setting(["when", "where", "why", "who", "which"], "starters that are also conjunctions count only "
+                                                                                  "with question syntax after them")
+    question_syntax_next: list[str] = setting(["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should",
+                                               "much", "many", "long", "old", "far"], "words after a starter that make question syntax")
+    question_syntax_bonus: float = setting(1.0, "question syntax adds this to a query's rarity strength")
+    min_strength: float = setting(2.5, "rarity strength a spliced query needs: sum of (6 - Zipf) over its off-topic words")
+    query_tails: list[str] = setting([], "words that may close a product query after its marker ('... best price uk')")
+    window_stop_words: list[str] = setting(["this", "these", "those", "that", "which", "whose", "but", "because", "although",
+                                            "however", "therefore", "whereas"], "a query window never runs past these")
+    be_ok_after: list[str] = setting(["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you",
+                                      "it", "we", "they"], "'be' inside a query only after these")
+    max_query_words: int = setting(10, "a query has at most this many words")
+    min_offtopic_words: int = setting(2, "off-topic words (used nowhere else on the page or its site) a spliced query needs")
+    min_words_after: int = setting(2, "the sentence must go on for this many words after the query")
+
+
+@dataclass(frozen=True)
+class QueryLineSettings(QuerySettings):
+    query_lines: bool = setting(True, "remove search queries standing on a line of their own")
+    query_line_starters: list[str] = setting([], "more starters of a query line ('is', 'can', 'does')")
+    query_line_max_words: int = setting(12, "a query line has at most this many words")
+    query_line_min_offtopic_share: float = setting(0.5, "share of its content words that must be off-topic")
+    query_line_min_offtopic: int = setting(1, "... and at least this many")
+    query_line_min_strength: float = setting(1.5, "rarity strength a query line needs")
+
+
+def _in_splice_language(page: Page, settings: QuerySettings) -> str | None:
+    """The page's language when the query detectors read it (they read English grammar), else None."""
+    lang = ensure_page_language(page)
+    return lang if lang in settings.splice_languages else None
+
+
+class OffLanguage(Detector[OffLanguageSettings]):
+    """Sentences in another language than the page's: langid and the words must both agree."""
+
+    name = "off-language"
+    settings = OffLanguageSettings
+
+    def propose(self, page: Page, settings: OffLanguageSettings, ctx: Context) -> Iterable[Proposal]:
+        return OffLanguageJudge(settings).propose(page.text, ensure_page_language(page))
+
+
+class KeywordStuffing(Detector[KeywordSettings]):
+    """The page's question-form title keyword pasted into the middle of a sentence."""
+
+    name = "keyword-stuffing"
+    settings = KeywordSettings
+
+    def propose(self, page: Page, settings: KeywordSettings, ctx: Context) -> Iterable[Proposal]:
+        if _in_splice_language(page, settings) is None:
+            return []
+        return _KeywordJudge(settings).propose(page.text, page_title(page.text))
+
+
+class SplicedQueries(Detector[SpliceSettings]):
+    """Search queries spliced into a sentence: off-topic words in a query shape, text on both sides."""
+
+    name = "spliced-query"
+    settings = SpliceSettings
+
+    def propose(self, page: Page, settings: SpliceSettings, ctx: Context) -> Iterable[Proposal]:
+        lang = _in_splice_language(page, settings)
+        if lang is None:
+            return []
+        return _SpliceJudge(settings, lang).propose(page.text, Topic.of(page, ctx, page_title(page.text)))
+
+
+class QueryLines(Detector[QueryLineSettings]):
+    """Search queries on a line of their own, off the page's topic."""
+
+    name = "query-line"
+    settings = QueryLineSettings
+
+    def propose(self, page: Page, settings: QueryLineSettings, ctx: Context) -> Iterable[Proposal]:
+        lang = _in_splice_language(page, settings)
+        if lang is None or not settings.query_lines:
+            return []
+        return _QueryLineJudge(settings, lang).propose(page.text, Topic.of(page, ctx, page_title(page.text)))
+
+
+class SpamStage(DetectorStage):
+    """The spam pattern rules first, then the detectors in order, each committed on its own."""
+
     name = "spam"
     rule_types = ("line", "sentence", "span", "substitution")
-    defaults: ClassVar[dict[str, Any]] = {
-        "splice_languages": ["en"],
-        # longer "sentences" are not judged (off-language, splice): no prose sentence is this long, and a page
-        # that is one line of words without punctuation cost memory in proportion (5.9 GB for 50 MB)
-        "max_sentence_chars": 10_000,
-        "query_starters": ["how", "what", "where", "which", "why", "when", "who", "best", "cheap", "buy"],
-        "reported_question_words": [],
-        "licensor_window": 3,
-        "licensor_barriers": ["that"],
-        "splice_extra_licensors": [],
-        "relative_pronouns": ["who", "which", "whose", "whom"],
-        "lowercase_queries": True,
-        "noun_phrase_openers": [],
-        "adjective_starters": [],
-        "adjective_query_words": [],
-        "weak_starters": ["when", "where", "why", "who", "which"],
-        "min_strength": 2.5,
-        "question_syntax_next": ["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should", "much", "many", "long", "old", "far"],
-        "question_syntax_bonus": 1.0,
-        "query_markers": [],
-        "query_tails": [],
-        "window_stop_words": ["this", "these", "those", "that", "which", "whose", "but", "because", "although", "however", "therefore", "whereas"],
-        "be_ok_after": ["to", "can", "will", "would", "should", "may", "might", "must", "could", "not", "i", "you", "it", "we", "they"],
-        "neutral_zipf": 5.6,
-        "max_query_words": 10,
-        "min_query_words": 3,
-        "min_offtopic_words": 2,
-        "min_words_after": 2,
-        "min_site_pages": 1,
-        "keyword_min_words": 3,
-        "keyword_max_words": 10,
-        "offlang_min_words": 4,
-        "offlang_min_confidence": 0.2,
-        "offlang_confident": 0.97,
-        "offlang_min_foreign_share": 0.5,
-        "offlang_max_page_share": 0.34,
-        "offlang_nolist_confidence": 0.5,
-        "offlang_min_unspaced_chars": 8,
-        "offlang_max_title_case": 0.6,
-        # a whole sentence in quotation marks is a quotation (a saying, a source quoted in its language), not spam
-        "offlang_keep_quoted": True,
-        "offlang_not_languages": ["zxx"],
-        "offlang_lingua_franca": ["en"],
-        "lingua_franca_min_words": 8,
-        "lingua_franca_confidence": 0.99,
-        "offlang_nolist_max_page_share": 0.1,
-        "offlang_varieties": [],
-        "query_lines": True,
-        "query_line_starters": [],
-        "query_line_max_words": 12,
-        "query_line_min_offtopic_share": 0.5,
-        "query_line_min_offtopic": 1,
-        "query_line_min_strength": 1.5,
-        "offlang_quote_pairs": [],
-    }
+    detectors = [OffLanguage, KeywordStuffing, SplicedQueries, QueryLines]
 
     def collector(self, ctx: Context) -> SiteVocabulary:
-        cfg = ctx.settings(self.name, self.defaults)
-        return SiteVocabulary(float(cfg["neutral_zipf"]), int(cfg["min_site_pages"]))
+        topic = QuerySettings.from_values(ctx.settings(self.name, self.defaults))
+        return SiteVocabulary(float(topic.neutral_zipf), int(topic.min_site_pages))
 
     def apply(self, page: Page, ctx: Context) -> None:
-        cfg = ctx.settings(self.name, self.defaults)
-        lang = ensure_page_language(page)
+        ensure_page_language(page)
         run_rules(page, self.name, ctx.rules_for(self.name, page, self.rule_types), ctx.regex_timeout)
-        page.commit(self.name, OffLanguage(cfg).propose(page.text, lang))
-        if lang not in cfg["splice_languages"]:
-            return
-        title = page_title(page.text)
-        page.commit(self.name, KeywordStuffing(cfg).propose(page.text, title))
-        topic = Topic.of(page, ctx, title)
-        page.commit(self.name, SpliceDetector(cfg, lang).propose(page.text, topic))
-        if cfg["query_lines"]:
-            page.commit(self.name, QueryLines(cfg, lang).propose(page.text, topic))
+        super().apply(page, ctx)
 
 
 def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
@@ -392,18 +468,16 @@ def _sentence_removal(text: str, line: Span, sent: Span) -> tuple[int, int]:
 _QUOTED = regex.compile(r"[\"“„«»‚‘'].+[\"”“»«‘’'][.!?…]?")
 
 
-class OffLanguage:
-    """Sentences in another language than the page's: langid and the words must both agree."""
-
-    def __init__(self, cfg: dict[str, Any]):
-        self.cfg = cfg
+class OffLanguageJudge:
+    def __init__(self, s: OffLanguageSettings):
+        self.s = s
 
     def propose(self, text: str, page_lang: str) -> Iterable[Proposal]:
         for ln in lines(text):
             if not ln.text.strip():
                 continue
             for sent in sentences(ln.text, ln.start):
-                if len(sent.text) > self.cfg["max_sentence_chars"]:
+                if len(sent.text) > self.s.max_sentence_chars:
                     continue
                 verdict = self.judge(sent.text, page_lang)
                 if verdict is not None:
@@ -413,71 +487,69 @@ class OffLanguage:
     def _quoted_only(self, sentence: str) -> bool:
         """Are all the sentence's letters inside quote marks?"""
         rest = sentence
-        for pair in self.cfg["offlang_quote_pairs"]:
+        for pair in self.s.offlang_quote_pairs:
             op, cl = pair[0], pair[1]
             rest = regex.sub(regex.escape(op) + r"[^\n]*?" + regex.escape(cl), " ", rest)
         return rest != sentence and not _LETTERS.search(rest)
 
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
-        cfg = self.cfg
-        if cfg["offlang_keep_quoted"] and _QUOTED.fullmatch(sentence.strip()):
+        s = self.s
+        if s.offlang_keep_quoted and _QUOTED.fullmatch(sentence.strip()):
             return None
         ws = word_list(sentence)
         unspaced = _UNSPACED.search(sentence) is not None  # Chinese, Japanese: a 'word' is a whole phrase
-        if len(ws) < cfg["offlang_min_words"] and not (unspaced and len(_LETTERS.findall(sentence)) >= cfg["offlang_min_unspaced_chars"]):
+        if len(ws) < s.offlang_min_words and not (unspaced and len(_LETTERS.findall(sentence)) >= s.offlang_min_unspaced_chars):
             return None
         caps = sum(1 for w in ws if w[0].isupper()) / len(ws)
-        if caps >= cfg["offlang_max_title_case"] and not unspaced:
+        if caps >= s.offlang_max_title_case and not unspaced:
             return None  # 'Picture Archiving and Communication Systems', 'Wladimir J. van der Laan': names and titles
         if self._quoted_only(sentence):
             return None  # '^ "僕だけがいない街" .': a title quoted in its own language (a reference, a citation)
         lang, conf = detect(sentence)
-        if any(lang in group and page_lang in group for group in cfg["offlang_varieties"]):
+        if any(lang in group and page_lang in group for group in s.offlang_varieties):
             return None  # Cantonese on a Chinese page: varieties langid tells apart, written alike
-        if not lang or lang == page_lang or lang in cfg["offlang_not_languages"] or conf < cfg["offlang_min_confidence"]:
+        if not lang or lang == page_lang or lang in s.offlang_not_languages or conf < s.offlang_min_confidence:
             return None
-        if lang in cfg["offlang_lingua_franca"] and (len(ws) < cfg["lingua_franca_min_words"] or conf < cfg["lingua_franca_confidence"]):
+        if lang in s.offlang_lingua_franca and (len(ws) < s.lingua_franca_min_words or conf < s.lingua_franca_confidence):
             return None  # short English quotes, terms and lyrics are normal on pages in any language
         pairs = [(safe_zipf(w, lang), safe_zipf(w, page_lang)) for w in ws]
         foreign = sum(1 for there, here in pairs if there > here + 0.5) / len(ws)
         native = sum(1 for there, here in pairs if here >= 3.0 and here >= there) / len(ws)
-        if native > cfg["offlang_max_page_share"]:
+        if native > s.offlang_max_page_share:
             return None
         listed = _WORDLIST_ALIAS.get(lang, lang)
         has_list = listed in _wordfreq_languages() and _tokenizes(listed)
-        if has_list and foreign < cfg["offlang_min_foreign_share"] and conf < cfg["offlang_confident"]:
+        if has_list and foreign < s.offlang_min_foreign_share and conf < s.offlang_confident:
             return None
-        if not has_list and (native > cfg["offlang_nolist_max_page_share"] or conf < cfg["offlang_nolist_confidence"]):
+        if not has_list and (native > s.offlang_nolist_max_page_share or conf < s.offlang_nolist_confidence):
             return None  # no word list for the detected language: only langid and the absence of page-language words
         reason = (f"sentence in {lang} (langid p={conf:.2f}) on a {page_lang} page; {foreign:.0%} of its words are "
                   f"commoner in {lang}, {native:.0%} are {page_lang} words")
         return reason, {"lang": lang, "confidence": round(conf, 3), "foreign_share": round(foreign, 2), "native_share": round(native, 2)}
 
 
-def _licensed(toks: list[Word], j: int, cfg: dict[str, Any]) -> bool:
+def _licensed(toks: list[Word], j: int, s: QuerySettings) -> bool:
     """Is the question-like phrase at ``toks[j]`` a reported question?  A reporting word within the few
     words before it, with no punctuation between, licenses it ('told us how long', 'ask your vet whether')."""
-    words = set(cfg["reported_question_words"])
-    for k in range(j - 1, max(-1, j - 1 - cfg["licensor_window"]), -1):
-        if not _is_word(toks[k]) or toks[k].low in cfg["licensor_barriers"]:
+    words = set(s.reported_question_words)
+    for k in range(j - 1, max(-1, j - 1 - s.licensor_window), -1):
+        if not _is_word(toks[k]) or toks[k].low in s.licensor_barriers:
             return False
         if toks[k].low in words:
             return True
     return False
 
 
-class KeywordStuffing:
-    """The page's question-form title keyword pasted into the middle of a sentence."""
-
-    def __init__(self, cfg: dict[str, Any]):
-        self.cfg = cfg
+class _KeywordJudge:
+    def __init__(self, s: KeywordSettings):
+        self.s = s
 
     def keyword(self, title: str) -> list[str] | None:
         head = _TITLE_HEAD_SPLIT.split(title)[0]
         ws = [w.casefold() for w in word_list(head)]
-        if not (self.cfg["keyword_min_words"] <= len(ws) <= self.cfg["keyword_max_words"]):
+        if not (self.s.keyword_min_words <= len(ws) <= self.s.keyword_max_words):
             return None
-        if ws[0] not in set(self.cfg["query_starters"]):
+        if ws[0] not in set(self.s.query_starters):
             return None  # only question-form keywords: a plain noun phrase may be used legitimately anywhere
         return ws
 
@@ -503,7 +575,7 @@ class KeywordStuffing:
                     if [t.low for t in toks[j : j + n]] != kw:
                         continue
                     prev, nxt = toks[j - 1], toks[j + n]
-                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(toks, j, self.cfg):
+                    if not (_is_word(prev) and _is_word(nxt)) or _licensed(toks, j, self.s):
                         continue
                     a, b = removal_span(text, toks[j].start, toks[j + n - 1].end)
                     yield Proposal(a, b, "", "spam.keyword-stuffing",
@@ -511,20 +583,22 @@ class KeywordStuffing:
                                    f"(no punctuation or reporting verb around it)", {"keyword": " ".join(kw)})
 
 
-class SpliceDetector:
-    """Search queries spliced into a sentence: off-topic words in a query shape, text on both sides."""
+def _markers(s: QuerySettings) -> regex.Pattern[str]:
+    return regex.compile("(?:" + "|".join(s.query_markers) + r")\b") if s.query_markers else regex.compile(r"(?!)")
 
-    def __init__(self, cfg: dict[str, Any], lang: str):
-        self.cfg = cfg
+
+class _SpliceJudge:
+    def __init__(self, s: SpliceSettings, lang: str):
+        self.s = s
         self.lang = lang
-        self.starters = set(cfg["query_starters"])
-        self.stops = set(cfg["window_stop_words"])
-        self.be_ok = set(cfg["be_ok_after"])
-        self.tails = set(cfg["query_tails"])
-        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
+        self.starters = set(s.query_starters)
+        self.stops = set(s.window_stop_words)
+        self.be_ok = set(s.be_ok_after)
+        self.tails = set(s.query_tails)
+        self.markers = _markers(s)
 
     def neutral(self, w: Word) -> bool:
-        return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.cfg["neutral_zipf"]
+        return len(w.text) == 1 or safe_zipf(w.text, self.lang) >= self.s.neutral_zipf
 
     def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
         starters = self.starters
@@ -532,7 +606,7 @@ class SpliceDetector:
             if len(ln.text.split()) < 6:
                 continue
             for a, b in sentence_bounds(ln.text):  # `sentences`, with a span made only for the few that need one
-                if b - a > self.cfg["max_sentence_chars"]:
+                if b - a > self.s.max_sentence_chars:
                     continue
                 lows = _token_lows(ln.text[a:b])
                 # a query marker must occur somewhere in the sentence for ``marked`` to find anything (cheap pre-check)
@@ -557,22 +631,22 @@ class SpliceDetector:
     def marked(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
         """A product/price/location query ('iphone 13 pro max price in india'): a run of off-topic nouns
         ending in a query marker.  ``j`` is the run's first word; the marker fixes where it ends."""
-        cfg = self.cfg
+        s = self.s
         prev = toks[j - 1]
         if (not _is_word(prev) and prev.text != ",") or self.neutral(toks[j]) or toks[j].text[0].isdigit():
             return None
-        if _is_word(prev) and not self.neutral(prev) and not topic.elsewhere(prev.text, Counter(), cfg["min_site_pages"]):
+        if _is_word(prev) and not self.neutral(prev) and not topic.elsewhere(prev.text, Counter(), s.min_site_pages):
             return None  # the run starts earlier: let that start claim it
         inside: Counter[str] = Counter()
         off: list[int] = []
         k = j
-        while k < len(toks) and k - j < cfg["max_query_words"]:
+        while k < len(toks) and k - j < s.max_query_words:
             t = toks[k]
             if not _is_word(t):
                 break
             rest = " ".join(x.low for x in toks[k : k + 4])
             m = self.markers.match(rest)
-            if m is not None and len(off) >= cfg["min_offtopic_words"]:
+            if m is not None and len(off) >= s.min_offtopic_words:
                 n_marker = len(m.group().split())
                 end = k + n_marker - 1
                 while end + 1 < len(toks) and (toks[end + 1].low in self.tails or toks[end + 1].text[0].isdigit()):
@@ -583,7 +657,7 @@ class SpliceDetector:
                         break
                     words_after += 1
                 strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
-                if words_after < cfg["min_words_after"] or strength < cfg["min_strength"]:
+                if words_after < s.min_words_after or strength < s.min_strength:
                     return None
                 offw = [toks[i].text for i in off]
                 reason = (f"spliced product/price query '{' '.join(t.text for t in toks[j : end + 1])}': {len(off)} off-topic "
@@ -593,32 +667,32 @@ class SpliceDetector:
             if t.text[0].isdigit():
                 k += 1
                 continue
-            if self.neutral(t) or (cfg["lowercase_queries"] and any(c.isupper() for c in t.text)):
+            if self.neutral(t) or (s.lowercase_queries and any(c.isupper() for c in t.text)):
                 return None
             inside[stem(t.text)] += 1
-            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+            if topic.elsewhere(t.text, inside, s.min_site_pages):
                 return None
             off.append(k)
             k += 1
         return None
 
     def candidate(self, toks: list[Word], j: int, topic: Topic) -> tuple[int, str, dict[str, Any]] | None:
-        cfg = self.cfg
+        s = self.s
         start = toks[j]
         if start.low not in self.starters or not _is_word(start):
             return None
         prev = toks[j - 1]
-        if _licensed(toks, j, cfg) or prev.low in set(cfg["splice_extra_licensors"]):
+        if _licensed(toks, j, s) or prev.low in set(s.splice_extra_licensors):
             return None
-        if start.low in set(cfg["relative_pronouns"]):
+        if start.low in set(s.relative_pronouns):
             return None  # 'members who were worried', ', who was at ...': a relative clause, not a query
-        if cfg["lowercase_queries"] and not start.text.islower():
+        if s.lowercase_queries and not start.text.islower():
             return None  # 'Best Buy', a quoted 'How dare you': pasted queries come in lower case
-        if prev.low in set(cfg["noun_phrase_openers"]) or prev.low.endswith(("'s", "’s")):
+        if prev.low in set(s.noun_phrase_openers) or prev.low.endswith(("'s", "’s")):
             return None  # 'the best balance sheet', "the system's best bets", 'how best to': inside a noun phrase
         window: list[int] = []
         k = j + 1
-        while k < len(toks) and len(window) < cfg["max_query_words"]:
+        while k < len(toks) and len(window) < s.max_query_words:
             t = toks[k]
             if not _is_word(t) or t.low in self.stops:
                 break
@@ -632,39 +706,39 @@ class SpliceDetector:
             t = toks[i]
             if self.neutral(t) or t.text[0].isdigit():
                 continue
-            if topic.elsewhere(t.text, inside, cfg["min_site_pages"]):
+            if topic.elsewhere(t.text, inside, s.min_site_pages):
                 break  # an on-topic word: the article has resumed
-            if cfg["lowercase_queries"] and any(c.isupper() for c in t.text):
+            if s.lowercase_queries and any(c.isupper() for c in t.text):
                 return None  # capitalised names mid-sentence are prose; pasted queries come lowercase
             off.append(i)
         if not off:
             return None
         # question syntax right after the starter ('what is', 'how to', 'where can', 'how much') is grammar evidence
         nxt_word = toks[j + 1].low if j + 1 < len(toks) else ""
-        question_syntax = nxt_word in set(cfg["question_syntax_next"])
-        if start.low in set(cfg["weak_starters"]) and not question_syntax:
+        question_syntax = nxt_word in set(s.question_syntax_next)
+        if start.low in set(s.weak_starters) and not question_syntax:
             return None  # 'when it reaches', 'where the path ends': a conjunction, not a query
         # the longest query that leaves the sentence going on afterwards; shorter ones when the window ran to its end
-        for n in range(len(off), cfg["min_offtopic_words"] - 1, -1):
+        for n in range(len(off), s.min_offtopic_words - 1, -1):
             end = off[n - 1]
-            while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < cfg["max_query_words"]:
+            while end + 1 < len(toks) and toks[end + 1].text[0].isdigit() and end + 1 - j < s.max_query_words:
                 end += 1  # a trailing year or model number belongs to the query ('... for pet hair 2024')
             words_after = 0
             for t in toks[end + 1 :]:
                 if not _is_word(t):
                     break
                 words_after += 1
-            if words_after >= cfg["min_words_after"]:
+            if words_after >= s.min_words_after:
                 off = off[:n]
                 break
         else:
             return None
-        if start.low in set(cfg["adjective_starters"]) and not any(
-                toks[i].low in set(cfg["adjective_query_words"]) for i in range(j + 1, end + 1)):
+        if start.low in set(s.adjective_starters) and not any(
+                toks[i].low in set(s.adjective_query_words) for i in range(j + 1, end + 1)):
             return None  # 'farmers using cheap electricity overdrew': an adjective, not a 'best X for Y' query
         strength = sum(max(0.0, 6.0 - safe_zipf(toks[i].text, self.lang)) for i in off)
-        score = strength + (cfg["question_syntax_bonus"] if question_syntax else 0.0)
-        if score < cfg["min_strength"] or end - j + 1 < cfg["min_query_words"]:
+        score = strength + (s.question_syntax_bonus if question_syntax else 0.0)
+        if score < s.min_strength or end - j + 1 < s.min_query_words:
             return None
         offw = [toks[i].text for i in off]
         nxt = toks[end + 1].text
@@ -679,17 +753,17 @@ _SENTENCE_END_MARK = regex.compile(r"[.!?:;…\"”’')\]]$")
 _QUERY_LINE = regex.compile(r"^[\p{Ll}\p{N}][\p{Ll}\p{N}'’ &$%-]*$")
 
 
-class QueryLines:
+class _QueryLineJudge:
     """A search query on a line of its own ('dental implants near me', 'how much does a roof repair cost'):
     lower case and unpunctuated like a search box's text, shaped like a query (a question or shopping word
     first, or a query marker), and made of words the page and its site never use elsewhere.  A real question
     on the page's topic (an FAQ heading) is capitalised, punctuated, and on topic: kept."""
 
-    def __init__(self, cfg: dict[str, Any], lang: str):
-        self.cfg = cfg
+    def __init__(self, s: QueryLineSettings, lang: str):
+        self.s = s
         self.lang = lang
-        self.starters = set(cfg["query_starters"]) | set(cfg["query_line_starters"])
-        self.markers = regex.compile("(?:" + "|".join(cfg["query_markers"]) + r")\b") if cfg["query_markers"] else regex.compile(r"(?!)")
+        self.starters = set(s.query_starters) | set(s.query_line_starters)
+        self.markers = _markers(s)
 
     @staticmethod
     def _continues(text: str, all_lines: list[Span], i: int) -> bool:
@@ -706,16 +780,16 @@ class QueryLines:
         return False
 
     def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
-        cfg = self.cfg
+        s = self.s
         all_lines = [ln for ln in lines(text) if ln.text.strip()]
         for i, ln in enumerate(all_lines):
             t = ln.text.strip()
             ws = t.split()
-            if not (cfg["min_query_words"] <= len(ws) <= cfg["query_line_max_words"]) or not _QUERY_LINE.match(t):
+            if not (s.min_query_words <= len(ws) <= s.query_line_max_words) or not _QUERY_LINE.match(t):
                 continue
             # a run of such lines is a list of tags, a table column or a stanza: the page's structure
             near = [all_lines[j].text.strip() for j in (i - 1, i + 1) if 0 <= j < len(all_lines)]
-            if near and all(_QUERY_LINE.match(x) and len(x.split()) <= cfg["query_line_max_words"] for x in near):
+            if near and all(_QUERY_LINE.match(x) and len(x.split()) <= s.query_line_max_words for x in near):
                 continue
             if self._continues(text, all_lines, i):
                 continue  # a hard-wrapped sentence's middle ('should not be interpreted as permitting ...')
@@ -726,13 +800,13 @@ class QueryLines:
             toks = _tokens(Span(ln.start, ln.end, ln.text))
             inside = Counter(stem(x.text) for x in toks if _is_word(x))
             content = [x for x in toks if _is_word(x) and not x.text[0].isdigit() and len(x.text) > 1
-                       and safe_zipf(x.text, self.lang) < cfg["neutral_zipf"]]
+                       and safe_zipf(x.text, self.lang) < s.neutral_zipf]
             if not content:
                 continue
-            off = [x for x in content if not topic.elsewhere(x.text, inside, cfg["min_site_pages"])]
+            off = [x for x in content if not topic.elsewhere(x.text, inside, s.min_site_pages)]
             strength = sum(max(0.0, 6.0 - safe_zipf(x.text, self.lang)) for x in off)
-            if (len(off) < cfg["query_line_min_offtopic"] or len(off) / len(content) < cfg["query_line_min_offtopic_share"]
-                    or strength < cfg["query_line_min_strength"]):
+            if (len(off) < s.query_line_min_offtopic or len(off) / len(content) < s.query_line_min_offtopic_share
+                    or strength < s.query_line_min_strength):
                 continue
             a, b = line_with_newline(text, ln)
             shape = f"query marker '{marker.group()}'" if marker else f"starts with '{ws[0]}'"
