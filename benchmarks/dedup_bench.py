@@ -23,8 +23,8 @@ from typing import Any
 
 from wordfreq import top_n_list
 
-from cleaner.stages.dedup import DEFAULTS
 from cleaner.stages.dedup.corpus import CorpusCollector, key_hash, norm_key
+from cleaner.stages.dedup.settings import CorpusCopySettings
 
 PER_PAGE = 10
 PLANT_SHARE = 0.02
@@ -67,7 +67,7 @@ def make_corpus(n_paragraphs: int, seed: int = 7) -> tuple[dict[str, list[str]],
 def run_one(n_paragraphs: int) -> dict[str, Any]:
     pages, planted = make_corpus(n_paragraphs)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    col = CorpusCollector(dict(DEFAULTS))
+    col = CorpusCollector(CorpusCopySettings())
     t0 = time.perf_counter()
     for name, paras in pages.items():
         col.add("\n\n".join(paras), "bench", name)
@@ -104,8 +104,8 @@ def main() -> int:
         print(json.dumps(run_one(args.child)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"cross-corpus dedup (MinHash {DEFAULTS['corpus_num_perm']} perms, {DEFAULTS['corpus_bands']} bands, "
-          f"char {DEFAULTS['corpus_shingle_chars']}-grams, near >= {DEFAULTS['corpus_near_threshold']}), "
+    print(f"cross-corpus dedup (MinHash {CorpusCopySettings().corpus_num_perm} perms, {CorpusCopySettings().corpus_bands} bands, "
+          f"char {CorpusCopySettings().corpus_shingle_chars}-grams, near >= {CorpusCopySettings().corpus_near_threshold}), "
           f"{PER_PAGE} paragraphs a page, {PLANT_SHARE:.0%} planted copies (half near)")
     print(f"{'paragraphs':>10} {'pages':>7} {'planted':>7} {'recall':>7} {'precision':>9} {'candidates':>10} "
           f"{'scan s':>7} {'match s':>7} {'total s':>7} {'peak RSS MB':>11} {'corpus MB':>9}")

@@ -18,8 +18,8 @@ from cleaner.core.page import Edit, restore_text
 from cleaner.core.pipeline import clean_text
 from cleaner.io.changelog import read_log
 from cleaner.stages import STAGE_NAMES, Context
-from cleaner.stages.dedup import DEFAULTS
 from cleaner.stages.dedup.corpus import CorpusCollector, CorpusDuplicates, MinHasher, norm_key
+from cleaner.stages.dedup.settings import CorpusCopySettings
 
 P1 = "The river rose by two metres overnight, and the town council opened the school gym to families."
 P2 = "Volunteers brought blankets and soup, and the mayor thanked them on the radio that evening."
@@ -141,7 +141,7 @@ ARTICLE = [P1, P2, P3, P4, "The council will publish a full report on the flood 
 
 
 def collect(pages: dict[str, str], site: str = "s") -> CorpusDuplicates:
-    col = CorpusCollector(dict(DEFAULTS))
+    col = CorpusCollector(CorpusCopySettings())
     for name, text in pages.items():
         col.add(text, site, name)
     out = col.finish()
@@ -213,7 +213,7 @@ def test_candidates_checked_in_small_rounds_find_the_same_copies(monkeypatch: py
         paras[0] = paras[0].replace("river", "lake") if n % 3 == 0 else paras[0]
         pages[f"p{n:02d}.txt"] = "\n".join(paras)
     def find() -> CorpusDuplicates:
-        col = CorpusCollector(dict(DEFAULTS))
+        col = CorpusCollector(CorpusCopySettings())
         for n, (name, text) in enumerate(pages.items()):
             col.add(text, f"site{n}", name)  # a site each: recurring paragraphs are copies, not site chrome
         return col.finish()

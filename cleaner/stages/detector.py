@@ -69,6 +69,11 @@ class Detector(Generic[S]):
     def propose(self, page: Page, settings: S, ctx: Context) -> Iterable[Proposal]:
         raise NotImplementedError
 
+    def rounds(self, settings: S) -> int:
+        """How many times the stage proposes and commits while the page still changes (dedup: removing a copy
+        can make two others adjacent); once for most detectors."""
+        return 1
+
 
 class DetectorStage(Stage):
     """A stage that is an ordered list of detectors; each detector's proposals are committed on their own."""
@@ -84,18 +89,33 @@ class DetectorStage(Stage):
         self._instances = [d() for d in self.detectors]
 
     def apply(self, page: Page, ctx: Context) -> None:
+        values = ctx.settings(self.name, self.defaults)
+        for det in self.instances():
+            self.run_detector(det, page, ctx, values)
+
+    def instances(self) -> list[Detector[Any]]:
         if len(self._instances) != len(self.detectors):  # a detector was registered since
             self._instances = [d() for d in self.detectors]
-        values = ctx.settings(self.name, self.defaults)
+        return self._instances
+
+    def run_detector(self, det: Detector[Any], page: Page, ctx: Context, values: dict[str, Any]) -> bool:
+        """Propose and commit, for as many rounds as the detector asks while edits are made; counts each
+        detector's proposals, edits and seconds.  Did it change the page?"""
+        settings = det.settings.from_values(values)
         counts = page.meta.setdefault("detector_counts", {})
-        for det in self._instances:
+        c = counts.setdefault(f"{self.name}.{det.name}", [0, 0, 0.0])
+        changed = False
+        for _ in range(det.rounds(settings)):
             started = time.perf_counter()
-            proposals = list(det.propose(page, det.settings.from_values(values), ctx))
+            proposals = list(det.propose(page, settings, ctx))
             edits = page.commit(self.name, proposals)
-            c = counts.setdefault(f"{self.name}.{det.name}", [0, 0, 0.0])
             c[0] += len(proposals)
             c[1] += len(edits)
             c[2] += time.perf_counter() - started
+            if not edits:
+                break
+            changed = True
+        return changed
 
 
 def _declare(stage: type[DetectorStage]) -> None:

@@ -35,88 +35,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import regex
 from rapidfuzz import fuzz
 
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import Span, lines, removal_span, sentences
-from cleaner.stages.base import Collector, Context, Settle, Stage
+from cleaner.stages.base import Collector, Context, Settle
 from cleaner.stages.dedup.corpus import CorpusCollector, CorpusDuplicates, key_hash, norm_key
-
-DEFAULTS: dict[str, Any] = {
-    "enabled": True,
-    # consecutive copies of a line or of a block of up to this many lines, any length
-    "consecutive_max_block": 6,
-    # a stanza (refrain, table column, list) is a block of at least this many lines of at most verse_max_words
-    "verse_min_lines": 3,
-    "verse_max_words": 8,
-    # a block of lines this short (table cells: 'Rank', 'Name', 'Pop.') repeated inside a stanza is a table's header
-    # printed for each column group: kept
-    "cell_max_words": 3,
-    # a line starting so is a list item (bullets, numbers, footnote carets): a list repeats an item on purpose
-    # (two references citing the same page, a changelog's joke), so a copy inside a list is kept
-    "list_item": r"^\s*(?:[*•·▪◦‣∙●○■□–—^-]|\(?\d{1,3}[.)]|\[\d{1,3}\])\s",
-    # consecutive copies must be indented alike: code repeats a line at another depth ('list: [' nested in itself)
-    "same_indent": True,
-    # a line ending in an opening bracket opens a block of code or data: its copies are the structure's
-    "code_opener": r"[\[{(]\s*$",
-    # a sentence that opens its paragraph in both copies is a lead the author reuses (anaphora, a recap): kept
-    "keep_paragraph_leads": True,
-    # a sentence of at least this many words repeated right after itself (same line, or up to repeat_max_lines
-    # lines on): removed whatever its size (the non-adjacent copies need min_words)
-    "repeat_min_words": 6,
-    "repeat_max_lines": 2,
-    # a line nearly all found inside the paragraph it copies a sentence of (rapidfuzz partial ratio): a recap
-    # or a reworded pull quote, both kept
-    "recap_partial_ratio": 85,
-    # near copies must name the same things: a capitalised word in one and not the
-    # other makes them different facts ('Faces Places is streaming on ...' / 'Princess Cyd is streaming on ...')
-    "near_same_names": True,
-    # non-adjacent copies of a line or sentence count from this size up
-    "min_words": 12,
-    "min_chars": 60,
-    # more copies than this on one page is a structure (a questionnaire's recurring question): all kept
-    "max_copies": 2,
-    # a line or sentence with 2+ numbers making up this share of its words is data (meal plan, schedule)
-    "max_number_share": 0.1,
-    # near copies: rapidfuzz ratio (0-100) on the normalised text, and at least this many words
-    "near_threshold": 92,
-    "near_min_words": 10,
-    # a page with more units than this gets exact dedup only (near copies are compared pairwise)
-    "near_max_units": 1500,
-    # a line starting with one of these is a quotation: never removed
-    "quote_prefixes": [">", "\"", "“", "”", "„", "«", "»", "‘", "'"],
-    # a quote mark opening before a sentence on its line, or closing it, makes it a quotation
-    "quote_open": ["\"", "“", "„", "«", "‘"],
-    "quote_close": ["\"", "”", "“", "»", "’"],
-    # a line matching one of these introduces a quotation (forum replies): copies in the next lines are quotes
-    "quote_introducers": [r"\b(?:wrote|said|says|schrieb|a écrit|escribió|написал[аи]?)\b\W{0,3}$",
-                          r"^(?:quote|quoting|zitat|citation|cita|цитата)\b"],
-    "quote_zone_lines": 4,
-    # a line on its own that repeats a sentence of a longer paragraph is a pull quote: kept (with the sentence)
-    "keep_pull_quotes": True,
-    "max_rounds": 4,
-    # chrome judges lines by their neighbours and spam may remove the line between two copies: on a page with
-    # repetition these run again inside dedup until the text settles (idempotence)
-    "settle_stages": ["normalize", "chrome", "spam"],
-    # spam runs again only while two copies of a line are at most this many lines apart
-    "settle_gap_lines": 3,
-    # -- across the corpus (scan pass) --
-    "corpus_enabled": True,
-    "corpus_min_words": 12,          # a paragraph this long counts as content that may be copied
-    "page_min_words": 30,            # pages shorter than this are not compared as whole pages
-    "corpus_num_perm": 100,          # MinHash functions; banded into corpus_bands bands of equal rows
-    "corpus_bands": 20,
-    "corpus_shingle_chars": 5,
-    "corpus_near_enabled": True,
-    "corpus_near_threshold": 0.7,    # estimated Jaccard of the shingles, paragraph copies
-    "page_near_threshold": 0.8,      # ... whole pages
-    "corpus_max_bucket": 200,        # at most this many paragraphs compared in one LSH bucket
-    # a paragraph on at least this many pages of one site is that site's chrome, not a copied paragraph
-    "corpus_site_chrome_min_pages": 3,
-}
+from cleaner.stages.dedup.settings import CorpusCopySettings, PageCopySettings
+from cleaner.stages.detector import Detector, DetectorStage
 
 _DIGITS = regex.compile(r"\d+")
 # "Level 2: ...", "Note: ...": a labelled entry of a list the text repeats on purpose
@@ -149,10 +77,10 @@ class DedupSettle:
     the text changed since it last looked; spam may remove the line between two copies dedup kept apart, so it runs
     while two copies are at most ``settle_gap_lines`` apart (or a line is one copy over ``max_copies``)."""
 
-    def __init__(self, stage: DedupStage, cfg: dict[str, Any], names: tuple[str, ...], changed: bool, normalized: str):
-        self.stage, self.cfg, self.changed, self.normalized = stage, cfg, changed, normalized
-        self.neighbours: tuple[str, ...] = tuple(n for n in ("chrome", "normalize", "spam") if n in names)
-        self.max_rounds = int(cfg["max_rounds"])
+    def __init__(self, stage: DedupStage, ctx: Context, s: PageCopySettings, changed: bool, normalized: str):
+        self.stage, self.ctx, self.s, self.changed, self.normalized = stage, ctx, s, changed, normalized
+        self.neighbours: tuple[str, ...] = tuple(n for n in ("chrome", "normalize", "spam") if n in s.settle_stages)
+        self.max_rounds = int(s.max_rounds)
 
     def wants(self, stage: str, page: Page) -> bool:
         if stage == "chrome":
@@ -160,7 +88,7 @@ class DedupSettle:
         if stage == "normalize":
             return page.text != self.normalized
         if stage == "spam":
-            return self.stage._repeats(page, int(self.cfg["settle_gap_lines"]), int(self.cfg["max_copies"]))
+            return repeats(page, int(self.s.settle_gap_lines), int(self.s.max_copies))
         return True
 
     def ran(self, stage: str, page: Page) -> None:
@@ -168,107 +96,115 @@ class DedupSettle:
             self.normalized = page.text
 
     def again(self, page: Page) -> None:
-        self.stage._rounds(page, self.cfg)
+        self.stage.remove_copies(page, self.ctx)
 
     def round_done(self, changed: bool) -> None:
         self.changed = changed
 
 
-class DedupStage(Stage):
-    name = "dedup"
-    defaults = DEFAULTS
+def repeats(page: Page, gap: int | None = None, max_copies: int = 0) -> bool:
+    """Does a line occur twice (so that a later stage removing what separates the copies could make
+    dedup act on a second cleaning)?  With ``gap``: only copies at most that many lines apart, or a line
+    one copy away from ``max_copies`` (removing one copy would change what dedup does)."""
+    last: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    i = 0
+    for ln in lines(page.text):
+        key = norm_key(ln.text)
+        if not _LETTER.search(key):
+            continue
+        if key in last and (gap is None or i - last[key] - 1 <= gap):
+            return True
+        last[key] = i
+        counts[key] += 1
+        i += 1
+    return max_copies > 0 and any(c == max_copies + 1 for c in counts.values())
 
-    def __init__(self) -> None:
-        self._found_nothing_in: str | None = None  # this page's text as a round last left it, copy-free
-        self._settle: DedupSettle | None = None
 
-    def apply(self, page: Page, ctx: Context) -> None:
-        self._settle = None
-        cfg = ctx.settings(self.name, DEFAULTS)
-        if not cfg["enabled"]:
-            return
-        stats = ctx.stats.get(self.name)
-        corpus = stats if isinstance(stats, CorpusDuplicates) else None
-        if corpus is not None and page.key in corpus.pages:
-            of, sim = corpus.pages[page.key]
-            page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
-        if corpus is not None and ctx.options.get("dedup_corpus"):
-            page.commit(self.name, self.corpus_proposals(page, corpus, cfg))
-        start = page.text
-        self._found_nothing_in = None
-        changed = self._rounds(page, cfg)
-        names = tuple(cfg["settle_stages"])
-        if names and (changed or self._repeats(page)):
-            self._settle = DedupSettle(self, cfg, names, changed, start)
+class CorpusCopies(Detector[CorpusCopySettings]):
+    """``--dedup-corpus``: paragraphs whose first copy (page-name order) is on another page (scan pass)."""
 
-    def settling(self, page: Page, ctx: Context) -> Settle | None:
-        return self._settle
+    name = "corpus-copies"
+    settings = CorpusCopySettings
 
-    def _rounds(self, page: Page, cfg: dict[str, Any]) -> bool:
-        """Remove copies until none is left (removing one can make two others adjacent)."""
-        changed = False
-        for _ in range(int(cfg["max_rounds"])):
-            if page.text == self._found_nothing_in:
-                break  # settling changed nothing since: a round would find nothing again (it reads only the text)
-            if not page.commit(self.name, self.proposals(page, cfg)):
-                self._found_nothing_in = page.text
-                break
-            changed = True
-        return changed
+    def propose(self, page: Page, settings: CorpusCopySettings, ctx: Context) -> list[Proposal]:
+        stats = ctx.stats.get("dedup")
+        if not settings.enabled or not isinstance(stats, CorpusDuplicates) or not ctx.options.get("dedup_corpus"):
+            return []
+        return self.proposals(page, stats)
 
-    @staticmethod
-    def _repeats(page: Page, gap: int | None = None, max_copies: int = 0) -> bool:
-        """Does a line occur twice (so that a later stage removing what separates the copies could make
-        dedup act on a second cleaning)?  With ``gap``: only copies at most that many lines apart, or a line
-        one copy away from ``max_copies`` (removing one copy would change what dedup does)."""
-        last: dict[str, int] = {}
-        counts: Counter[str] = Counter()
-        i = 0
-        for ln in lines(page.text):
-            key = norm_key(ln.text)
-            if not _LETTER.search(key):
-                continue
-            if key in last and (gap is None or i - last[key] - 1 <= gap):
-                return True
-            last[key] = i
-            counts[key] += 1
-            i += 1
-        return max_copies > 0 and any(c == max_copies + 1 for c in counts.values())
-
-    def collector(self, ctx: Context) -> Collector | None:
-        cfg = ctx.settings(self.name, DEFAULTS)
-        return CorpusCollector(cfg) if cfg["enabled"] and cfg["corpus_enabled"] else None
-
-    # -- within the page ----------------------------------------------------------------
-    def proposals(self, page: Page, cfg: dict[str, Any]) -> list[Proposal]:
+    def proposals(self, page: Page, corpus: CorpusDuplicates) -> list[Proposal]:
+        dups = corpus.paragraphs.get(page.key)
+        if not dups:
+            return []
         text = page.text
         nonblank = [ln for ln in lines(text) if ln.stripped]
-        if len(nonblank) < 2 and len(text) < 2 * int(cfg["min_chars"]):
+        out: list[Proposal] = []
+        for i, ln in enumerate(nonblank):
+            hit = dups.get(key_hash(norm_key(ln.text)))
+            if hit is None:
+                continue
+            of, sim = hit
+            start = nonblank[i - 1].end if i > 0 else ln.start
+            end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
+            kind = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
+            out.append(Proposal(start, end, "", "dedup.corpus-paragraph",
+                                f"paragraph is a {kind} of one on page {of}, which keeps it (first in page-name order)",
+                                {"kept_page": of, "similarity": sim}))
+        return out
+
+
+class PageCopies(Detector[PageCopySettings]):
+    """Copies inside the page: consecutive lines and blocks, then paragraphs and sentences, exact and near.
+    Run to a fixed point (`rounds`): removing a copy can make two others adjacent."""
+
+    name = "page-copies"
+    settings = PageCopySettings
+
+    def __init__(self) -> None:
+        self.found_nothing_in: str | None = None  # this page's text as a round last left it, copy-free
+
+    def rounds(self, settings: PageCopySettings) -> int:
+        return int(settings.max_rounds)
+
+    def propose(self, page: Page, settings: PageCopySettings, ctx: Context) -> list[Proposal]:
+        if not settings.enabled or page.text == self.found_nothing_in:
+            return []  # settling changed nothing since a round found nothing: it would find nothing again
+        found = self.proposals(page, settings)
+        if not found:
+            self.found_nothing_in = page.text
+        return found
+
+    # -- within the page ----------------------------------------------------------------
+    def proposals(self, page: Page, s: PageCopySettings) -> list[Proposal]:
+        text = page.text
+        nonblank = [ln for ln in lines(text) if ln.stripped]
+        if len(nonblank) < 2 and len(text) < 2 * int(s.min_chars):
             return []
         keys = [norm_key(ln.text) for ln in nonblank]
-        verse = self._verse_lines(text, nonblank, cfg)
+        verse = self._verse_lines(text, nonblank, s)
         removed: dict[int, tuple[int, str, float]] = {}  # line -> (kept line, rule, similarity)
-        self._consecutive(keys, verse, removed, cfg, nonblank)
-        self._lines(text, nonblank, keys, verse, removed, cfg)
+        self._consecutive(keys, verse, removed, s, nonblank)
+        self._lines(text, nonblank, keys, verse, removed, s)
         out: list[Proposal] = []
         for i, (j, rule, sim) in sorted(removed.items()):
             out.append(self._line_proposal(page, text, nonblank, i, j, rule, sim))
-        out.extend(self._sentences(page, text, nonblank, verse, removed, cfg))
+        out.extend(self._sentences(page, text, nonblank, verse, removed, s))
         return out
 
     @staticmethod
-    def _verse_lines(text: str, nonblank: list[Span], cfg: dict[str, Any]) -> set[int]:
+    def _verse_lines(text: str, nonblank: list[Span], s: PageCopySettings) -> set[int]:
         """Lines in a stanza of short lines (refrain, table column, list): repetition there is structure.
 
         A stanza is a run of consecutive short lines with no blank line between them, wherever it stands: a
         table's cells sit between the paragraphs before and after it with no blank line in clean text."""
         out: set[int] = set()
         run: list[int] = []
-        max_words = int(cfg["verse_max_words"])
+        max_words = int(s.verse_max_words)
 
         def flush() -> None:
             # a block of one line repeated is no stanza
-            if len(run) >= int(cfg["verse_min_lines"]) and len({norm_key(nonblank[k].text) for k in run}) > 1:
+            if len(run) >= int(s.verse_min_lines) and len({norm_key(nonblank[k].text) for k in run}) > 1:
                 out.update(run)
             run.clear()
 
@@ -283,7 +219,7 @@ class DedupStage(Stage):
         return out
 
     @staticmethod
-    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any],
+    def _consecutive(keys: list[str], verse: set[int], removed: dict[int, tuple[int, str, float]], s: PageCopySettings,
                      nonblank: list[Span] | None = None) -> None:
         """A line or block of lines that repeats the one right before it (blank lines between allowed).
 
@@ -292,13 +228,13 @@ class DedupStage(Stage):
         n = len(keys)
         origin = list(range(n))
         texts = [ln.text for ln in nonblank] if nonblank is not None else None
-        item = regex.compile(str(cfg["list_item"])) if cfg.get("list_item") else None
-        opener = regex.compile(str(cfg["code_opener"])) if cfg.get("code_opener") else None
-        cell = int(cfg["cell_max_words"])
+        item = regex.compile(str(s.list_item)) if s.list_item else None
+        opener = regex.compile(str(s.code_opener)) if s.code_opener else None
+        cell = int(s.cell_max_words)
         i = 1
         while i < n:
             step = 1
-            for k in range(1, int(cfg["consecutive_max_block"]) + 1):
+            for k in range(1, int(s.consecutive_max_block) + 1):
                 if i - k < 0 or i + k > n:
                     break
                 block, prev = keys[i : i + k], keys[i - k : i]
@@ -308,7 +244,7 @@ class DedupStage(Stage):
                     continue
                 if all(j in verse for j in range(i - k, i + k)) and all(len(x.split()) <= cell for x in block):
                     continue  # a table's header cells, printed once per column group
-                if texts is not None and _structural_copy(texts, i, k, item, opener, bool(cfg["same_indent"])):
+                if texts is not None and _structural_copy(texts, i, k, item, opener, bool(s.same_indent)):
                     continue
                 for d in range(k):
                     removed[i + d] = (origin[i - k + d], "dedup.consecutive", 1.0)
@@ -318,64 +254,64 @@ class DedupStage(Stage):
             i += step
 
     @staticmethod
-    def _big(s: str, words: int, cfg: dict[str, Any]) -> bool:
-        return words >= int(cfg["min_words"]) and len(s) >= int(cfg["min_chars"])
+    def _big(unit: str, words: int, s: PageCopySettings) -> bool:
+        return words >= int(s.min_words) and len(unit) >= int(s.min_chars)
 
-    def _eligible(self, s: str, key: str, copies: int, cfg: dict[str, Any], prose_end: bool) -> bool:
+    def _eligible(self, unit: str, key: str, copies: int, s: PageCopySettings, prose_end: bool) -> bool:
         """May a non-adjacent copy of this line or sentence go?  Only prose that a structure does not repeat:
         big enough, not a question (FAQ, questionnaire), not data (numbers: meal plans, schedules), on the page
         at most ``max_copies`` times (more is a structure: an interview's recurring question)."""
         words = len(key.split())
-        if not self._big(key, words, cfg) or copies > int(cfg["max_copies"]):
+        if not self._big(key, words, s) or copies > int(s.max_copies):
             return False
-        t = s.rstrip()
+        t = unit.rstrip()
         if t.endswith("?") or (prose_end and not _PROSE_END.search(t)):
             return False
         digits = len(_DIGITS.findall(key))
-        return digits < 2 or digits / max(words, 1) < float(cfg["max_number_share"])
+        return digits < 2 or digits / max(words, 1) < float(s.max_number_share)
 
     @staticmethod
-    def _quotation(text: str, nonblank: list[Span], i: int, start: int, end: int, cfg: dict[str, Any],
+    def _quotation(text: str, nonblank: list[Span], i: int, start: int, end: int, s: PageCopySettings,
                    run_start: list[int] | None = None) -> bool:
         """A quotation: the line starts with a quote mark, a quote mark opens before the span on its line,
         the span ends in a closing quote, or the line before introduces it ("Gerald #75:", "X wrote:")."""
         ln = nonblank[i]
-        prefixes = tuple(cfg["quote_prefixes"])
+        prefixes = tuple(s.quote_prefixes)
         before = text[ln.start : start]
-        if ln.stripped.startswith(prefixes) or any(c in before for c in cfg["quote_open"]):
+        if ln.stripped.startswith(prefixes) or any(c in before for c in s.quote_open):
             return True
-        if text[start:end].rstrip().endswith(tuple(cfg["quote_close"])):
+        if text[start:end].rstrip().endswith(tuple(s.quote_close)):
             return True
         if i > 0 and nonblank[i - 1].stripped.endswith(":"):
             return True
         first = run_start[i] if run_start else i  # a quoted block: the run of copied lines this one is in
-        zone = int(cfg["quote_zone_lines"])
-        intro = _introducers(cfg)
+        zone = int(s.quote_zone_lines)
+        intro = _introducers(s)
         return any(_introduces(intro, nonblank[k].text) for k in range(max(0, first - zone), i))
 
     def _lines(self, text: str, nonblank: list[Span], keys: list[str], verse: set[int],
-               removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> None:
+               removed: dict[int, tuple[int, str, float]], s: PageCopySettings) -> None:
         """Non-adjacent copies of a whole line (a paragraph), exact or near."""
         first: dict[str, int] = {}
         kept: list[int] = []
         counts = Counter(k for i, k in enumerate(keys) if i not in removed)
-        near_ok = len(nonblank) <= int(cfg["near_max_units"])
+        near_ok = len(nonblank) <= int(s.near_max_units)
         starts = copy_runs(keys)
         for i, key in enumerate(keys):
             if i in removed or i in verse:
                 continue
             ln = nonblank[i]
-            if not self._eligible(ln.text, key, counts[key], cfg, True) or _LABEL.match(ln.stripped):
+            if not self._eligible(ln.text, key, counts[key], s, True) or _LABEL.match(ln.stripped):
                 continue
-            if self._quotation(text, nonblank, i, ln.start, ln.end, cfg, starts):
+            if self._quotation(text, nonblank, i, ln.start, ln.end, s, starts):
                 continue
             j = first.get(key)
             if j is not None:
                 removed[i] = (j, "dedup.paragraph", 1.0)
                 continue
-            if near_ok and len(key.split()) >= int(cfg["near_min_words"]):
-                hit = _near(key, [(k, keys[k]) for k in kept], cfg)
-                if hit is not None and cfg["near_same_names"] and _names(ln.text) != _names(nonblank[hit[0]].text):
+            if near_ok and len(key.split()) >= int(s.near_min_words):
+                hit = _near(key, [(k, keys[k]) for k in kept], s)
+                if hit is not None and s.near_same_names and _names(ln.text) != _names(nonblank[hit[0]].text):
                     hit = None  # the same template about different things (a film, a product, a person)
                 if hit is not None:
                     removed[i] = (hit[0], "dedup.near-paragraph", hit[1])
@@ -384,7 +320,7 @@ class DedupStage(Stage):
             kept.append(i)
 
     def _sentences(self, page: Page, text: str, nonblank: list[Span], verse: set[int],
-                   removed: dict[int, tuple[int, str, float]], cfg: dict[str, Any]) -> list[Proposal]:
+                   removed: dict[int, tuple[int, str, float]], s: PageCopySettings) -> list[Proposal]:
         """Non-adjacent copies of a sentence inside paragraphs (a definition pasted again).
 
         A line whose sentences all occur in one other line (or the other way round) is a pull quote or a
@@ -396,52 +332,52 @@ class DedupStage(Stage):
             if i in removed or i in verse:
                 continue
             ss = sentences(ln.text, ln.start)
-            for s in ss:
-                key = norm_key(s.text)
-                units.append(_Unit(s, key, len(key.split()), i, len(ss) == 1))
+            for sent in ss:
+                key = norm_key(sent.text)
+                units.append(_Unit(sent, key, len(key.split()), i, len(ss) == 1))
                 line_keys.setdefault(i, set()).add(key)
         counts = Counter(u.key for u in units)
         starts = copy_runs([norm_key(ln.text) for ln in nonblank])
         out: list[Proposal] = []
         first: dict[str, int] = {}
         kept: list[int] = []
-        near_ok = len(units) <= int(cfg["near_max_units"])
+        near_ok = len(units) <= int(s.near_max_units)
         drop: dict[int, list[tuple[int, int, str, float]]] = {}  # line -> [(unit, kept unit, rule, similarity)]
         copied: Counter[int] = Counter()  # line -> sentences that are copies (protected or not)
         seen: set[str] = set()
         repeats: list[tuple[int, int]] = []  # (unit, the unit it repeats right after)
-        item = regex.compile(str(cfg["list_item"])) if cfg.get("list_item") else None
+        item = regex.compile(str(s.list_item)) if s.list_item else None
         for u_i, u in enumerate(units):
-            if u.key in seen and not self._big(u.key, u.words, cfg):
+            if u.key in seen and not self._big(u.key, u.words, s):
                 copied[u.line] += 1  # a short copied sentence still counts towards "all of the line is copied"
             seen.add(u.key)
             p = units[u_i - 1] if u_i else None
-            if (p is not None and p.key == u.key and u.words >= int(cfg["repeat_min_words"]) and _LETTER.search(u.key)
-                    and u.line - p.line <= int(cfg["repeat_max_lines"])
+            if (p is not None and p.key == u.key and u.words >= int(s.repeat_min_words) and _LETTER.search(u.key)
+                    and u.line - p.line <= int(s.repeat_max_lines)
                     and not (item is not None and item.match(nonblank[u.line].text))  # a list repeats items on purpose
                     and (u.line == p.line  # a stutter inside a quotation is a stutter too
-                         or not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts))):
+                         or not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, s, starts))):
                 repeats.append((u_i, u_i - 1))  # the same sentence twice in a row: a stutter of the template
                 continue
-            if not self._eligible(u.span.text, u.key, counts[u.key], cfg, False):
+            if not self._eligible(u.span.text, u.key, counts[u.key], s, False):
                 continue
             j = first.get(u.key)
             hit: tuple[int, float] | None = (j, 1.0) if j is not None else None
             rule = "dedup.sentence"
-            if hit is None and near_ok and u.words >= int(cfg["near_min_words"]):
-                hit = _near(u.key, [(k, units[k].key) for k in kept], cfg)
-                if hit is not None and cfg["near_same_names"] and _names(u.span.text) != _names(units[hit[0]].span.text):
+            if hit is None and near_ok and u.words >= int(s.near_min_words):
+                hit = _near(u.key, [(k, units[k].key) for k in kept], s)
+                if hit is not None and s.near_same_names and _names(u.span.text) != _names(units[hit[0]].span.text):
                     hit = None
                 rule = "dedup.near-sentence"
             if hit is not None:
                 copied[u.line] += 1
                 o = units[hit[0]]
                 la, lb = line_keys[u.line], line_keys[o.line]
-                pull_quote = cfg["keep_pull_quotes"] and (u.whole_line or o.whole_line or la <= lb or lb <= la
+                pull_quote = s.keep_pull_quotes and (u.whole_line or o.whole_line or la <= lb or lb <= la
                                                           or _recap(nonblank[u.line].text.replace(u.span.text, " "),
-                                                                    nonblank[o.line].text.replace(o.span.text, " "), cfg))
-                lead = cfg["keep_paragraph_leads"] and _opens_line(text, nonblank, u) and _opens_line(text, nonblank, o)
-                if not pull_quote and not lead and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, cfg, starts):
+                                                                    nonblank[o.line].text.replace(o.span.text, " "), s))
+                lead = s.keep_paragraph_leads and _opens_line(text, nonblank, u) and _opens_line(text, nonblank, o)
+                if not pull_quote and not lead and not self._quotation(text, nonblank, u.line, u.span.start, u.span.end, s, starts):
                     drop.setdefault(u.line, []).append((u_i, hit[0], rule, hit[1]))
                     continue
             if j is None:
@@ -476,32 +412,58 @@ class DedupStage(Stage):
         return Proposal(start, end, "", rule, _reason(kind, page, ka, kb, sim),
                         {"kept_start": ka, "kept_end": kb, "similarity": sim})
 
-    # -- across the corpus -----------------------------------------------------------------
-    def corpus_proposals(self, page: Page, corpus: CorpusDuplicates, cfg: dict[str, Any]) -> list[Proposal]:
-        """``--dedup-corpus``: remove paragraphs whose first copy (page-name order) is on another page."""
-        dups = corpus.paragraphs.get(page.key)
-        if not dups:
-            return []
-        text = page.text
-        nonblank = [ln for ln in lines(text) if ln.stripped]
-        out: list[Proposal] = []
-        for i, ln in enumerate(nonblank):
-            hit = dups.get(key_hash(norm_key(ln.text)))
-            if hit is None:
-                continue
-            of, sim = hit
-            start = nonblank[i - 1].end if i > 0 else ln.start
-            end = ln.end if i > 0 or ln.end >= len(text) else ln.end + 1
-            kind = "copy" if sim >= 1.0 else f"near copy (similarity {sim:.2f})"
-            out.append(Proposal(start, end, "", "dedup.corpus-paragraph",
-                                f"paragraph is a {kind} of one on page {of}, which keeps it (first in page-name order)",
-                                {"kept_page": of, "similarity": sim}))
-        return out
 
 
-def _near(key: str, earlier: list[tuple[int, str]], cfg: dict[str, Any]) -> tuple[int, float] | None:
+class DedupStage(DetectorStage):
+    """Copies across the corpus (with ``--dedup-corpus``), then inside the page to a fixed point; on a page with
+    repetition the pipeline's settle loop runs the neighbouring stages again (`DedupSettle`)."""
+
+    name = "dedup"
+    detectors = [CorpusCopies, PageCopies]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settle: DedupSettle | None = None
+
+    def apply(self, page: Page, ctx: Context) -> None:
+        self._settle = None
+        values = ctx.settings(self.name, self.defaults)
+        s = PageCopySettings.from_values(values)
+        if not s.enabled:
+            return
+        stats = ctx.stats.get(self.name)
+        if isinstance(stats, CorpusDuplicates) and page.key in stats.pages:
+            of, sim = stats.pages[page.key]
+            page.meta.setdefault("log_header", {})["duplicate_of"] = {"page": of, "similarity": sim}
+        start = page.text
+        changed = False
+        for det in self.instances():
+            if isinstance(det, PageCopies):
+                det.found_nothing_in = None
+                changed = self.run_detector(det, page, ctx, values)
+            else:
+                self.run_detector(det, page, ctx, values)
+        if s.settle_stages and (changed or repeats(page)):
+            self._settle = DedupSettle(self, ctx, s, changed, start)
+
+    def settling(self, page: Page, ctx: Context) -> Settle | None:
+        return self._settle
+
+    def remove_copies(self, page: Page, ctx: Context) -> None:
+        """The page's copies again (the settle loop's other stages changed the page)."""
+        values = ctx.settings(self.name, self.defaults)
+        for det in self.instances():
+            if isinstance(det, PageCopies):
+                self.run_detector(det, page, ctx, values)
+
+    def collector(self, ctx: Context) -> Collector | None:
+        s = CorpusCopySettings.from_values(ctx.settings(self.name, self.defaults))
+        return CorpusCollector(s) if s.enabled and s.corpus_enabled else None
+
+
+def _near(key: str, earlier: list[tuple[int, str]], s: PageCopySettings) -> tuple[int, float] | None:
     """The first earlier unit this one nearly copies (same numbers, ratio >= threshold)."""
-    thr = float(cfg["near_threshold"])
+    thr = float(s.near_threshold)
     digits = _DIGITS.findall(key)
     n = len(key)
     for k, other in earlier:
@@ -522,14 +484,14 @@ def _names(text: str) -> Counter[str]:
     return Counter(_NAME.findall(text))
 
 
-def _recap(line: str, other: str, cfg: dict[str, Any]) -> bool:
+def _recap(line: str, other: str, s: PageCopySettings) -> bool:
     """Is the rest of the shorter of two lines (past the sentence they share) nearly all found inside the
     other's rest (a recap paragraph, a pull quote reworded a little)?  Then which copy is layout is not
     knowable: both stay."""
     a, b = (line.strip(), other.strip()) if len(line) <= len(other) else (other.strip(), line.strip())
     if not _LETTER.search(a):
         return False
-    return fuzz.partial_ratio(a, b, score_cutoff=float(cfg["recap_partial_ratio"])) > 0
+    return fuzz.partial_ratio(a, b, score_cutoff=float(s.recap_partial_ratio)) > 0
 
 
 def _opens_line(text: str, nonblank: list[Span], u: _Unit) -> bool:
@@ -578,8 +540,8 @@ def copy_runs(keys: list[str], gap: int = 1) -> list[int]:
 _INTRO_CACHE: dict[tuple[str, ...], regex.Pattern[str]] = {}
 
 
-def _introducers(cfg: dict[str, Any]) -> regex.Pattern[str]:
-    pats = tuple(cfg["quote_introducers"])
+def _introducers(s: PageCopySettings) -> regex.Pattern[str]:
+    pats = tuple(s.quote_introducers)
     pat = _INTRO_CACHE.get(pats)
     if pat is None:
         pat = _INTRO_CACHE[pats] = regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)

@@ -31,6 +31,7 @@ import numpy as np
 import regex
 
 from cleaner.core.text import line_memo
+from cleaner.stages.dedup.settings import CorpusCopySettings
 
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -249,14 +250,14 @@ class CorpusCollector:
     collector they are merged into keeps them in a :class:`_Store`, so the run's memory grows by a few bytes per
     paragraph, not by its signature."""
 
-    def __init__(self, cfg: dict[str, Any]):
-        self.cfg = cfg
-        self.hasher = MinHasher(int(cfg["corpus_num_perm"]), int(cfg["corpus_shingle_chars"]))
+    def __init__(self, settings: CorpusCopySettings):
+        self.settings = settings
+        self.hasher = MinHasher(int(settings.corpus_num_perm), int(settings.corpus_shingle_chars))
         self.items: list[_PageItem] = []
         self._store: _Store | None = None
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
-        min_words = int(self.cfg["corpus_min_words"])
+        min_words = int(self.settings.corpus_min_words)
         para_hashes: list[int] = []
         keys: list[str] = []
         all_words: list[str] = []
@@ -267,7 +268,7 @@ class CorpusCollector:
             if len(ws) >= min_words:
                 para_hashes.append(key_hash(normed))
                 keys.append(normed)
-        page_words = int(self.cfg["page_min_words"])
+        page_words = int(self.settings.page_min_words)
         with_page = len(all_words) >= page_words
         if with_page:
             keys.append(" ".join(all_words))
@@ -283,7 +284,7 @@ class CorpusCollector:
         return self.__dict__
 
     def _new_store(self) -> _Store:
-        return _Store(self.hasher.num_perm, int(self.cfg["corpus_bands"]))
+        return _Store(self.hasher.num_perm, int(self.settings.corpus_bands))
 
     def merge(self, other: CorpusCollector) -> None:
         if self._store is None:
@@ -297,7 +298,7 @@ class CorpusCollector:
         store.extend(self.items)
         self.items = []
         try:
-            return find_duplicates(store, self.cfg)
+            return find_duplicates(store, self.settings)
         finally:
             store.close()
             self._store = None
@@ -519,14 +520,14 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + offsets
 
 
-def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
+def find_duplicates(store: _Store, settings: CorpusCopySettings) -> CorpusDuplicates:
     """Map every later copy (page-name order) of a paragraph or page to its first copy."""
     names, keys = store.names, store.keys
     n_pages = len(names)
     order = sorted(range(n_pages), key=names.__getitem__)  # stable: pages of the same name keep arrival order
     out = CorpusDuplicates(n_pages=n_pages)
     copies: dict[str, dict[int, tuple[str, float]]] = {}
-    max_bucket = int(cfg["corpus_max_bucket"])
+    max_bucket = int(settings.corpus_max_bucket)
     site_names = list(store.site_ids)
     page_site = np.frombuffer(store.page_site, dtype=np.uint32) if n_pages else np.zeros(0, dtype=np.uint32)
     for p in order:
@@ -547,7 +548,7 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
         sid, hid = divmod(k, max(len(uniq_hash), 1))
         out.site_paragraphs[site_names[sid]][int(uniq_hash[hid])] = c
     pages_of = group_pages[np.searchsorted(group_key, key)] if len(key) else np.zeros(0, dtype=np.int64)
-    chrome = (pages_of > 1) & (pages_of >= int(cfg["corpus_site_chrome_min_pages"]))
+    chrome = (pages_of > 1) & (pages_of >= int(settings.corpus_site_chrome_min_pages))
     del uniq_hash, hash_id, key, distinct, group_key, group_pages, pages_of  # per paragraph, ~8 bytes each
 
     # paragraphs: flattened in page order, chrome left out
@@ -573,12 +574,12 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
             j = int(first[i])
             copies.setdefault(keys[order[owners[i]]], {})[int(hashes[i])] = (keys[order[owners[j]]], 1.0)
         del first, exact
-    if len(rows) and cfg["corpus_near_enabled"]:
+    if len(rows) and settings.corpus_near_enabled:
         # exact copies take no part in near matching (neither side of a pair may be a removed copy): leaving them
         # out of the bands keeps a paragraph pasted on many pages from filling every bucket with the same pairs
         live = np.flatnonzero(kept)
         n = len(live)
-        thr = float(cfg["corpus_near_threshold"])
+        thr = float(settings.corpus_near_threshold)
         for pairs in _lsh_pairs(store.para_sigs, rows[live], owners[live], max_bucket):  # rounds of consecutive j
             out.candidate_pairs += len(pairs)
             js, is_ = live[pairs // n], live[pairs % n]  # back to indexes of all rows
@@ -599,7 +600,7 @@ def find_duplicates(store: _Store, cfg: dict[str, Any]) -> CorpusDuplicates:
     if len(with_sig) > 1:
         prow = np.asarray([store.page_sig_row[p] for p in with_sig], dtype=np.int64)
         m = len(with_sig)
-        thr = float(cfg["page_near_threshold"])
+        thr = float(settings.page_near_threshold)
         original = np.ones(m, dtype=bool)
         for pairs in _lsh_pairs(store.page_sigs, prow, np.arange(m), max_bucket):
             for j, i, sim in _first_copies(store.page_sigs, prow, pairs // m, pairs % m, thr, original):
