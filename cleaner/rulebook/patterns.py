@@ -19,7 +19,7 @@ import regex
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import Span, line_with_newline, removal_span
 from cleaner.rulebook.load import RULE_TYPES, Rule, RuleType, register_type
-from cleaner.rulebook.prefilter import fold_phrase, rule_literals, views
+from cleaner.rulebook.prefilter import Views, fold_phrase, rule_literals, views
 
 DEFAULT_TIMEOUT = 1.0
 
@@ -132,13 +132,28 @@ def _within_position(rule: Rule, rank: int, total: int) -> bool:
     return (top is not None and rank < top) or (bottom is not None and total - rank <= bottom)
 
 
-def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+def _lines_to_try(rule: Rule, text: str) -> tuple[Views, list[int]] | None:
+    """The page's views and its non-blank lines that may match the rule (by its literals); None when none may."""
     v = views(text)
     lits = rule_literals(rule)
     if not v.may_match(lits):
-        return
+        return None
     cand = v.candidate_lines(lits)
-    idxs = v.nonblank if cand is None else [i for i in cand if i in v.rank]
+    return v, (v.nonblank if cand is None else [i for i in cand if i in v.rank])
+
+
+def _line_if_whole(text: str, a: int, b: int, line_start: int, line_end: int) -> tuple[int, int]:
+    """The removal ``a:b``, or the whole line with its line break when nothing but blanks is left of it."""
+    if text[line_start:a].strip() == "" and text[b:line_end].strip() == "":
+        return line_with_newline(text, Span(line_start, line_end, text[line_start:line_end]))
+    return a, b
+
+
+def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
+    tried = _lines_to_try(rule, text)
+    if tried is None:
+        return
+    v, idxs = tried
     total = len(v.nonblank)
     max_words = rule.data.get("max_words")
     max_chars = rule.data.get("max_chars")
@@ -157,22 +172,19 @@ def propose_line(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
 
 
 def propose_sentence(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
-    v = views(text)
-    lits = rule_literals(rule)
-    if not v.may_match(lits):
+    tried = _lines_to_try(rule, text)
+    if tried is None:
         return
-    cand = v.candidate_lines(lits)
+    v, idxs = tried
     max_words = rule.data.get("max_words")
-    for idx in (v.nonblank if cand is None else [i for i in cand if i in v.rank]):
+    for idx in idxs:
         ln = v.all_lines[idx]
         for sent in v.sentences_of(idx):
             s = sent.stripped
             if max_words is not None and len(s.split()) > max_words:
                 continue
             if matches(rule, s, timeout):
-                a, b = removal_span(text, sent.start, sent.end)
-                if text[ln.start : a].strip() == "" and text[b : ln.end].strip() == "":
-                    a, b = line_with_newline(text, ln)  # the sentence was the whole line
+                a, b = _line_if_whole(text, *removal_span(text, sent.start, sent.end), ln.start, ln.end)
                 yield Proposal(a, b, "", rule.id, rule.reason)
 
 
@@ -184,25 +196,21 @@ def propose_span(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
         if m.end() == m.start() or m.end() - m.start() > max_chars:
             continue
         a, b = removal_span(text, m.start(), m.end())
-        line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
-        line_end = len(text) if line_end < 0 else line_end
-        if text[line_start:a].strip() == "" and text[b:line_end].strip() == "":
-            a, b = line_with_newline(text, Span(line_start, line_end, text[line_start:line_end]))
+        a, b = _line_if_whole(text, a, b, text.rfind("\n", 0, a) + 1, len(text) if line_end < 0 else line_end)
         yield Proposal(a, b, "", rule.id, rule.reason)
 
 
 def propose_section(rule: Rule, text: str, timeout: float) -> Iterable[Proposal]:
-    v = views(text)
-    lits = rule_literals(rule)
-    if not v.may_match(lits):
+    tried = _lines_to_try(rule, text)
+    if tried is None:
         return
-    cand = v.candidate_lines(lits)
+    v, idxs = tried
     nb = v.nonblank
     within_last = rule.data.get("within_last")
     max_share = rule.data.get("max_share", 0.5)
     max_tail_words = rule.data.get("max_tail_line_words")
-    for idx in (nb if cand is None else [i for i in cand if i in v.rank]):
+    for idx in idxs:
         rank = v.rank[idx]
         if within_last is not None and len(nb) - rank > within_last:
             continue
