@@ -64,3 +64,14 @@ def test_any_sequence_of_batches_restores_and_applies_as_proposed(case: tuple[st
         for e in page.edits:
             assert e.start >= last and raw[e.start : e.end] == e.before
             last = e.end
+
+
+def test_a_stage_reads_what_an_earlier_stage_removed_through_the_page() -> None:
+    """``removed_spans(stage=...)``: the raw spans a stage removed, also those a later edit absorbed, merged."""
+    page = Page("one two three four five six")
+    page.commit("dedup", [Proposal(4, 8, "", "dedup.x", "copy"), Proposal(14, 19, "", "dedup.x", "copy")])
+    assert page.removed_spans(stage="dedup") == [(4, 8), (14, 19)]
+    page.commit("chrome", [Proposal(0, len(page.text), "", "chrome.x", "all")])  # absorbs both
+    assert page.removed_spans(stage="dedup") == [(4, 8), (14, 19)]
+    assert page.removed_spans(stage="chrome") == [(0, 27)]
+    assert page.removed_spans(stage="spam") == []

@@ -162,6 +162,27 @@ class Page:
             pieces.append((cur, end))
         return pieces
 
+    def removed_spans(self, stage: str) -> list[tuple[int, int]]:
+        """Raw spans a stage removed, also those a later edit absorbed, merged and in order: how a stage reads
+        what an earlier one did (spam leaves dedup's copies out of the page's vocabulary)."""
+        spans: list[tuple[int, int]] = []
+
+        def walk(edits: list[Edit]) -> None:
+            for e in edits:
+                if e.stage == stage and e.after == "":
+                    spans.append((e.start, e.end))
+                else:
+                    walk(e.absorbed)
+
+        walk(self.edits)
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
     def _overrides_a_keep(self, stage: str, p: Proposal) -> bool:
         """Would the proposal touch raw text a keep-exception protects from this stage and rule?  (Counted, so a
         reviewer sees that the exception worked.)"""

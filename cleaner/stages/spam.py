@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from cleaner.core.page import Edit, Page, Proposal
+from cleaner.core.page import Page, Proposal
 from cleaner.core.text import (
     Span,
     line_memo,
@@ -208,7 +208,7 @@ class Topic:
         raw = page.raw
         # ... except the copies dedup removed: their words are on the page once more already, and counting a
         # copied paragraph twice would hide a query spliced into it (until a second cleaning)
-        for a, b in reversed(_copies_removed(page.edits)):
+        for a, b in reversed(page.removed_spans(stage="dedup")):
             raw = raw[:a] + raw[b:]
         stats = ctx.stats.get("spam") or {}
         stems = stats.get("df")
@@ -238,27 +238,6 @@ class Topic:
         if df is None:
             df = self.site_df[s] = self.site_stems.lookup(self.site, [s])[s] if self.site_stems is not None else 0
         return df - 1 >= min_site_pages  # the page itself was counted by the scan pass: "other pages" is df - 1
-
-
-def _copies_removed(edits: list[Edit]) -> list[tuple[int, int]]:
-    """Raw spans of the copies dedup removed, also those a later edit absorbed (merged, in order)."""
-    spans: list[tuple[int, int]] = []
-
-    def walk(es: list[Edit]) -> None:
-        for e in es:
-            if e.stage == "dedup":
-                spans.append((e.start, e.end))
-            else:
-                walk(e.absorbed)
-
-    walk(edits)
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
 
 
 def page_title(text: str, max_words: int = 15) -> str:
