@@ -70,6 +70,9 @@ SCAM_TEMPLATES = [
 ]
 
 
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Sen|Rep|Gov|No|Vol|Fig|vs)\.$")
+
+
 @dataclass
 class Plant:
     kind: str
@@ -225,7 +228,9 @@ class Planter:
         sents = [m for m in re.finditer(r"(?:(?<=^)|(?<=[.!?] ))([A-Z][^.!?\n]{10,200}[.!?])(?= [A-Z])", self.text, re.M)
                  if 6 <= len(m.group(1).split()) <= 11]
         self.rng.shuffle(sents)
-        return any(self.add("repeat", m.end(), m.end(), " " + m.group(1), "", (m.start(1), m.end(1))) for m in sents[:10])
+        # a "sentence" cut at an initial or a title ('... by the W.', '... offers Mr.') is not one: passed over
+        return any(self.add("repeat", m.end(), m.end(), " " + m.group(1), "", (m.start(1), m.end(1)))
+                   for m in sents[:10] if not _ABBREVIATION_END.search(m.group(1)))
 
     def build(self) -> tuple[str, list[Plant]]:
         """The noisy text and its plants in noisy offsets."""

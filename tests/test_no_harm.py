@@ -134,3 +134,16 @@ def test_standalone_query_and_scam_lines_go_and_an_faq_heading_stays(ctx: Contex
     assert "near me" not in page.text and "WhatsApp" not in page.text
     assert "How often should I water tomatoes in pots?" in page.text
     assert "spam.query-line" in {e.rule for e in page.edits if e.stage == "spam"}
+
+
+def test_a_query_line_between_headings_goes_and_the_middle_of_a_wrapped_sentence_stays(ctx: Context) -> None:
+    """A query line next to a heading, a name or a line of code is spam; a lower-case line in the middle of a
+    hard-wrapped sentence (the line before it broken mid-sentence) is prose, however query-like."""
+    spam = ("Growing tomatoes in pots\n\nTomatoes need a sunny spot and a big pot of good compost.\n\nWatering\n"
+            "how much does laser hair removal cost\nEvery day in summer, and twice on hot days.\n")
+    page = clean_text(spam, ctx, name="t", site="t")
+    assert "laser" not in page.text and "Watering\n" in page.text
+    wrapped = ("Growing tomatoes in pots\n\nAt the allotment meeting the members of the committee asked\n"
+               "how much the new municipal tramway extension would cost\n"
+               "the gardeners in the long run, and nobody on the council had an answer for them.\n")
+    assert clean_text(wrapped, ctx, name="w", site="w").text == wrapped

@@ -364,6 +364,8 @@ class QueryLineSettings(QuerySettings):
     query_line_min_offtopic_share: float = setting(0.5, "share of its content words that must be off-topic")
     query_line_min_offtopic: int = setting(1, "... and at least this many")
     query_line_min_strength: float = setting(1.5, "rarity strength a query line needs")
+    query_line_wrap_min_words: int = setting(6, "a neighbour line this long, broken mid-sentence, makes the line part of "
+                                                "a hard-wrapped sentence: kept")
 
 
 def _in_splice_language(page: Page, settings: QuerySettings) -> str | None:
@@ -728,7 +730,9 @@ class _SpliceJudge:
         return end, reason, {"offtopic": offw, "strength": round(strength, 2), "question_syntax": question_syntax, "words_after": words_after}
 
 
-_SENTENCE_END_MARK = regex.compile(r"[.!?:;…\"”’')\]]$")
+# a line of prose broken mid-sentence ends in a lower-case word or a comma; the next line goes on with one
+_WRAPPED_END = regex.compile(r"(?:\p{Ll}[\p{L}\p{M}'’-]*|,)$")
+_WRAPPED_START = regex.compile(r"\p{Ll}[\p{L}\p{M}'’-]*,?\s")
 _QUERY_LINE = regex.compile(r"^[\p{Ll}\p{N}][\p{Ll}\p{N}'’ &$%-]*$")
 
 
@@ -744,17 +748,20 @@ class _QueryLineJudge:
         self.starters = set(s.query_starters) | set(s.query_line_starters)
         self.markers = _markers(s)
 
-    @staticmethod
-    def _continues(text: str, all_lines: list[Span], i: int) -> bool:
-        """Is the line part of a sentence wrapped over lines: the line right before it (no blank line between)
-        ends without a sentence's end, or the line right after it starts in lower case?"""
+    def _continues(self, text: str, all_lines: list[Span], i: int) -> bool:
+        """Is the line the middle of a sentence hard-wrapped over lines?  The line right before it (no blank line
+        between) is prose broken mid-sentence (``query_line_wrap_min_words`` words or more, ending in a lower-case
+        word or a comma), or the line right after it goes on in such prose.  A heading, a name, a list item or a
+        line of code next to it is not a sentence it could be the middle of."""
         ln = all_lines[i]
-        if (i > 0 and "\n\n" not in text[all_lines[i - 1].end : ln.start + 1]
-                and not _SENTENCE_END_MARK.search(all_lines[i - 1].text.rstrip())):
-            return True
+        least = self.s.query_line_wrap_min_words
+        if i > 0 and "\n\n" not in text[all_lines[i - 1].end : ln.start + 1]:
+            prev = all_lines[i - 1].text.strip()
+            if _WRAPPED_END.search(prev) and len(prev.split()) >= least:
+                return True
         if i + 1 < len(all_lines) and "\n\n" not in text[ln.end : all_lines[i + 1].start + 1]:
-            nxt = all_lines[i + 1].text.lstrip()
-            if nxt[:1].islower():
+            nxt = all_lines[i + 1].text.strip()
+            if _WRAPPED_START.match(nxt) and len(nxt.split()) >= least:
                 return True
         return False
 
