@@ -30,6 +30,19 @@ def test_windows_1252_read_as_mac_roman_is_repaired_in_english_shapes(ctx: Conte
     assert rules_fired(page) >= {"normalize.mac-roman"}
 
 
+def test_a_lone_mac_roman_possessive_of_a_name_and_quotations_in_any_script_are_repaired(ctx: Context) -> None:
+    """One token of evidence is enough where no language reads it otherwise: a name's possessive the page writes
+    nowhere else ('Mnangagwaís' is a word of no language), and a quotation opened by ì and closed by î, also
+    in Chinese, where the quotation touches the letters around it."""
+    page = normalize("The army backed the plan, culminating in Mnangagwaís removal a week ago.", ctx)
+    assert page.text == "The army backed the plan, culminating in Mnangagwa’s removal a week ago."
+    page = normalize("它还可以回答比如ì张三的大舅是谁？î这样的复杂问题。", ctx)
+    assert page.text == "它还可以回答比如“张三的大舅是谁？”这样的复杂问题。"
+    for name in ("Luís", "Anaís", "País", "Iván Fornís Espinosa"):  # words where í is a letter, a name's own í: kept
+        text = f"The story of {name} and the team is told in the film."
+        assert normalize(text, ctx).text == text
+
+
 def test_real_accented_letters_are_left_alone(ctx: Context) -> None:
     for text in ("María vive en el país de Martí.", "Está en Perú, señor.", "The café serves crème brûlée.",
                  "Footnote† and sum ∑ of values.", "Vote\n•••\nTV Listings", "Price: ¥ 300 ∑ total"):

@@ -164,5 +164,11 @@ def zipf(word: str, lang: str = "en") -> float:
     return round(math.log(_frequency(word, lang), 10) + 9, 2)
 
 
+@cache
+def has_list(lang: str) -> bool:
+    """Does wordfreq have a word list of this language itself (not the nearest match it would fall back to)?"""
+    return lang in available_languages("best")
+
+
 def is_word(word: str, lang: str = "en", min_zipf: float = 2.5) -> bool:
     return zipf(word.lower(), lang) >= min_zipf

@@ -76,7 +76,10 @@ _MAC_SYMBOL_RUN = regex.compile(
 )
 _MAC_IMPROBABLE = frozenset("†∑∏∂∆∫Ω√≈≠≤≥∞π◊‡‰ﬁﬂ")
 # ìquotedî: ì starting a word and î ending one, on one line
-_MAC_QUOTE_PAIR = regex.compile(r"(?<![\p{L}\p{M}])ì[^ìî\n]{1,200}?î(?![\p{L}\p{M}])")
+# a quotation opened by ì and closed by î, not inside a word (a Chinese or Japanese quotation follows a letter of
+# its script with no space: those letters may stand next to it)
+_UNSPACED_LETTER = r"[\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Thai}]"
+_MAC_QUOTE_PAIR = regex.compile(rf"(?<!(?!{_UNSPACED_LETTER})[\p{{L}}\p{{M}}])ì[^ìî\n]{{1,200}}?î(?!(?!{_UNSPACED_LETTER})[\p{{L}}\p{{M}}])")
 _MAC_O = regex.compile("ó")
 _TOKEN = regex.compile(r"\p{L}+")
 _SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
@@ -241,12 +244,19 @@ def mac_roman(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
     if accented and cfg["mac_roman_tokens"]:
         props.extend(mac_roman_tokens(page, text, cfg))
     if not accented:  # a page that writes accented Latin letters is not English mojibake
+        props.extend(mac_quote_pairs(text))
+        paired = {p.start for p in props}
         for m in _MAC_CONTRACTION.finditer(text):
-            if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()):
+            if _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):
+                continue
+            if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()) or (
+                    _english_line(text, m.start()) and _name_possessive(m.group(1), m.group(2), text, m.end())):
                 pos = m.start() + len(m.group(1))
                 props.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
                                       f"Windows-1252 ’ read as Mac Roman í: {m.group(1)}’{m.group(2)} is English"))
         for m in _MAC_QUOTES.finditer(text):
+            if m.start() in paired:
+                continue
             fixed = _MAC_ROMAN_PUNCT[m.group()]
             props.append(Proposal(m.start(), m.end(), fixed, "normalize.mac-roman",
                                   f"Windows-1252 {fixed} read as Mac Roman {m.group()}"))
@@ -259,6 +269,36 @@ def mac_roman(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
                               f"symbol run {m.group()!r} is Windows-1252 {fixed!r} read as Mac Roman"))
     return props
 
+def mac_quote_pairs(text: str) -> list[Proposal]:
+    """ìquotedî: no language starts a word with ì and ends one with î, so the pair is Windows-1252 “ and ”
+    read as Mac Roman, whatever the quotation's script."""
+    out: list[Proposal] = []
+    for m in _MAC_QUOTE_PAIR.finditer(text) if "ì" in text else ():
+        for pos, ch in ((m.start(), "ì"), (m.end() - 1, "î")):
+            fixed = _MAC_ROMAN_PUNCT[ch]
+            out.append(Proposal(pos, pos + 1, fixed, "normalize.mac-roman",
+                                f"Windows-1252 {fixed} read as Mac Roman {ch} (a quotation opened by ì and closed by î)"))
+    return out
+
+
+def _word_where_i_is_a_letter(token: str, letter_languages: list[str]) -> bool:
+    """Is the token a word of a language whose letters include í ('Luís', 'País', 'Anaís')?  Then it is no
+    Mac Roman apostrophe, whatever English makes of its stem.  (wordfreq lists no 'itís' or 'donít' there.)"""
+    low = token.lower()
+    return any(lexicon.zipf(low, lang) > 0 for lang in letter_languages if lexicon.has_list(lang))
+
+
+_POSSESSED = regex.compile(r"\s+\p{Ll}")
+
+
+def _name_possessive(stem: str, suffix: str, text: str, end: int) -> bool:
+    """'Mnangagwaís removal' -> 'Mnangagwa’s removal': a capitalised name's possessive that is no English word
+    either, followed by the lower-case noun it possesses (a name followed by another name, 'Iván Fornís
+    Espinosa', is a name with its own í)."""
+    return (suffix == "s" and len(stem) >= 3 and stem[0].isupper() and _POSSESSED.match(text, end) is not None
+            and lexicon.zipf(f"{stem}ís".lower(), "en") == 0)
+
+
 def mac_roman_tokens(page: Page, text: str, cfg: dict[str, Any]) -> list[Proposal]:
     """Lone Mac Roman tokens on a page that also writes accented letters (a name, a café): each token is
     repaired on its own evidence, only on a page whose language has no such letters, only when the token
@@ -267,12 +307,7 @@ def mac_roman_tokens(page: Page, text: str, cfg: dict[str, Any]) -> list[Proposa
     from cleaner.resources.langid import ensure_page_language
 
     lang = ensure_page_language(page)
-    out: list[Proposal] = []
-    for m in _MAC_QUOTE_PAIR.finditer(text):  # ìquotedî: no language starts a word with ì and ends one with î
-        for pos, ch in ((m.start(), "ì"), (m.end() - 1, "î")):
-            fixed = _MAC_ROMAN_PUNCT[ch]
-            out.append(Proposal(pos, pos + 1, fixed, "normalize.mac-roman",
-                                f"Windows-1252 {fixed} read as Mac Roman {ch} (a quotation opened by ì and closed by î)"))
+    out = mac_quote_pairs(text)
     if lang in cfg["mac_roman_letter_languages"] or lang != "en":
         return out  # í and ó are letters of this page's language (or no English contraction to check)
     tokens = Counter(t.casefold() for t in _TOKEN.findall(text))
@@ -280,8 +315,11 @@ def mac_roman_tokens(page: Page, text: str, cfg: dict[str, Any]) -> list[Proposa
         stem, suffix = m.group(1), m.group(2)
         if lexicon.zipf(m.group().lower(), lang) >= 3.0:  # wordfreq lists common mojibake too ("itís")
             continue
+        if _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):
+            continue
         known = _plausible_apostrophe(stem, suffix, text, m.start()) or (
-            suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0)  # a name the page writes too
+            suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0) or (  # a name the page writes too
+            _name_possessive(stem, suffix, text, m.end()))
         if known:
             pos = m.start() + len(stem)
             out.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
@@ -388,12 +426,17 @@ def _in_code(text: str, pos: int) -> bool:
 _LOWER_WORD = regex.compile(r"[a-z]+")
 
 
-def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
-    """Is ``stem’suffix`` an English contraction or possessive, on an English line?"""
+def _english_line(text: str, pos: int) -> bool:
+    """Does the line around ``pos`` use English function words?"""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if not any(w in _ENGLISH_FUNCTION_WORDS for w in _LOWER_WORD.findall(line.lower())):
+    return any(w in _ENGLISH_FUNCTION_WORDS for w in _LOWER_WORD.findall(line.lower()))
+
+
+def _plausible_apostrophe(stem: str, suffix: str, text: str, pos: int) -> bool:
+    """Is ``stem’suffix`` an English contraction or possessive, on an English line?"""
+    if not _english_line(text, pos):
         return False
     low = stem.lower()
     if suffix == "":  # plural possessive: patientsí -> patients’
