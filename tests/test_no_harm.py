@@ -147,3 +147,17 @@ def test_a_query_line_between_headings_goes_and_the_middle_of_a_wrapped_sentence
                "how much the new municipal tramway extension would cost\n"
                "the gardeners in the long run, and nobody on the council had an answer for them.\n")
     assert clean_text(wrapped, ctx, name="w", site="w").text == wrapped
+
+
+def test_a_general_knowledge_question_line_goes_and_short_or_topical_lowercase_headings_stay(ctx: Context) -> None:
+    """'how many days are in a year' on a line of its own, lower case and without a question mark, has no word
+    that could make it the page's heading; 'how to prune roses in spring' (topic words) and 'what we do' (short)
+    do."""
+    text = ("Pruning roses\n\nRoses flower on new wood, so cut them back hard in early spring.\n"
+            "how many days are in a year\nUse sharp secateurs and cut just above an outward-facing bud.\n")
+    page = clean_text(text, ctx, name="t", site="t")
+    assert "how many days" not in page.text
+    assert "general-knowledge search question" in next(e.reason for e in page.edits if e.rule == "spam.query-line")
+    for heading in ("how to prune roses in spring", "what we do"):
+        kept = text.replace("how many days are in a year", heading)
+        assert clean_text(kept, ctx, name="k", site="k").text == kept

@@ -324,6 +324,8 @@ class QuerySettings(SentenceSettings):
     reported_question_words: list[str] = setting([], "a question-like phrase after one of these is a reported question ('asked what')")
     licensor_window: int = setting(3, "how many words back a reporting word may stand")
     licensor_barriers: list[str] = setting(["that"], "... not across these (the clause after a complementizer is checked)")
+    question_syntax_next: list[str] = setting(["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should",
+                                               "much", "many", "long", "old", "far"], "words after a starter that make question syntax")
 
 
 @dataclass(frozen=True)
@@ -342,8 +344,6 @@ class SpliceSettings(QuerySettings):
     adjective_query_words: list[str] = setting([], "... one of these ('best vacuum for pet hair')")
     weak_starters: list[str] = setting(["when", "where", "why", "who", "which"], "starters that are also conjunctions count only "
                                                                                   "with question syntax after them")
-    question_syntax_next: list[str] = setting(["is", "are", "was", "were", "do", "does", "did", "can", "to", "will", "should",
-                                               "much", "many", "long", "old", "far"], "words after a starter that make question syntax")
     question_syntax_bonus: float = setting(1.0, "question syntax adds this to a query's rarity strength")
     min_strength: float = setting(2.5, "rarity strength a spliced query needs: sum of (6 - Zipf) over its off-topic words")
     query_tails: list[str] = setting([], "words that may close a product query after its marker ('... best price uk')")
@@ -364,6 +364,10 @@ class QueryLineSettings(QuerySettings):
     query_line_min_offtopic_share: float = setting(0.5, "share of its content words that must be off-topic")
     query_line_min_offtopic: int = setting(1, "... and at least this many")
     query_line_min_strength: float = setting(1.5, "rarity strength a query line needs")
+    query_line_question_words: list[str] = setting(["how", "what", "where", "which", "why", "when", "who", "is", "are", "can",
+                                                    "does", "do"], "a general-knowledge question line starts with one of these ...")
+    query_line_question_min_words: int = setting(5, "... has at least this many words ...")
+    query_line_common_zipf: float = setting(5.0, "... and only words at least this common (wordfreq Zipf): no topic word")
     query_line_wrap_min_words: int = setting(6, "a neighbour line this long, broken mid-sentence, makes the line part of "
                                                 "a hard-wrapped sentence: kept")
 
@@ -765,6 +769,19 @@ class _QueryLineJudge:
                 return True
         return False
 
+    def _general_question(self, ws: list[str]) -> list[str] | None:
+        """A search box's general-knowledge question ('how many days are in a year'): a question word, question
+        syntax after it, enough words, and every word common, so that no topic word could make it the page's
+        own heading (a heading 'how to prune roses' has 'prune' and 'roses': the topic test judges it)."""
+        s = self.s
+        low = [w.casefold() for w in ws]
+        if (len(low) < s.query_line_question_min_words or low[0] not in s.query_line_question_words
+                or low[1] not in s.question_syntax_next):
+            return None
+        if any(not w.isalpha() or safe_zipf(w, self.lang) < s.query_line_common_zipf for w in low):
+            return None
+        return low
+
     def propose(self, text: str, topic: Topic) -> Iterable[Proposal]:
         s = self.s
         all_lines = [ln for ln in lines(text) if ln.text.strip()]
@@ -784,6 +801,14 @@ class _QueryLineJudge:
             if ws[0].casefold() not in self.starters and marker is None:
                 continue
             toks = _tokens(Span(ln.start, ln.end, ln.text))
+            general = self._general_question(ws)
+            if general is not None:
+                a, b = line_with_newline(text, ln)
+                yield Proposal(a, b, "", "spam.query-line",
+                               f"general-knowledge search question on a line of its own: lower case, no question mark, "
+                               f"'{ws[0]} {ws[1]} …', and only common words (each Zipf >= {s.query_line_common_zipf:g}: "
+                               f"none ties it to the page's topic)", {"common_words": general})
+                continue
             inside = Counter(stem(x.text) for x in toks if _is_word(x))
             content = [x for x in toks if _is_word(x) and not x.text[0].isdigit() and len(x.text) > 1
                        and safe_zipf(x.text, self.lang) < s.neutral_zipf]
