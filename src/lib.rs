@@ -14,6 +14,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple};
 
 pub mod forest;
 pub mod langid;
+pub mod minhash;
 pub mod spam;
 pub mod speller;
 pub mod text;
@@ -382,12 +383,39 @@ impl Forest {
     }
 }
 
+/// The MinHash signatures of `texts` (dedup's `MinHasher.signatures`): one row of `len(a)` native uint32 per
+/// text, as the bytes of a (texts x hash functions) array; `a`, `b` are the hash functions' coefficients and `n`
+/// the shingle width in bytes.
+#[pyfunction]
+fn minhash_signatures<'py>(
+    py: Python<'py>,
+    texts: Vec<Bound<'py, PyString>>,
+    a: Vec<u64>,
+    b: Vec<u64>,
+    n: usize,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err("a and b differ in length"));
+    }
+    let perms = a.len();
+    let mut sigs = vec![0u32; texts.len() * perms];
+    for (text, row) in texts.iter().zip(sigs.chunks_mut(perms.max(1))) {
+        let raw = with_code_points!(text, |t: &[_]| minhash::utf8_surrogatepass(
+            t.iter().map(|&c| text::CodePoint::cp(c))
+        ));
+        minhash::signature(&minhash::shingles(&raw, n), &a, &b, row);
+    }
+    let bytes: Vec<u8> = sigs.iter().flat_map(|s| s.to_ne_bytes()).collect();
+    Ok(PyByteArray::new(py, &bytes))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LangidWalk>()?;
     m.add_class::<WordIndex>()?;
     m.add_class::<Forest>()?;
     m.add_function(wrap_pyfunction!(quoted_only, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash_signatures, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
