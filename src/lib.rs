@@ -14,6 +14,7 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple};
 
 pub mod forest;
 pub mod langid;
+pub mod lexicon;
 pub mod minhash;
 pub mod spam;
 pub mod speller;
@@ -409,11 +410,46 @@ fn minhash_signatures<'py>(
     Ok(PyByteArray::new(py, &bytes))
 }
 
+/// The chrome lexicons' phrases, found in a line as the alternation `(?<!\w)(?:p1|p2|...)` (IGNORECASE) finds
+/// them (src/lexicon.rs).
+#[pyclass(frozen)]
+struct Lexicon {
+    lexicon: lexicon::Lexicon,
+}
+
+#[pymethods]
+impl Lexicon {
+    /// `phrases`: (text without its `*`, whether it ended in `*`, whether no word character may follow), in the
+    /// order the alternation tries them.
+    #[new]
+    fn new(phrases: Vec<(Bound<'_, PyString>, bool, bool)>) -> PyResult<Self> {
+        let phrases = phrases
+            .into_iter()
+            .map(|(body, star, word_end)| {
+                Ok(lexicon::Phrase {
+                    body: code_points(&body)?,
+                    star,
+                    word_end,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(Lexicon {
+            lexicon: lexicon::Lexicon::new(phrases).map_err(PyValueError::new_err)?,
+        })
+    }
+
+    /// The (start, end) of every phrase found in `text`, left to right, not overlapping.
+    fn spans(&self, text: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+        Ok(self.lexicon.spans(&code_points(text)?))
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LangidWalk>()?;
     m.add_class::<WordIndex>()?;
     m.add_class::<Forest>()?;
+    m.add_class::<Lexicon>()?;
     m.add_function(wrap_pyfunction!(quoted_only, m)?)?;
     m.add_function(wrap_pyfunction!(minhash_signatures, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
