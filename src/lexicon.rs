@@ -176,7 +176,7 @@ mod tests {
         ]);
         assert_eq!(
             l.spans(&cps("SIGN IN · Shared · resign in ©2024")),
-            vec![(0, 7), (10, 16), (27, 28)]
+            vec![(0, 7), (10, 16), (29, 30)]
         );
         assert_eq!(l.spans(&cps("signin")), vec![]);
     }
