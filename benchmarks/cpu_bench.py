@@ -56,9 +56,9 @@ for text in texts():
 """
 
 
-def _cpu(cmd: list[str], env: dict[str, str]) -> float:
+def _cpu(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -70,7 +70,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--justext-python", type=Path, default=Path("build/bench-venv/bin/python"))
     args = ap.parse_args()
-    files = [p for p in args.corpus.iterdir() if p.suffix in (".txt", ".jsonl")]
+    corpus = args.corpus.resolve()
+    files = [p for p in corpus.iterdir() if p.suffix in (".txt", ".jsonl")]
     mb = sum(p.stat().st_size for p in files) / 1e6
     srcs = args.src or [None]
     extra = ["--id-field", "id"] if any(p.suffix == ".jsonl" for p in files) else []
@@ -83,11 +84,14 @@ def main() -> None:
         for _ in range(args.repeat):
             for src in srcs:
                 env = dict(os.environ, PYTHONPATH=str(src.resolve())) if src else dict(os.environ)
-                cleaner[str(src or "installed")].append(_cpu([sys.executable, "-m", "cleaner", "run", str(args.corpus), "-o", f"{tmp}/out",
-                                                              "-q", "--force", "--skip-examples", "-j", "1", *extra], env))
-            ftfy.append(_cpu([sys.executable, "-c", _FTFY, str(args.corpus)], dict(os.environ)))
+                # run from inside the checkout: `python -m` puts the working directory first on sys.path, before
+                # PYTHONPATH, so from anywhere else it would run whatever `cleaner` sits there
+                cleaner[str(src or "installed")].append(_cpu([sys.executable, "-m", "cleaner", "run", str(corpus), "-o", f"{tmp}/out",
+                                                              "-q", "--force", "--skip-examples", "-j", "1", *extra], env,
+                                                             src.resolve() if src else None))
+            ftfy.append(_cpu([sys.executable, "-c", _FTFY, str(corpus)], dict(os.environ)))
             if with_jt:
-                jt.append(_cpu([str(args.justext_python), "-c", _JUSTEXT, str(args.corpus)], dict(os.environ)))
+                jt.append(_cpu([str(args.justext_python), "-c", _JUSTEXT, str(corpus)], dict(os.environ)))
     f = statistics.median(ftfy)
     print(f"corpus {args.corpus} ({len(files)} files, {mb:.2f} MB), median of {args.repeat}, CPU seconds (user+sys)")
     print(f"  ftfy.fix_text alone {f:7.2f} s  {mb / f:5.2f} MB/s   runs {', '.join(f'{x:.2f}' for x in ftfy)}")

@@ -10,7 +10,7 @@ use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 pub mod forest;
 pub mod langid;
@@ -55,6 +55,23 @@ fn substring<'py>(
                 .map_err(|e| PyValueError::new_err(e.to_string()))
         })
     }
+}
+
+/// The lines of a text (`cleaner.core.text.lines`): a list of `span(start, end, line)`, where `span` is a tuple
+/// type (the views' named tuple `Span`), each made as its own `__new__` makes it: `tuple.__new__(span, (...))`.
+#[pyfunction]
+fn lines<'py>(
+    text: &Bound<'py, PyString>,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let py = text.py();
+    let bounds = with_code_points!(text, text::line_bounds);
+    let new = py.get_type::<PyTuple>().getattr("__new__")?;
+    let out = PyList::empty(py);
+    for (a, b) in bounds {
+        out.append(new.call1((span, (a, b, substring(text, a, b)?)))?)?;
+    }
+    Ok(out)
 }
 
 /// The (start, end) of each sentence of a line or paragraph (`cleaner.text.sentence_bounds`).
@@ -452,6 +469,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Lexicon>()?;
     m.add_function(wrap_pyfunction!(quoted_only, m)?)?;
     m.add_function(wrap_pyfunction!(minhash_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(lines, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
