@@ -415,6 +415,9 @@ fn minhash_signatures<'py>(
     if a.len() != b.len() {
         return Err(PyValueError::new_err("a and b differ in length"));
     }
+    if n == 0 {
+        return Err(PyValueError::new_err("a shingle has at least one byte"));
+    }
     let perms = a.len();
     let mut sigs = vec![0u32; texts.len() * perms];
     for (text, row) in texts.iter().zip(sigs.chunks_mut(perms.max(1))) {

@@ -38,7 +38,7 @@ pub fn utf8_surrogatepass(cps: impl Iterator<Item = u32>) -> Vec<u8> {
 
 const MASK32: u64 = 0xFFFF_FFFF;
 
-/// The distinct shingle hashes of `raw`, sorted.
+/// The distinct shingle hashes of `raw` (windows of `n` >= 1 bytes; the whole text when shorter), sorted.
 pub fn shingles(raw: &[u8], n: usize) -> Vec<u64> {
     if raw.is_empty() {
         return Vec::new();

@@ -73,3 +73,11 @@ def test_a_huge_line_has_the_signature_of_its_pieces() -> None:
     assert len(huge.encode("utf-8", "surrogatepass")) > 3 << 20
     same_signatures(h, [huge, "a short paragraph of words", huge[:10]])
     same_signatures(h, [huge[:5000]], piece=64)  # pieces of every size give the same set of windows
+
+
+def test_a_shingle_of_no_bytes_is_refused() -> None:
+    """(The numpy code hashed every text to one shingle then, or none when empty, depending on the batch.)"""
+    import pytest
+
+    with pytest.raises(ValueError, match="at least one byte"):
+        MinHasher(10, 0).signatures(["a text"])
