@@ -1,6 +1,8 @@
 """Time each concern the compiled core took over, in one process, on the bench pages: the text views (words,
-sentence bounds of every line), language ID (every line with 20+ letters, and each page) and the speller's
-candidate search (the pages' words no list knows).  Run it with each checkout's code (``PYTHONPATH=TREE``) to
+sentence bounds of every line), language ID (every line with 20+ letters, and each page), the speller's
+candidate search (the pages' words no list knows), spam's quoted-only test (every sentence), dedup's scan of
+each page (keys and MinHash signatures), and the chrome model's lexicon (every line) and tree scores (each
+page's feature matrix, with and without the contributions).  Run it with each checkout's code (``PYTHONPATH=TREE``) to
 compare the Python implementations with the core's: the same inputs, the best of ``--repeat`` timings, CPU time
 of this process (``time.process_time``), memos cleared before each timing.
 
@@ -16,8 +18,13 @@ from pathlib import Path
 
 from cleaner.cli.spell import build_speller
 from cleaner.core import text
+from cleaner.core.pipeline import make_context
 from cleaner.resources import langid
 from cleaner.rulebook.load import default_rules_dir
+from cleaner.stages.chrome import model as chrome_model
+from cleaner.stages.dedup import DedupStage
+from cleaner.stages.dedup import corpus as dedup_corpus
+from cleaner.stages.spam import OffLanguage, SpamStage
 
 
 def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> float:
@@ -36,6 +43,16 @@ def _clear_text_memos() -> None:
         getattr(f, "cache_clear", lambda: None)()
 
 
+def _dedup_scan(cfg: dict[str, object], pages: list[str]) -> None:
+    collector = dedup_corpus.CorpusCollector(cfg)
+    for k, page in enumerate(pages):
+        collector.add(page, "", str(k))
+
+
+def _clear_norm_key() -> None:
+    getattr(getattr(dedup_corpus.norm_key, "__wrapped__", None), "cache_clear", lambda: None)()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("bench", type=Path)
@@ -50,6 +67,15 @@ def main() -> None:
     detect = getattr(langid.detect, "__wrapped__", langid.detect)
     langid._identifier()
     mb = sum(len(p.encode("utf-8", "surrogatepass")) for p in pages) / 1e6
+    sentences = [s for ln in lines for s in text.sentence_texts(ln)]
+    ctx = make_context([default_rules_dir()])  # the shipped settings, as `cleaner run` loads them
+    quoted = OffLanguage(ctx.settings("spam", SpamStage.defaults))
+    dedup_cfg = ctx.settings("dedup", DedupStage.defaults)
+    lex = chrome_model.chrome_lexicon()
+    spans = getattr(lex, "spans", None) or (lambda s: [m.span() for m in lex.finditer(s)])  # type: ignore[union-attr]
+    model = chrome_model.ChromeModel.load(default_rules_dir() / "chrome" / "model.json")
+    matrices = [chrome_model.line_features(t, "", None, lex) for t in ([ln.strip() for ln in p.split("\n") if ln.strip()] for p in pages) if t]
+    removed = [x[: max(1, len(x) // 4)] for x in matrices]  # the explained rows: those a page removes
     rows = [
         (f"words of {len(lines)} lines", lambda: [text.word_list(ln) for ln in lines], _clear_text_memos),
         (f"sentence bounds of {len(lines)} lines", lambda: [text.sentence_bounds(ln) for ln in lines], _clear_text_memos),
@@ -57,6 +83,11 @@ def main() -> None:
         (f"langid of {len(long_lines)} lines", lambda: [detect(ln) for ln in long_lines], lambda: None),
         (f"langid of {len(pages)} pages", lambda: [langid.page_language(p) for p in pages], lambda: None),
         (f"candidates of {len(unknown)} unknown words", lambda: [speller.candidates(w) for w in unknown], lambda: None),  # type: ignore[attr-defined]
+        (f"quoted-only test of {len(sentences)} sentences", lambda: [quoted._quoted_only(s) for s in sentences], lambda: None),
+        (f"dedup scan of {len(pages)} pages (keys, MinHash)", lambda: _dedup_scan(dedup_cfg, pages), _clear_norm_key),
+        (f"chrome lexicon of {len(lines)} lines", lambda: [spans(ln) for ln in lines], lambda: None),
+        (f"chrome tree scores of {sum(map(len, matrices))} lines", lambda: [model.scores(x) for x in matrices], lambda: None),
+        (f"... with contributions, {sum(map(len, removed))} lines", lambda: [model.scores(x, explain=True) for x in removed], lambda: None),
     ]
     print(f"{len(pages)} pages, {mb:.2f} MB; CPU seconds, best of {args.repeat}")
     for name, fn, clear in rows:

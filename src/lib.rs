@@ -10,9 +10,13 @@ use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
-use pyo3::types::{PyBytes, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
+pub mod forest;
 pub mod langid;
+pub mod lexicon;
+pub mod minhash;
+pub mod spam;
 pub mod speller;
 pub mod text;
 mod unicode_tables;
@@ -51,6 +55,23 @@ fn substring<'py>(
                 .map_err(|e| PyValueError::new_err(e.to_string()))
         })
     }
+}
+
+/// The lines of a text (`cleaner.core.text.lines`): a list of `span(start, end, line)`, where `span` is a tuple
+/// type (the views' named tuple `Span`), each made as its own `__new__` makes it: `tuple.__new__(span, (...))`.
+#[pyfunction]
+fn lines<'py>(
+    text: &Bound<'py, PyString>,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let py = text.py();
+    let bounds = with_code_points!(text, text::line_bounds);
+    let new = py.get_type::<PyTuple>().getattr("__new__")?;
+    let out = PyList::empty(py);
+    for (a, b) in bounds {
+        out.append(new.call1((span, (a, b, substring(text, a, b)?)))?)?;
+    }
+    Ok(out)
 }
 
 /// The (start, end) of each sentence of a line or paragraph (`cleaner.text.sentence_bounds`).
@@ -221,10 +242,237 @@ impl WordIndex {
     }
 }
 
+/// Are all the sentence's letters inside quote marks: each `(open, close)` pair's quoted runs (`open[^\n]*?close`,
+/// as `regex.sub` finds them) replaced by a space in turn, did something change and no letter (`\p{L}`) remain?
+#[pyfunction]
+fn quoted_only(sentence: &Bound<'_, PyString>, pairs: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let mut marks = Vec::new();
+    for pair in pairs.try_iter()? {
+        let pair = pair?;
+        let open = pair
+            .get_item(0)?
+            .cast_into::<PyString>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let close = pair
+            .get_item(1)?
+            .cast_into::<PyString>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        marks.push((code_points(&open)?, code_points(&close)?));
+    }
+    Ok(spam::quoted_only(&code_points(sentence)?, &marks))
+}
+
+/// Boosted regression trees over the rows of a feature matrix (the chrome model's line scores).
+#[pyclass(frozen)]
+struct Forest {
+    forest: forest::Forest,
+}
+
+/// Where a node's index goes in its parent: (the parent, whether it is the `then` child).
+type ParentSlot = Option<(usize, bool)>;
+
+/// Flatten one tree (nested dicts: a split has `feature`, `below`, `then`, `else`, `value`; a leaf `value`).
+fn flat_tree(
+    root: &Bound<'_, PyAny>,
+    index: &std::collections::HashMap<String, i64>,
+) -> PyResult<Vec<forest::Node>> {
+    let mut nodes: Vec<forest::Node> = Vec::new();
+    // (node, the slot of its parent that points to it: (parent, is_then))
+    let mut todo: Vec<(Bound<'_, PyAny>, ParentSlot)> = vec![(root.clone(), None)];
+    while let Some((node, parent)) = todo.pop() {
+        let node = node
+            .cast_into::<PyDict>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let k = nodes.len();
+        if let Some((p, then)) = parent {
+            if then {
+                nodes[p].then = k;
+            } else {
+                nodes[p].other = k;
+            }
+        }
+        let value: f64 = node
+            .get_item("value")?
+            .ok_or_else(|| PyValueError::new_err("a tree node has no value"))?
+            .extract()?;
+        let feature = match node.get_item("feature")? {
+            None => -1,
+            Some(name) => {
+                let name: String = name.extract()?;
+                *index
+                    .get(&name)
+                    .ok_or_else(|| PyValueError::new_err(format!("unknown feature {name}")))?
+            }
+        };
+        let below: f64 = if feature >= 0 {
+            node.get_item("below")?
+                .ok_or_else(|| PyValueError::new_err("a split has no threshold"))?
+                .extract()?
+        } else {
+            0.0
+        };
+        nodes.push(forest::Node {
+            feature,
+            below,
+            then: 0,
+            other: 0,
+            value,
+        });
+        if feature >= 0 {
+            for (key, then) in [("else", false), ("then", true)] {
+                let child = node
+                    .get_item(key)?
+                    .ok_or_else(|| PyValueError::new_err("a split lacks a child"))?;
+                todo.push((child, Some((k, then))));
+            }
+        }
+    }
+    Ok(nodes)
+}
+
+#[pymethods]
+impl Forest {
+    /// `base`: the score before any tree; `trees`: the model's trees; `features`: the names of the columns.
+    #[new]
+    fn new(base: f64, trees: &Bound<'_, PyAny>, features: Vec<String>) -> PyResult<Self> {
+        let index = features
+            .iter()
+            .enumerate()
+            .map(|(j, name)| (name.clone(), j as i64))
+            .collect();
+        let mut flat = Vec::new();
+        for tree in trees.try_iter()? {
+            flat.push(flat_tree(&tree?, &index)?);
+        }
+        let forest = forest::Forest {
+            base,
+            trees: flat,
+            features: features.len(),
+        };
+        forest.check().map_err(PyValueError::new_err)?;
+        Ok(Forest { forest })
+    }
+
+    /// (scores, contributions): numpy arrays of the rows' scores (log-odds) and, with `explain`, each feature's
+    /// contribution to them (rows x features; None without).
+    #[pyo3(signature = (x, explain=false))]
+    fn scores<'py>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+        explain: bool,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let np = py.import("numpy")?;
+        let x = np.call_method1("ascontiguousarray", (x, "float64"))?;
+        let buf = PyBuffer::<f64>::get(&x)?;
+        let m = self.forest.features;
+        let shape = buf.shape();
+        let n = match shape {
+            [n, cols] if *cols == m => *n,
+            [0] => 0,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "expected rows of {m} features, got shape {shape:?}"
+                )))
+            }
+        };
+        let data = buf.to_vec(py)?;
+        let mut z = vec![0.0f64; n];
+        let mut contrib = if explain {
+            Some(vec![0.0f64; n * m])
+        } else {
+            None
+        };
+        self.forest.scores(&data, &mut z, contrib.as_deref_mut());
+        let array = |v: &[f64], rows: usize, cols: Option<usize>| -> PyResult<Bound<'py, PyAny>> {
+            let bytes: Vec<u8> = v.iter().flat_map(|f| f.to_ne_bytes()).collect();
+            let a = np.call_method1("frombuffer", (PyByteArray::new(py, &bytes), "float64"))?;
+            match cols {
+                Some(c) => a.call_method1("reshape", ((rows, c),)),
+                None => Ok(a),
+            }
+        };
+        let zs = array(&z, n, None)?;
+        let cs = match contrib {
+            Some(c) => array(&c, n, Some(m))?,
+            None => py.None().into_bound(py),
+        };
+        Ok((zs, cs))
+    }
+}
+
+/// The MinHash signatures of `texts` (dedup's `MinHasher.signatures`): one row of `len(a)` native uint32 per
+/// text, as the bytes of a (texts x hash functions) array; `a`, `b` are the hash functions' coefficients and `n`
+/// the shingle width in bytes.
+#[pyfunction]
+fn minhash_signatures<'py>(
+    py: Python<'py>,
+    texts: Vec<Bound<'py, PyString>>,
+    a: Vec<u64>,
+    b: Vec<u64>,
+    n: usize,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err("a and b differ in length"));
+    }
+    if n == 0 {
+        return Err(PyValueError::new_err("a shingle has at least one byte"));
+    }
+    let perms = a.len();
+    let mut sigs = vec![0u32; texts.len() * perms];
+    for (text, row) in texts.iter().zip(sigs.chunks_mut(perms.max(1))) {
+        let raw = with_code_points!(text, |t: &[_]| minhash::utf8_surrogatepass(
+            t.iter().map(|&c| text::CodePoint::cp(c))
+        ));
+        minhash::signature(&minhash::shingles(&raw, n), &a, &b, row);
+    }
+    let bytes: Vec<u8> = sigs.iter().flat_map(|s| s.to_ne_bytes()).collect();
+    Ok(PyByteArray::new(py, &bytes))
+}
+
+/// The chrome lexicons' phrases, found in a line as the alternation `(?<!\w)(?:p1|p2|...)` (IGNORECASE) finds
+/// them (src/lexicon.rs).
+#[pyclass(frozen)]
+struct Lexicon {
+    lexicon: lexicon::Lexicon,
+}
+
+#[pymethods]
+impl Lexicon {
+    /// `phrases`: (text without its `*`, whether it ended in `*`, whether no word character may follow), in the
+    /// order the alternation tries them.
+    #[new]
+    fn new(phrases: Vec<(Bound<'_, PyString>, bool, bool)>) -> PyResult<Self> {
+        let phrases = phrases
+            .into_iter()
+            .map(|(body, star, word_end)| {
+                Ok(lexicon::Phrase {
+                    body: code_points(&body)?,
+                    star,
+                    word_end,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(Lexicon {
+            lexicon: lexicon::Lexicon::new(phrases).map_err(PyValueError::new_err)?,
+        })
+    }
+
+    /// The (start, end) of every phrase found in `text`, left to right, not overlapping.
+    fn spans(&self, text: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+        Ok(self.lexicon.spans(&code_points(text)?))
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<LangidWalk>()?;
     m.add_class::<WordIndex>()?;
+    m.add_class::<Forest>()?;
+    m.add_class::<Lexicon>()?;
+    m.add_function(wrap_pyfunction!(quoted_only, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash_signatures, m)?)?;
+    m.add_function(wrap_pyfunction!(lines, m)?)?;
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;

@@ -79,6 +79,23 @@ fn is_py_alpha(c: u32) -> bool {
     in_table(&PY_ALPHA, c)
 }
 
+/// The lines of a text, without their new line (`\n` only): (start, end) of each, the end being the new line's
+/// offset; after the last new line, the rest is a line only when it is not empty.
+pub fn line_bounds<C: CodePoint>(t: &[C]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in t.iter().enumerate() {
+        if c.cp() == 0x0A {
+            out.push((start, i));
+            start = i + 1;
+        }
+    }
+    if start < t.len() {
+        out.push((start, t.len()));
+    }
+    out
+}
+
 /// `WORD_RE = \p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*`: where its matches are (`finditer`).
 pub fn word_bounds<C: CodePoint>(t: &[C]) -> Vec<(usize, usize)> {
     let n = t.len();

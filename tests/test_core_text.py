@@ -46,6 +46,21 @@ def reference_sentence_bounds(s: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+def reference_lines(text_: str) -> list[text.Span]:
+    out: list[text.Span] = []
+    pos = 0
+    n = len(text_)
+    while pos <= n:
+        nl = text_.find("\n", pos)
+        if nl < 0:
+            if pos < n:
+                out.append(text.Span(pos, n, text_[pos:n]))
+            break
+        out.append(text.Span(pos, nl, text_[pos:nl]))
+        pos = nl + 1
+    return out
+
+
 def reference_words(s: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(s))
 
@@ -56,6 +71,9 @@ def same_views(s: str) -> None:
     assert _core.word_bounds(s) == tuple(m.span() for m in WORD_RE.finditer(s))
     assert text.word_list(s) == reference_words(s)
     assert text.sentence_bounds(s) == reference_sentence_bounds(s)
+    got = text.lines(s)
+    assert got == reference_lines(s) and all(type(ln) is text.Span for ln in got)
+    assert text.lines(s + "\n\n" + s) == reference_lines(s + "\n\n" + s)
 
 
 # the characters the views treat specially, and some of every storage width

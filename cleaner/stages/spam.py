@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import regex
 
+from cleaner import _core
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import (
     Span,
@@ -470,12 +471,9 @@ class OffLanguageJudge:
                     yield Proposal(a, b, "", "spam.off-language", verdict[0], verdict[1])
 
     def _quoted_only(self, sentence: str) -> bool:
-        """Are all the sentence's letters inside quote marks?"""
-        rest = sentence
-        for pair in self.s.offlang_quote_pairs:
-            op, cl = pair[0], pair[1]
-            rest = regex.sub(regex.escape(op) + r"[^\n]*?" + regex.escape(cl), " ", rest)
-        return rest != sentence and not _LETTERS.search(rest)
+        """Are all the sentence's letters inside quote marks?  (Each pair's quoted runs, ``open[^\n]*?close``, are
+        blanked in turn: src/spam.rs, where a regex compiled per sentence and pair cost 5% of the pipeline.)"""
+        return _core.quoted_only(sentence, self.s.offlang_quote_pairs)
 
     def judge(self, sentence: str, page_lang: str) -> tuple[str, dict[str, Any]] | None:
         s = self.s

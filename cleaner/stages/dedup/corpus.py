@@ -30,14 +30,11 @@ from typing import Any
 import numpy as np
 import regex
 
+from cleaner import _core
 from cleaner.core.text import line_memo
 from cleaner.stages.dedup.settings import CorpusCopySettings
 
 _PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
-_MASK32 = np.uint64(0xFFFFFFFF)
-_CHUNK = 1 << 14
-_SHINGLE_PIECE = 1 << 20  # bytes of a text hashed into shingles at once
-_BATCH = 1 << 13  # shingles hashed in one numpy pass (as fast as more: the arithmetic dominates)
 
 
 @line_memo  # the scan keys every line, and dedup keys the same lines again in each round and while settling
@@ -52,15 +49,6 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
-def _window_hashes(raw: bytes, n: int) -> np.ndarray:
-    """The 32-bit hash of every window of ``n`` bytes (a rolling polynomial hash, vectorised), in order."""
-    data = np.frombuffer(raw, dtype=np.uint8).astype(np.uint64)
-    s = np.zeros(data.size - n + 1, dtype=np.uint64)
-    for k in range(n):
-        s = (s * np.uint64(0x01000193) + data[k : data.size - n + 1 + k]) & _MASK32
-    return (s * np.uint64(2654435761)) & _MASK32  # spread short n-grams over the 32 bits
-
-
 class MinHasher:
     """MinHash over character n-gram shingles with fixed (seeded) universal hash functions."""
 
@@ -72,99 +60,15 @@ class MinHasher:
         self.b = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64)
         self.num_perm = num_perm
         self.n = shingle_chars
-        self._scratch: np.ndarray | None = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_scratch": None}  # a buffer, not state: never pickled to another process
-
-    def shingles(self, text: str) -> np.ndarray:
-        """Hashes of the character n-grams of a normalised text (a rolling polynomial hash, vectorised).
-
-        Characters, not words: a one-word edit in a 15-word paragraph touches a few of ~90 character
-        shingles (Jaccard ~0.85) but 3 of 13 word 3-grams (~0.6)."""
-        raw = text.encode("utf-8", "surrogatepass")
-        if len(raw) <= _SHINGLE_PIECE:
-            return self._piece_shingles(raw)
-        # a huge text (a page that is one 50 MB line) a piece at a time, each piece overlapping the next by a
-        # window less one byte: the same set of windows, in memory bounded by the piece (it took ~5 GB at once)
-        step = _SHINGLE_PIECE - self.n + 1
-        pieces = [self._piece_shingles(raw[i : i + _SHINGLE_PIECE]) for i in range(0, len(raw) - self.n + 1, step)]
-        return np.unique(np.concatenate(pieces))
-
-    def _piece_shingles(self, raw: bytes) -> np.ndarray:
-        if not raw:
-            return np.zeros(0, dtype=np.uint64)
-        return np.unique(_window_hashes(raw, min(self.n, len(raw))))
-
-    def shingles_many(self, texts: list[str]) -> list[np.ndarray]:
-        """`shingles` of each text, computed in one pass over their concatenation (the same arrays: a window
-        crossing two texts is dropped, and one sort of (text, hash) pairs gives each text's sorted unique hashes)."""
-        out: list[np.ndarray | None] = [None] * len(texts)
-        encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
-        batch = [k for k, b in enumerate(encoded) if self.n <= len(b) <= _SHINGLE_PIECE]
-        for k, b in enumerate(encoded):
-            if len(b) < self.n or len(b) > _SHINGLE_PIECE:
-                out[k] = self.shingles(texts[k])  # a very short text (a shorter n-gram) or a huge one (in pieces)
-        if batch:
-            n = self.n
-            s = _window_hashes(b"".join(encoded[k] for k in batch), n)
-            lengths = np.array([len(encoded[k]) for k in batch], dtype=np.int64)
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            counts = lengths - n + 1  # windows inside each text
-            idx = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
-            owner = np.repeat(np.arange(len(batch), dtype=np.uint64), counts)
-            keyed = np.sort((owner << np.uint64(32)) | s[idx])
-            uniq = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]  # np.unique, without its hashing pass
-            bounds = np.searchsorted(uniq >> np.uint64(32), np.arange(len(batch) + 1, dtype=np.uint64))
-            for pos, k in enumerate(batch):
-                out[k] = uniq[bounds[pos] : bounds[pos + 1]] & _MASK32
-        return out  # type: ignore[return-value]
-
-    def signatures(self, shingle_sets: list[np.ndarray]) -> np.ndarray:
-        """`signature` of each shingle set (one row each), small sets batched into one numpy pass: per-call
-        overhead, not arithmetic, dominated for paragraph-sized sets."""
-        out = np.empty((len(shingle_sets), self.num_perm), dtype=np.uint32)
-        batch: list[int] = []
-        size = 0
-        if self._scratch is None:  # one buffer for every batch: a fresh 6 MB array each time faulted its pages in anew
-            self._scratch = np.empty(self.num_perm * _BATCH, dtype=np.uint64)
-
-        def flush() -> None:
-            if not batch:
-                return
-            parts = [shingle_sets[k] for k in batch]
-            shingles = np.concatenate(parts)
-            hv = self._scratch[: self.num_perm * shingles.size].reshape(self.num_perm, shingles.size)  # type: ignore[index]
-            np.multiply(self.a[:, None], shingles[None, :], out=hv)
-            hv += self.b[:, None]
-            starts = np.cumsum([0] + [p.size for p in parts[:-1]])
-            # the high 32 bits of the least hash, not the least of the high 32 bits: the same number (dropping
-            # low bits keeps the order), one shift per set instead of one per hash
-            least = np.minimum.reduceat(hv, starts, axis=1)
-            least >>= np.uint64(32)
-            out[batch] = least.T.astype(np.uint32)
-
-        for k, sh in enumerate(shingle_sets):
-            if sh.size == 0 or sh.size > _BATCH:
-                out[k] = self.signature(sh)
-                continue
-            if size + sh.size > _BATCH:
-                flush()
-                batch, size = [], 0
-            batch.append(k)
-            size += sh.size
-        flush()
-        return out
-
-    def signature(self, shingles: np.ndarray) -> np.ndarray:
-        if shingles.size == 0:
-            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        out = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint64)
-        for i in range(0, shingles.size, _CHUNK):  # bounded memory on a huge page: num_perm x _CHUNK at a time
-            part = shingles[i : i + _CHUNK]
-            hv = (part[None, :] * self.a[:, None] + self.b[:, None]) >> np.uint64(32)
-            np.minimum(out, hv.min(axis=1), out=out)
-        return out.astype(np.uint32)
+    def signatures(self, texts: list[str]) -> np.ndarray:
+        """The signature of each normalised text (one row of ``num_perm`` uint32 each), computed by the core
+        (src/minhash.rs): the shingles are the hashes of every window of ``n`` UTF-8 bytes (a rolling polynomial
+        hash; the whole text when shorter), and the signature holds the high 32 bits of each hash function's
+        least value over them.  Characters, not words: a one-word edit in a 15-word paragraph touches a few of
+        ~90 character shingles (Jaccard ~0.85) but 3 of 13 word 3-grams (~0.6)."""
+        raw = _core.minhash_signatures(texts, self.a.tolist(), self.b.tolist(), self.n)
+        return np.frombuffer(raw, dtype=np.uint32).reshape(len(texts), self.num_perm)
 
 
 @dataclass
@@ -272,8 +176,8 @@ class CorpusCollector:
         with_page = len(all_words) >= page_words
         if with_page:
             keys.append(" ".join(all_words))
-        # the page's paragraphs (and the page itself) hashed together: numpy per paragraph was mostly call overhead
-        sigs = self.hasher.signatures(self.hasher.shingles_many(keys)) if keys else None
+        # the page's paragraphs (and the page itself) in one call into the core
+        sigs = self.hasher.signatures(keys) if keys else None
         page_sig = sigs[-1] if with_page and sigs is not None else None
         para_sigs = sigs[: len(para_hashes)] if sigs is not None and para_hashes else None
         self.items.append(_PageItem(name, name if key is None else key, site, key_hash(" ".join(all_words)) if all_words else 0, page_sig, para_hashes, para_sigs))
