@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import _core
-from cleaner.stages.spam import OffLanguage
+from cleaner.stages.spam import OffLanguageJudge, OffLanguageSettings
 
 _LETTERS = regex.compile(r"\p{L}")
 SHIPPED_PAIRS = [['"', '"'], ["“", "”"], ["„", "“"], ["«", "»"], ["「", "」"], ["『", "』"], ["《", "》"]]
@@ -46,6 +46,6 @@ def test_quoted_only_matches_the_definition_on_arbitrary_text(s: str, pairs: lis
 
 
 def test_the_stage_asks_the_core() -> None:
-    judge = OffLanguage({"offlang_quote_pairs": SHIPPED_PAIRS})
+    judge = OffLanguageJudge(OffLanguageSettings(offlang_quote_pairs=SHIPPED_PAIRS))
     assert judge._quoted_only('^ "僕だけがいない街" .')
     assert not judge._quoted_only('he said "hi"')
