@@ -78,20 +78,32 @@ def adjacent(a: str, b: str) -> bool:
     return b in _keyboard().get(a, frozenset())
 
 
-def edit_cost(word: str, cand: str) -> tuple[float, str]:
-    """Weighted edit cost of typing ``word`` for ``cand``, and a short explanation.
+#: letters people swap for one another by sound, not by keyboard ('c'/'k'/'s', 'i'/'y'): a substitution between
+#: two letters of one group is the `phonetic` edit class
+_SOUND_GROUPS = ("cksq", "sz", "iy", "gj", "fv", "mn", "dt", "bp", "xs")
 
-    Keyboard slips, vowel swaps, doubled letters and transpositions are cheaper than arbitrary edits:
-    they are how people actually mistype, so they rank candidates better than a plain distance.
-    """
+#: the weight of each edit class when `edit_cost` is called without the stage's settings (rules/spelling/settings.yaml
+#: `edit_costs`, where they are tuned)
+DEFAULT_EDIT_COSTS: dict[str, float] = {
+    "transposed": 0.7, "keyboard": 0.6, "vowel": 0.8, "phonetic": 0.8, "other": 1.0, "doubled": 0.5, "vowel_indel": 0.9,
+    "indel": 0.9, "first_letter": 0.0,
+}
+
+
+def _same_sound(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _SOUND_GROUPS)
+
+
+def edit_classes(word: str, cand: str) -> list[tuple[str, str]]:
+    """The edits that turn ``cand`` into ``word``, each as (class, explanation): how people mistype (keyboard
+    slips, vowels confused, letters doubled or undoubled, transpositions, letters swapped by their sound) are
+    classes of their own, so the ranking can weigh them as often as writers make them."""
     if OSA.distance(word, cand) == 1 and Levenshtein.distance(word, cand) == 2:
         i = next(k for k in range(len(word)) if word[k] != cand[k])
-        return 0.7, f"transposed {cand[i:i + 2]}"
-    ops = Levenshtein.editops(word, cand)
-    cost = 0.0
-    kinds: list[str] = []
+        return [("transposed", f"transposed {cand[i:i + 2]}")]
+    out: list[tuple[str, str]] = []
     skip = -1
-    ops_list = list(ops)
+    ops_list = list(Levenshtein.editops(word, cand))
     for k, op in enumerate(ops_list):
         if k == skip:
             continue
@@ -100,29 +112,40 @@ def edit_cost(word: str, cand: str) -> tuple[float, str]:
             nxt = ops_list[k + 1] if k + 1 < len(ops_list) else None
             if (nxt is not None and nxt.tag == "replace" and nxt.src_pos == op.src_pos + 1 and nxt.dest_pos == op.dest_pos + 1
                     and word[op.src_pos] == cand[nxt.dest_pos] and word[nxt.src_pos] == cand[op.dest_pos]):
-                cost += 0.7
-                kinds.append(f"transposed {cand[op.dest_pos:op.dest_pos + 2]}")
+                out.append(("transposed", f"transposed {cand[op.dest_pos:op.dest_pos + 2]}"))
                 skip = k + 1
             elif adjacent(a, b):
-                cost += 0.6
-                kinds.append(f"keyboard slip {b}→{a}")
+                out.append(("keyboard", f"keyboard slip {b}→{a}"))
             elif a in _VOWELS and b in _VOWELS:
-                cost += 0.8
-                kinds.append(f"vowel {b}→{a}")
+                out.append(("vowel", f"vowel {b}→{a}"))
+            elif _same_sound(a, b):
+                out.append(("phonetic", f"sound-alike {b}→{a}"))
             else:
-                cost += 1.0
-                kinds.append(f"{b}→{a}")
+                out.append(("other", f"{b}→{a}"))
         elif op.tag == "delete":  # the word has an extra letter
             a = word[op.src_pos]
             doubled = (op.src_pos > 0 and word[op.src_pos - 1] == a) or (op.src_pos + 1 < len(word) and word[op.src_pos + 1] == a)
-            cost += 0.5 if doubled else 0.9
-            kinds.append(f"extra {a}")
+            out.append(("doubled" if doubled else "vowel_indel" if a in _VOWELS else "indel", f"extra {a}"))
         else:  # insert: the word lacks a letter
             b = cand[op.dest_pos]
             doubled = (op.dest_pos > 0 and cand[op.dest_pos - 1] == b) or (op.dest_pos + 1 < len(cand) and cand[op.dest_pos + 1] == b)
-            cost += 0.5 if doubled else 0.9
-            kinds.append(f"missing {b}")
-    return cost, ", ".join(kinds)
+            out.append(("doubled" if doubled else "vowel_indel" if b in _VOWELS else "indel", f"missing {b}"))
+    return out
+
+
+def edit_cost(word: str, cand: str, costs: dict[str, float] | None = None) -> tuple[float, str]:
+    """Weighted edit cost of typing ``word`` for ``cand``, and a short explanation.
+
+    Keyboard slips, vowel swaps, doubled letters and transpositions are cheaper than arbitrary edits:
+    they are how people actually mistype, so they rank candidates better than a plain distance.  A changed
+    first letter costs `first_letter` more (writers rarely get the first letter wrong).
+    """
+    w = costs or DEFAULT_EDIT_COSTS
+    edits = edit_classes(word, cand)
+    cost = sum(float(w[c]) for c, _ in edits)
+    if word[:1] != cand[:1]:
+        cost += float(w.get("first_letter", 0.0))
+    return cost, ", ".join(e for _, e in edits)
 
 
 def first_letter_explained(word: str, cand: str) -> bool:
@@ -309,6 +332,10 @@ class Speller:
                  use_general: bool = True):
         self.cfg = cfg
         self.lang = lang
+        #: the weight of each edit class in the ranking (`edit_classes`)
+        self.costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, **(cfg.get("edit_costs") or {})}
+        #: ... and in the ranking of candidates (noisy channel: edit_weight x these - Zipf of the candidate)
+        self.rank_costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, "per_extra_edit": 0.0, **(cfg.get("rank_costs") or {})}
         self.vocabs = [v for v in vocabs if v.lang == lang]
         self.vocab_words: dict[str, tuple[str, str]] = {}
         for v in self.vocabs:
@@ -329,6 +356,8 @@ class Speller:
         #: them only is skipped by one set operation
         self.kept_words: set[str] = set()
         self._stable: dict[tuple[str, bool], Verdict] = {}
+        #: deciding for words given alone, not on a page (`cleaner spell` without `--context`): `_check_isolated`
+        self.isolated = False
         learned = [w for w, n in self.corpus_count.items()
                    if n >= cfg["corpus_min_count"] and self.corpus_pages.get(w, 0) >= cfg["corpus_min_pages"] and w.isalpha()]
         self.learned = set(learned)
@@ -389,7 +418,8 @@ class Speller:
                 self._add(found, low, cand, 1)
             # the stage never takes a general-list candidate beyond `general_max_edits`: do not look for one
             kg = k if edits_key != "max_edits" else min(k, int(self.cfg["general_max_edits"]))
-            if not found and kg >= 2:
+            # (the suggestion looks two edits away always: a nearer word is not always the likelier one)
+            if kg >= 2 and (not found or edits_key != "max_edits"):
                 for cand, dist in self.general.index.within(low, kg, letters, _GENERAL_MAX_LENGTH):
                     self._add(found, low, cand, dist)
         out = sorted(found.values(), key=lambda c: (c.rank, c.word))
@@ -429,8 +459,14 @@ class Speller:
             bonus = 0.0
             if z < cfg["general_min_zipf"]:
                 return
-        cost, explain = edit_cost(low, cand)
-        rank = cost * float(cfg["edit_weight"]) - z - bonus
+        edits = edit_classes(low, cand)
+        cost = sum(self.costs[c] for c, _ in edits) + (self.costs["first_letter"] if low[:1] != cand[:1] else 0.0)
+        explain = ", ".join(e for _, e in edits)
+        # the ranking weighs the same edits with the weights tuned on the misspelling lists (`rank_costs`)
+        rc = self.rank_costs
+        rank_cost = (sum(rc[c] for c, _ in edits) + (rc["first_letter"] if low[:1] != cand[:1] else 0.0)
+                     + rc["per_extra_edit"] * (dist - 1))
+        rank = rank_cost * float(cfg["edit_weight"]) - z - bonus
         found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank)
 
     # -- the decision ----------------------------------------------------------------------------
@@ -515,6 +551,8 @@ class Speller:
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
         cfg = self.cfg
         low = word.casefold()
+        if self.isolated:
+            return self._check_isolated(word, low)
         if len(word) < self._min_len or (len(word) < cfg["min_length"] and not self.page_candidates(low)):
             return Verdict(word, word, f"shorter than {cfg['min_length']} letters")
         short = len(word) < cfg["min_length"]  # fixed only from the page's own vocabulary
@@ -560,6 +598,42 @@ class Speller:
                   "cost": round(best.cost, 2)}
         if z >= cfg["real_zipf"]:
             detail["word_zipf"] = z  # a word wordfreq lists, overruled: only in running prose (see propose)
+        return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
+
+    def _check_isolated(self, word: str, low: str) -> Verdict:
+        """A word given alone (`cleaner spell` without a page): the gates that guard running prose (short words,
+        names, jargon coined by derivation, two-edit fixes) stand for what a page's other words tell; alone, the
+        word is fixed to its best candidate unless it is a known word, or a listed one no candidate outweighs."""
+        cfg, iso = self.cfg, self.cfg["isolated"]
+        if not word.isalpha():
+            return Verdict(word, word, "not a plain word")
+        if self.lang in cfg["ascii_languages"] and not word.isascii():
+            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
+        if _shape(word) in ("upper", "mixed"):
+            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
+        why = self.known(low)
+        if why is not None:
+            return Verdict(word, word, why)
+        z = self.zipf(low)
+        cands = self.candidates(low, "suggest_max_edits")
+        glued = self.split_glued(low) if z < cfg["real_zipf"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
+            left, right, why_split = glued
+            fixed = _recase(word, left) + " " + right
+            return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
+                           {"split": [left, right]}, fixed)
+        if not cands:
+            what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg["real_zipf"] else "unknown"
+            return Verdict(word, word, f"{what}, and no word within {self.max_edits(len(low), 'suggest_max_edits')} edits")
+        best = cands[0]
+        sugg = _recase(word, best.word)
+        if z >= cfg["real_zipf"] and best.zipf - z < float(iso["min_margin"]):
+            return Verdict(word, word, f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is less than "
+                           f"{iso['min_margin']} commoner", detail={"candidate": best.word}, suggestion=sugg)
+        reason = (f"'{word}' is {f'rare (Zipf {z:.2f})' if z else 'unknown'}; alone, its likeliest word is '{best.word}' from "
+                  f"{best.source}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
+        detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
+                  "cost": round(best.cost, 2)}
         return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
 
     def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
@@ -775,6 +849,9 @@ class SpellingStage(Stage):
         "vocab_bonus": 2.0,
         "corpus_bonus": 1.0,
         "edit_weight": 2.5,
+        "edit_costs": dict(DEFAULT_EDIT_COSTS),
+        "rank_costs": {"transposed": 0.58, "keyboard": 1.06, "vowel": 0.58, "phonetic": 1.06, "other": 1.15, "doubled": 0.29,
+                       "vowel_indel": 0.58, "indel": 0.91, "first_letter": 0.77, "per_extra_edit": 0.19},
         "ambiguity_margin": 0.3,
         "page_min_count": 3,
         "corpus_min_count": 5,
@@ -794,6 +871,7 @@ class SpellingStage(Stage):
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
         "general_max_edits": 1,
+        "isolated": {"min_margin": 1.0},
         "suggest_max_edits": [[2, 1], [5, 2]],
         "max_cost": 1.5,
         "glue_over_cost": 0.9,
