@@ -309,6 +309,7 @@ class Candidate:
     explain: str
     score: float  # rapidfuzz ratio 0..100
     rank: float = 0.0
+    rank_cost: float = 0.0  # the edits' cost in the ranking's weights (how likely writers make them)
 
 
 @dataclass
@@ -349,7 +350,8 @@ class Speller:
         #: the page's own vocabulary: words it writes `page_vocab.min_count` times or more (lower case -> as written)
         self.page_vocab: dict[str, str] = {}
         pv = cfg.get("page_vocab") or {}
-        self._min_len = min(int(cfg["min_length"]), int(pv.get("min_length", cfg["min_length"]))) if pv.get("enabled") else int(cfg["min_length"])
+        self._min_len = (min(int(cfg["min_length"]), int(pv.get("min_typo_length", cfg["min_length"]))) if pv.get("enabled")
+                         else int(cfg["min_length"]))
         self._cache: dict[tuple[str, bool], Verdict] = {}
         self._kept_any_page: dict[str, bool] = {}
         #: the words `surely_kept` keeps on every page (its memo's yes answers, and the short words): a line made of
@@ -467,7 +469,7 @@ class Speller:
         rank_cost = (sum(rc[c] for c, _ in edits) + (rc["first_letter"] if low[:1] != cand[:1] else 0.0)
                      + rc["per_extra_edit"] * (dist - 1))
         rank = rank_cost * float(cfg["edit_weight"]) - z - bonus
-        found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank)
+        found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank, rank_cost)
 
     # -- the decision ----------------------------------------------------------------------------
     def suggest(self, word: str) -> str:
@@ -641,14 +643,14 @@ class Speller:
         cfg = self.cfg
         if best.score < cfg["min_score"]:
             return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg['min_score']}"
-        if best.edits > self.max_edits(len(low)):
+        on_page = best.source.startswith("page")
+        if best.edits > self.max_edits(len(low), "page_vocab_max_edits" if on_page else "max_edits"):
             return f"best candidate '{best.word}' is {best.edits} edits away"
         if best.edits > 1 and best.cost > cfg["max_cost"]:
             return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg['max_cost']})"
         general = best.source.startswith("general")
         if general and best.edits > cfg["general_max_edits"]:
             return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
-        on_page = best.source.startswith("page")
         if on_page and best.edits > 1 and best.cost > cfg["page_vocab"]["max_cost"]:
             return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
         if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"] and not (on_page and best.edits == 1):
@@ -659,8 +661,16 @@ class Speller:
             return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
         if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
+        if on_page and self.zipf(best.word.casefold()) < z:
+            # the page may write a word wrong twice ('delimeters'): the right spelling of it is never "fixed" to that
+            return f"'{best.word}' (a word of the page) is rarer than '{low}' in {self.lang}"
         derived = self.derived(low)
-        if derived is not None and not (on_page and self.page_count[derived.split(" ")[0].rstrip("-")] == 0):
+        prefixed = derived is not None and derived.split(" ")[0].endswith("-")
+        stem = (derived.split("+ ")[1] if prefixed else derived).split(" ")[0].rstrip("-") if derived else ""
+        # 'recompress' / 'decompress': the same stem with another of the prefixes
+        cw = best.word.casefold()
+        sibling = prefixed and cw.endswith(stem) and cw[: len(cw) - len(stem)] in cfg["derivation"]["prefixes"]
+        if derived is not None and (sibling or not (on_page and self.page_count[stem] == 0)):
             # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
             # knitting page is 'stitches', not 'stich' + -es)
             return f"a derived word ({derived})"
@@ -673,6 +683,10 @@ class Speller:
             if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
+            extra = _stray_letter(low, best.word.casefold())
+            if extra:
+                return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' would mean a stray '{extra}' typed, neither doubled "
+                        f"nor beside a neighbouring key")
         return None
 
     def _rival(self, best: Candidate, others: list[Candidate]) -> str | None:
@@ -685,9 +699,11 @@ class Speller:
         on_page = best.source.startswith("page")
         for c in others:
             if on_page and not c.source.startswith("page"):
-                if c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.cost < best.cost - 0.05):
+                # nearer: fewer edits, or edits writers make more often (the ranking's weights: a keyboard
+                # neighbour is no likelier than a dropped letter)
+                if c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.rank_cost < best.rank_cost - 0.05):
                     return (f"ambiguous: '{best.word}' is a word of the page, but '{c.word}' is nearer "
-                            f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.cost:.1f} against {best.cost:.1f})")
+                            f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.rank_cost:.2f} against {best.rank_cost:.2f})")
                 continue  # as near, and the page writes the best candidate again and again, never the rival
             if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
                     and c.zipf >= max(float(cfg["min_zipf"]), best.zipf - float(cfg["max_zipf_below"]))
@@ -761,8 +777,15 @@ class Speller:
             for suf in cfg["suffixes"]:
                 if w.endswith(suf) and len(w) > len(suf):
                     base = w[: -len(suf)]
-                    for cand in (base, base + "e", base + "y", base[:-1] + "y" if base.endswith("i") else base,
-                                 base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                    # English spelling of a suffix: -s never follows an s ('mirrorss'), -es follows a hissing sound,
+                    # an o or a y turned i ('proces' is no proc + -es); only a suffix starting with a vowel drops a
+                    # base's e ('making') or doubles its last consonant ('running'): 'chargs' is no charge + -s,
+                    # 'taskks' no task + -s
+                    if (suf == "s" and base.endswith("s")) or (suf == "es" and not base.endswith(("s", "x", "z", "ch", "sh", "o", "i"))):
+                        continue
+                    vowel = suf[0] in _VOWELS
+                    for cand in (base, base + "e" if vowel else base, base + "y", base[:-1] + "y" if base.endswith("i") else base,
+                                 base[:-1] if vowel and len(base) > 2 and base[-1] == base[-2] else base):
                         if real(cand):
                             return f"{cand} + -{suf}"
             return None
@@ -808,10 +831,28 @@ def _inflection_sibling(low: str, cand: str) -> bool:
 
 def _inflected(low: str, cand: str) -> bool:
     """'pessimizations' / 'pessimization', 'axiomatize' / 'axiomatized': one is the other plus an inflection
-    ending, a word of its own (but 'mirrorss' is 'mirrors' with a letter doubled)."""
+    ending, a word of its own (but 'mirrorss' is 'mirrors' with a letter doubled); 'severer' / 'severe' (an
+    ending's e merged with the base's), 'strawmen' / 'strawman' (man's plural)."""
     short, long_ = (low, cand) if len(low) < len(cand) else (cand, low)
     suf = long_[len(short):]
-    return long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
+    if long_.startswith(short) and short.endswith("e") and "e" + suf in _INFLECTIONS:
+        return True
+    if low[:-3] == cand[:-3] and {low[-3:], cand[-3:]} == {"man", "men"}:
+        return True
+    return bool(suf) and long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
+
+
+def _stray_letter(low: str, cand: str) -> str:
+    """The letter ``low`` has beyond ``cand`` when it is neither doubled nor a keyboard neighbour of a letter
+    beside it ('doxing' for 'doing': an x is not typed by accident there), else ''."""
+    if len(low) != len(cand) + 1:
+        return ""
+    i = next((k for k in range(len(cand)) if low[k] != cand[k]), len(cand))
+    if low[:i] + low[i + 1:] != cand:
+        return ""
+    a = low[i]
+    beside = {low[i - 1] if i > 0 else "", low[i + 1] if i + 1 < len(low) else ""} - {""}
+    return "" if a in beside or any(adjacent(a, b) for b in beside) else a
 
 
 def _shape(word: str) -> str:
@@ -861,7 +902,7 @@ class SpellingStage(Stage):
         "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
         "overwhelming_min_line_words": 8,
         "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
-        "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
+        "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
                   "short_content_min_zipf": 4.0,
