@@ -670,6 +670,9 @@ class Speller:
         # 'recompress' / 'decompress': the same stem with another of the prefixes
         cw = best.word.casefold()
         sibling = prefixed and cw.endswith(stem) and cw[: len(cw) - len(stem)] in cfg["derivation"]["prefixes"]
+        # ... or another word with the same prefix ('underpays' / 'underpaid')
+        pre = derived.split("-")[0] if derived and prefixed else ""
+        sibling = sibling or (bool(pre) and cw.startswith(pre) and self.zipf(cw[len(pre):]) >= cfg["derivation"]["min_zipf"])
         if derived is not None and (sibling or not (on_page and self.page_count[stem] == 0)):
             # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
             # knitting page is 'stitches', not 'stich' + -es)
@@ -677,6 +680,10 @@ class Speller:
         if (runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold()
                 and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
+        if (runner is not None and runner.rank - best.rank < float(cfg["rival"]["page_margin"])
+                and _inflected(best.word.casefold(), runner.word.casefold())):
+            # 'artworkw': 'artwork' with a stray w, or 'artworks' with w for s? Only the sentence knows the number
+            return f"ambiguous: '{best.word}' or '{runner.word}' (singular or plural, tense: only the sentence tells)"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
             ow = cfg["overwhelming_page" if on_page else "overwhelming" if not best.source.startswith("general")
                      else "overwhelming_general"]
@@ -701,7 +708,8 @@ class Speller:
             if on_page and not c.source.startswith("page"):
                 # nearer: fewer edits, or edits writers make more often (the ranking's weights: a keyboard
                 # neighbour is no likelier than a dropped letter)
-                if c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.rank_cost < best.rank_cost - 0.05):
+                if (c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.rank_cost < best.rank_cost - 0.05)
+                        and c.rank - best.rank < float(cfg["page_margin"])):
                     return (f"ambiguous: '{best.word}' is a word of the page, but '{c.word}' is nearer "
                             f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.rank_cost:.2f} against {best.rank_cost:.2f})")
                 continue  # as near, and the page writes the best candidate again and again, never the rival
@@ -901,7 +909,7 @@ class SpellingStage(Stage):
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
         "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
         "overwhelming_min_line_words": 8,
-        "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
+        "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5, "page_margin": 1.0},
         "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
