@@ -641,7 +641,7 @@ class Speller:
     def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
         """Why the best candidate is not good enough to fix with, or None."""
         cfg = self.cfg
-        if best.score < cfg["min_score"]:
+        if best.score < (cfg["page_vocab"]["min_score"] if best.source.startswith("page") else cfg["min_score"]):
             return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg['min_score']}"
         on_page = best.source.startswith("page")
         if best.edits > self.max_edits(len(low), "page_vocab_max_edits" if on_page else "max_edits"):
@@ -687,9 +687,15 @@ class Speller:
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
             ow = cfg["overwhelming_page" if on_page else "overwhelming" if not best.source.startswith("general")
                      else "overwhelming_general"]
-            if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
+            if title:
+                return f"a real {self.lang} word (Zipf {z:.2f}), capitalised: a name as often as not"
+            margin = float(ow["min_margin"])
+            for from_zipf, m in ow.get("margins", []):
+                if z >= from_zipf:
+                    margin = float(m)
+            if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= margin):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
-                        f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
+                        f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {margin} commoner)")
             extra = _stray_letter(low, best.word.casefold())
             if extra:
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' would mean a stray '{extra}' typed, neither doubled "
@@ -829,12 +835,13 @@ _INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
 
 
 def _inflection_sibling(low: str, cand: str) -> bool:
-    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es is a spelling slip, not this)."""
+    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es and d/ed are spelling slips,
+    'calld' / 'called', not this)."""
     p = 0
     while p < min(len(low), len(cand)) and low[p] == cand[p]:
         p += 1
     a, b = low[p:], cand[p:]
-    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} != {"s", "es"}
+    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} not in ({"s", "es"}, {"d", "ed"})
 
 
 def _inflected(low: str, cand: str) -> bool:
@@ -847,6 +854,8 @@ def _inflected(low: str, cand: str) -> bool:
         return True
     if low[:-3] == cand[:-3] and {low[-3:], cand[-3:]} == {"man", "men"}:
         return True
+    if suf == "s" and len(short) > 1 and short[-1] == "y" and short[-2] not in _VOWELS:
+        return False  # 'companys' is no plural of 'company'
     return bool(suf) and long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
 
 
@@ -907,11 +916,12 @@ class SpellingStage(Stage):
         "corpus_min_pages": 2,
         "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
-        "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
+        "overwhelming_page": {"max_zipf": 3.0, "max_edits": 1, "min_margin": 2.0, "margins": [[2.0, 3.0]]},
         "overwhelming_min_line_words": 8,
         "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5, "page_margin": 1.0},
         "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
-                       "max_cost": 1.5},
+                       "max_cost": 1.5,
+                       "min_score": 75},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
                   "short_content_min_zipf": 4.0,
                   "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
