@@ -479,7 +479,7 @@ class Speller:
         if not low.isalpha() or low in self.vocab_words or self.zipf(low) >= self.cfg["common_zipf"]:
             return word
         cands = self.candidates(low, "suggest_max_edits")
-        glued = self.split_glued(low) if self.zipf(low) < self.cfg["real_zipf"] else None
+        glued = self.split_glued(low, self.zipf(low))
         if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= self.cfg["glue_over_cost"]):
             return _recase(word, glued[0]) + " " + glued[1]
         return _recase(word, cands[0].word) if cands else word
@@ -580,8 +580,9 @@ class Speller:
             if not cands or self.zipf(low) >= cfg["real_zipf"]:
                 return Verdict(word, word, f"shorter than {cfg['min_length']} letters, and no word of the page one slip away")
         z = self.zipf(low)
-        glued = self.split_glued(low) if z < cfg["real_zipf"] and (shape == "lower" or not cfg["glued"]["lowercase_only"]) else None
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
+        glued = self.split_glued(low, z) if shape == "lower" or not cfg["glued"]["lowercase_only"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]
+                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
             return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
@@ -618,8 +619,9 @@ class Speller:
             return Verdict(word, word, why)
         z = self.zipf(low)
         cands = self.candidates(low, "suggest_max_edits")
-        glued = self.split_glued(low) if z < cfg["real_zipf"] else None
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
+        glued = self.split_glued(low, z)
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]
+                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
             return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
@@ -728,11 +730,14 @@ class Speller:
                         f"away (only their frequency tells them apart)")
         return None
 
-    def split_glued(self, low: str) -> tuple[str, str, str] | None:
-        """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split."""
+    def split_glued(self, low: str, z: float = 0.0) -> tuple[str, str, str] | None:
+        """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split.  ``z``: the run's
+        Zipf; wordfreq lists the commonest glue of the web ('thereis', 'theworld'), and below `listed_max_zipf` such a
+        listed run is split too when it is two function words or 'the' and a word (no rare word reads so)."""
         cfg = self.cfg["glued"]
-        if not cfg["enabled"] or len(low) < cfg["min_length"]:
+        if not cfg["enabled"] or len(low) < cfg["min_length"] or z >= float(cfg["listed_max_zipf"]):
             return None
+        listed = z >= float(self.cfg["real_zipf"])
         best: tuple[float, str, str] | None = None
         joiners = set(cfg["function_words"])
         prefixes = set(self.cfg["derivation"]["prefixes"])
@@ -748,7 +753,7 @@ class Speller:
                     best = (zc, left, right)
                 continue
             content = right if left in joiners else left if right in joiners else None
-            if content is None or len(content) < cfg["min_content_length"]:
+            if content is None or len(content) < cfg["min_content_length"] or (listed and left != "the"):
                 continue
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
             if len(content) < cfg["long_content_length"] and zc < cfg["short_content_min_zipf"]:
@@ -756,7 +761,7 @@ class Speller:
             if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
                 best = (zc, left, right)
         if best is None:
-            return self._content_glue(low, prefixes)
+            return None if listed else self._content_glue(low, prefixes)
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
 
     def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
@@ -922,7 +927,7 @@ class SpellingStage(Stage):
         "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
                        "max_cost": 1.5,
                        "min_score": 75},
-        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
+        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0, "min_content_length": 4, "long_content_length": 5,
                   "short_content_min_zipf": 4.0,
                   "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
                               "left_endings": ["ly", "ing", "ed", "s"], "long_length": 15}, "min_zipf": 3.0,
