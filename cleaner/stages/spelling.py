@@ -774,8 +774,10 @@ class Speller:
         if not cfg["enabled"] or self.lang not in cfg["languages"] or self.page_count[low] > 1:
             return None
         m = int(cfg["min_half"])
+        suffixes = set(self.cfg["derivation"]["suffixes"])
         splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
-                  if low[:i] not in prefixes and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
+                  if low[:i] not in prefixes and low[i:] not in suffixes  # 'cashierless' is cashier + -less
+                  and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
         if len(splits) != 1:
             return None  # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess
         left, right = splits[0]
@@ -930,7 +932,8 @@ class SpellingStage(Stage):
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0, "min_content_length": 4, "long_content_length": 5,
                   "short_content_min_zipf": 4.0,
                   "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
-                              "left_endings": ["ly", "ing", "ed", "s"], "long_length": 15}, "min_zipf": 3.0,
+                              "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"],
+                              "long_length": 12}, "min_zipf": 3.0,
                   "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
                                      "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
                                      "your", "their", "its", "has", "have", "can", "will", "which"]},
@@ -949,7 +952,7 @@ class SpellingStage(Stage):
                                     "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally", "ery", "ry"],
                        "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
                                     "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
-                                    "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
+                                    "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi", "well"]},
         "min_line_words": 3,
         "line_min_lang_share": 0.5,
         "line_other_language_p": 0.9,
