@@ -19,11 +19,11 @@ from pathlib import Path
 
 from cleaner.core.pipeline import make_context
 from cleaner.rulebook.load import default_rules_dir
-from cleaner.stages.spelling import Speller, SpellingStage, _keyboard, edit_classes, first_letter_explained
+from cleaner.stages.spelling import Speller, SpellingStage, _keyboard, _stray_letter, edit_classes, first_letter_explained
 
 HERE = Path(__file__).resolve().parent
 CLASSES = ["transposed", "keyboard", "vowel", "phonetic", "other", "doubled", "vowel_indel", "indel"]
-Feature = tuple[str, float, int, tuple[int, ...], bool]
+Feature = tuple[str, float, int, tuple[int, ...], bool, bool]
 
 
 def load_pairs(path: Path) -> dict[str, set[str]]:
@@ -43,7 +43,7 @@ def tuning_pairs(bench: Path) -> list[tuple[str, set[str]]]:
 
 
 def features(speller: Speller, pairs: list[tuple[str, set[str]]]) -> list[tuple[set[str], list[Feature]]]:
-    """Each word's candidates: (word, Zipf, edits, edit class counts, first letter changed)."""
+    """Each word's candidates: (word, Zipf, edits, edit class counts, first letter changed, a stray letter)."""
     general = speller.general
     assert general is not None
     out = []
@@ -62,17 +62,18 @@ def features(speller: Speller, pairs: list[tuple[str, set[str]]]) -> list[tuple[
                 if c == low or z < float(speller.cfg["general_min_zipf"]) or not first_letter_explained(low, c):
                     continue
                 n = Counter(e for e, _ in edit_classes(low, c))
-                feats.append((c, z, d, tuple(n[x] for x in CLASSES), low[0] != c[0]))
+                feats.append((c, z, d, tuple(n[x] for x in CLASSES), low[0] != c[0], bool(_stray_letter(low, c))))
         out.append((targets, feats))
     return out
 
 
 def accuracy(data: list[tuple[set[str], list[Feature]]], p: list[float]) -> float:
-    w, ew, first, extra = p[:8], p[8], p[9], p[10]
+    w, ew, first, extra, stray = p[:8], p[8], p[9], p[10], p[11]
     right = 0
     for targets, feats in data:
         if feats:
-            best = min(feats, key=lambda f: (ew * (sum(a * b for a, b in zip(w, f[3])) + first * f[4] + extra * (f[2] - 1)) - f[1], f[0]))
+            best = min(feats, key=lambda f: (ew * (sum(a * b for a, b in zip(w, f[3])) + first * f[4] + extra * (f[2] - 1)
+                                                   + stray * f[5]) - f[1], f[0]))
             right += best[0] in targets
     return right / len(data)
 
@@ -84,8 +85,8 @@ def main() -> None:
     ctx = make_context([default_rules_dir()])
     speller = Speller(ctx.settings("spelling", SpellingStage.defaults), [], "en")
     data = features(speller, tuning_pairs(args.bench))
-    # the start: the gates' edit costs, edit weight 2.5, no first-letter or extra-edit cost
-    p = [0.7, 0.6, 0.8, 0.8, 1.0, 0.5, 0.9, 0.9, 2.5, 0.0, 0.0]
+    # the start: the gates' edit costs, edit weight 2.5, no first-letter, extra-edit or stray-letter cost
+    p = [0.7, 0.6, 0.8, 0.8, 1.0, 0.5, 0.9, 0.9, 2.5, 0.0, 0.0, 0.0]
     best = accuracy(data, p)
     print(f"start: {best:.4f} on {len(data)} tuning words")
     for step in (0.2, 0.1, 0.05):
@@ -103,7 +104,7 @@ def main() -> None:
                         best, p, improved = a, q, True
     # the settings keep edit_weight 2.5: the weights are scaled to it
     scale = p[8] / 2.5
-    costs = {c: round(v * scale, 2) for c, v in zip([*CLASSES, "first_letter", "per_extra_edit"], p[:8] + p[9:])}
+    costs = {c: round(v * scale, 2) for c, v in zip([*CLASSES, "first_letter", "per_extra_edit", "stray_letter"], p[:8] + p[9:])}
     print(f"tuned: {best:.4f}; rank_costs (edit_weight 2.5): {json.dumps(costs)}")
 
 

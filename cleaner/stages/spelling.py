@@ -336,7 +336,8 @@ class Speller:
         #: the weight of each edit class in the ranking (`edit_classes`)
         self.costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, **(cfg.get("edit_costs") or {})}
         #: ... and in the ranking of candidates (noisy channel: edit_weight x these - Zipf of the candidate)
-        self.rank_costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, "per_extra_edit": 0.0, **(cfg.get("rank_costs") or {})}
+        self.rank_costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, "per_extra_edit": 0.0, "stray_letter": 0.0,
+                                             **(cfg.get("rank_costs") or {})}
         self.vocabs = [v for v in vocabs if v.lang == lang]
         self.vocab_words: dict[str, tuple[str, str]] = {}
         for v in self.vocabs:
@@ -467,7 +468,9 @@ class Speller:
         # the ranking weighs the same edits with the weights tuned on the misspelling lists (`rank_costs`)
         rc = self.rank_costs
         rank_cost = (sum(rc[c] for c, _ in edits) + (rc["first_letter"] if low[:1] != cand[:1] else 0.0)
-                     + rc["per_extra_edit"] * (dist - 1))
+                     + rc["per_extra_edit"] * (dist - 1)
+                     # 'drugc': 'drug' with a stray c typed away from the g, or 'drugs' with c for its neighbour s?
+                     + (rc["stray_letter"] if _stray_letter(low, cand) else 0.0))
         rank = rank_cost * float(cfg["edit_weight"]) - z - bonus
         found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank, rank_cost)
 
@@ -683,7 +686,7 @@ class Speller:
                 and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
         if (runner is not None and runner.rank - best.rank < float(cfg["rival"]["page_margin"])
-                and _inflected(best.word.casefold(), runner.word.casefold())):
+                and _inflected(best.word.casefold(), runner.word.casefold()) and not _stray_letter(low, runner.word.casefold())):
             # 'artworkw': 'artwork' with a stray w, or 'artworks' with w for s? Only the sentence knows the number
             return f"ambiguous: '{best.word}' or '{runner.word}' (singular or plural, tense: only the sentence tells)"
         if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
@@ -915,8 +918,8 @@ class SpellingStage(Stage):
         "corpus_bonus": 1.0,
         "edit_weight": 2.5,
         "edit_costs": dict(DEFAULT_EDIT_COSTS),
-        "rank_costs": {"transposed": 0.58, "keyboard": 1.06, "vowel": 0.58, "phonetic": 1.06, "other": 1.15, "doubled": 0.29,
-                       "vowel_indel": 0.58, "indel": 0.91, "first_letter": 0.77, "per_extra_edit": 0.19},
+        "rank_costs": {"transposed": 0.9, "keyboard": 1.29, "vowel": 0.78, "phonetic": 1.23, "other": 1.34, "doubled": 0.45,
+                       "vowel_indel": 0.78, "indel": 1.12, "first_letter": 0.78, "per_extra_edit": 0.0, "stray_letter": 0.22},
         "ambiguity_margin": 0.3,
         "page_min_count": 3,
         "corpus_min_count": 5,
