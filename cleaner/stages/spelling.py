@@ -658,7 +658,7 @@ class Speller:
             return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
         if on_page and best.edits > 1 and best.cost > cfg["page_vocab"]["max_cost"]:
             return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
-        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"] and not (on_page and best.edits == 1):
+        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"] and not on_page:
             return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
         if low[0] != best.word[0].casefold() and len(low) < cfg["first_letter_min_length"]:
             return f"'{best.word}' changes the first letter of a word shorter than {cfg['first_letter_min_length']}"
@@ -929,7 +929,7 @@ class SpellingStage(Stage):
         "overwhelming_page": {"max_zipf": 3.0, "max_edits": 1, "min_margin": 2.0, "margins": [[2.0, 3.0]]},
         "overwhelming_min_line_words": 8,
         "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5, "page_margin": 1.0},
-        "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
+        "page_vocab": {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [5, 2]],
                        "max_cost": 1.5,
                        "min_score": 75},
         "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0, "min_content_length": 4, "long_content_length": 5,
