@@ -50,7 +50,7 @@ def features(speller: Speller, pairs: list[tuple[str, set[str]]]) -> list[tuple[
     for word, targets in pairs:
         low = word.casefold()
         feats: list[Feature] = []
-        if low.isalpha() and speller.zipf(low) < float(speller.cfg["common_zipf"]):
+        if low.isalpha() and speller.zipf(low) < float(speller.cfg.common_zipf):
             k = speller.max_edits(len(low), "suggest_max_edits")
             letters = sorted({low[0], low[1] if len(low) > 1 else low[0], *_keyboard().get(low[0], frozenset())})
             found = dict.fromkeys(general.index.edits1(low), 1)
@@ -59,7 +59,7 @@ def features(speller: Speller, pairs: list[tuple[str, set[str]]]) -> list[tuple[
                     found.setdefault(c, d)
             for c, d in found.items():
                 z = general.get(c)
-                if c == low or z < float(speller.cfg["general_min_zipf"]) or not first_letter_explained(low, c):
+                if c == low or z < float(speller.cfg.general_min_zipf) or not first_letter_explained(low, c):
                     continue
                 n = Counter(e for e, _ in edit_classes(low, c))
                 feats.append((c, z, d, tuple(n[x] for x in CLASSES), low[0] != c[0], bool(_stray_letter(low, c))))
@@ -83,7 +83,7 @@ def main() -> None:
     ap.add_argument("--bench", type=Path, default=HERE.parents[1] / "shared" / "bench")
     args = ap.parse_args()
     ctx = make_context([default_rules_dir()])
-    speller = Speller(ctx.settings("spelling", SpellingStage.defaults), [], "en")
+    speller = Speller(SpellingStage().settings(ctx), [], "en")
     data = features(speller, tuning_pairs(args.bench))
     # the start: the gates' edit costs, edit weight 2.5, no first-letter, extra-edit or stray-letter cost
     p = [0.7, 0.6, 0.8, 0.8, 1.0, 0.5, 0.9, 0.9, 2.5, 0.0, 0.0, 0.0]

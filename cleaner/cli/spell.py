@@ -38,7 +38,7 @@ def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only:
             click.echo(err, err=True)
         sys.exit(2)
     stage = SpellingStage()
-    cfg = ctx.settings(stage.name, stage.defaults)
+    cfg = stage.settings(ctx)
     if general_only:
         return Speller(cfg, [], lang)
     page = Page("", name="", site="")
