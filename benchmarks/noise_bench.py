@@ -6,7 +6,8 @@ seeded generator:
 - ``typo``: one occurrence of a word the page uses at least three times, misspelt as a writer really misspelt
   it (Birkbeck and Holbrook lists, the speller's tuning sets) where one exists, else a keyboard slip
   (neighbouring key, transposition, doubled or dropped letter); English pages. A misspelling that is itself a
-  common word (Zipf >= 3: 'farmer' for 'former') is reported apart as ``typo-realword``: only context tells;
+  common word (Zipf >= 3: 'farmer' for 'former') is reported apart as ``typo-realword``, and one the lists give
+  for several words ('thier': their, there, they're) as ``typo-ambiguous``: only context tells;
 - ``glue-function`` / ``glue-content``: the space between two words removed (one of them a function word /
   both content words); English pages;
 - ``macroman``: Windows-1252 punctuation read as Mac Roman on one token (``it’s`` -> ``itís``, ``—`` -> ``ó``,
@@ -98,6 +99,17 @@ def misspellings(bench: Path) -> dict[str, list[str]]:
     return out
 
 
+_TARGETS: dict[int, Counter[str]] = {}
+
+
+def _targets(spellings: dict[str, list[str]]) -> Counter[str]:
+    """For how many words the lists give each misspelling (counted once per list of misspellings)."""
+    key = id(spellings)
+    if key not in _TARGETS:
+        _TARGETS[key] = Counter(m for ms in spellings.values() for m in set(ms))
+    return _TARGETS[key]
+
+
 def _slip(word: str, rng: random.Random) -> str:
     """A keyboard slip: a neighbouring key, two letters swapped, a letter doubled or dropped (never the first)."""
     near: dict[str, str] = {}
@@ -130,6 +142,7 @@ class Planter:
         self.rng = rng
         self.lang = lang
         self.spellings = spellings
+        self.targets = _targets(spellings)
         self.edits: list[tuple[int, int, str, str, str, tuple[int, int] | None]] = []  # gold offsets
 
     def free(self, a: int, b: int, margin: int = 12) -> bool:
@@ -160,7 +173,8 @@ class Planter:
             m = self.rng.choice(occ[1:])
             real = [x for x in self.spellings.get(w, []) if len(x) >= 4 and low_counts[x] == 0]
             bad = self.rng.choice(real) if real else _slip(w, self.rng)
-            kind = "typo-realword" if zipf(bad, "en") >= 3.0 else "typo"  # 'farmer' for 'former': context only
+            # 'farmer' for 'former', 'thier' for 'their', 'there' and 'they're' in the lists: only context tells
+            kind = "typo-realword" if zipf(bad, "en") >= 3.0 else "typo-ambiguous" if self.targets[bad] > 1 else "typo"
             if low_counts[bad] == 0 and self.add(kind, m.start(), m.end(), bad, w):
                 return True
         return False
@@ -389,7 +403,7 @@ def main() -> int:
           f"page languages {dict(langs.most_common(6))}")
     print(f"{'kind':<14}{'planted':>8}{'right':>7}{'missed':>8}{'wrong':>7}{'chrome':>8}{'recall':>8}{'precision':>10}")
     tot: Counter[str] = Counter()
-    for kind in ("typo", "typo-realword", "glue-function", "glue-content", "macroman", "mojibake", "query-line", "scam-line", "repeat"):
+    for kind in ("typo", "typo-realword", "typo-ambiguous", "glue-function", "glue-content", "macroman", "mojibake", "query-line", "scam-line", "repeat"):
         r = results.get(kind, Counter())
         n = sum(r.values())
         tot.update(r)

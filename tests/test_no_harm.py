@@ -120,8 +120,13 @@ def test_spell_command_with_the_page_as_context_decides_as_the_stage(ctx: Contex
     word, correction, _ = res.output.strip().split("\t")
     stage_fix = next(e for e in clean_text(KNITTING, ctx, name="knit", site="knit").edits if e.before == word)
     assert correction == stage_fix.after == "stitches"
-    alone = CliRunner().invoke(main, ["spell", "stiches"])
-    assert alone.output.split("\t")[1] == "stiches"  # without the page, the word is too short to fix
+    # alone, no page tells whether the word is a name or jargon: its likeliest correction, said to be decided alone
+    alone = CliRunner().invoke(main, ["spell", "stiches"]).output.split("\t")
+    assert alone[1] == "stitches" and "alone" in alone[2]
+    # on a page that writes it as a name, the stage and the command keep it
+    name_page = tmp_path / "name.txt"
+    name_page.write_text("We met Mr Stiches at the market, and he sold us some wool for the rib border.\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["spell", "--context", str(name_page), "Stiches"]).output.split("\t")[1] == "Stiches"
 
 
 def test_standalone_query_and_scam_lines_go_and_an_faq_heading_stays(ctx: Context) -> None:

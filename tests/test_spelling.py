@@ -205,3 +205,38 @@ def test_run_vocab_option_selects_vocabularies(tmp_path: Path) -> None:
     assert "zorbanite panel" in out and "relationship held" in out
     res = CliRunner().invoke(main, ["run", str(raw), "-o", str(tmp_path / "out2"), "-q", "--vocab", "nosuch"])
     assert res.exit_code != 0
+
+
+def test_a_word_alone_gets_its_likeliest_correction() -> None:
+    """`cleaner spell` without a page: no prose says the word is a name or jargon, so the ranking decides (the
+    edits writers make often, the first letter kept, the commoner word); real words, acronyms and words with no
+    near candidate stay."""
+    words = ["cought", "recieved", "acheive", "untill", "Shoreditch", "NASA", "kitchen", "birstonas"]
+    res = CliRunner().invoke(main, ["spell", "--general-only", *words])
+    assert res.exit_code == 0, res.output
+    rows = [ln.split("\t") for ln in res.output.splitlines()]
+    assert [r[1] for r in rows] == ["caught", "received", "achieve", "until", "Shoreditch", "NASA", "kitchen", "birstonas"]
+    assert "alone" in rows[0][2] and "general en" in rows[0][2]
+
+
+def test_the_same_words_in_running_prose_keep_the_prose_gates(ctx: Context) -> None:
+    """On a page the stage fixes a word wordfreq lists only on evidence: 'untill' stays (nothing on the page writes
+    'until'), 'cought' is fixed in running prose on a page writing 'caught' again and again, not in a short line."""
+    text = ("The referee cought the ball and waited untill the crowd was quiet before he spoke to the players.\n"
+            "Every player caught the ball twice. They caught it again, and the coach caught it last before the break.\n"
+            "The referee cought it once more.\n")
+    page = spell(text, ctx)
+    assert fixes(page) == [("cought", "caught")] and page.edits[0].start < 20
+
+
+def test_glued_function_words_and_adjectives_are_split(ctx: Context) -> None:
+    page = spell("The club said its financialrules would change, and thereis a vote on the pricingon tickets in spring.", ctx)
+    assert fixes(page) == [("financialrules", "financial rules"), ("thereis", "there is"), ("pricingon", "pricing on")]
+
+
+def test_derivations_spelt_the_english_way_only(ctx: Context) -> None:
+    """A plural of a plural, a dropped e before -s, an -es after a plain consonant are no derivations: the page's
+    word is meant. A sibling derivation of the same stem is a word of its own."""
+    text = ("The rear mirrors fold in. The side mirrors are heated, and the mirrors dim at night; the mirrorss of the "
+            "test car were cracked.\nYou can recompress the archive after you decompress it, then decompress it again.\n")
+    assert fixes(spell(text, ctx)) == [("mirrorss", "mirrors")]

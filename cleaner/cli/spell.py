@@ -38,7 +38,7 @@ def build_speller(rules: tuple[Path, ...], vocab: tuple[str, ...], general_only:
             click.echo(err, err=True)
         sys.exit(2)
     stage = SpellingStage()
-    cfg = ctx.settings(stage.name, stage.defaults)
+    cfg = stage.settings(ctx)
     if general_only:
         return Speller(cfg, [], lang)
     page = Page("", name="", site="")
@@ -64,14 +64,18 @@ def spell_command(words: tuple[str, ...], rules: tuple[Path, ...], vocab: tuple[
                   tsv: Path | None, context: Path | None = None) -> None:
     """Print WORD<TAB>CORRECTION<TAB>REASON for each word (or each line of standard input).
 
-    The correction equals the word when it is left alone; the reason says why either way.
+    The correction equals the word when it is left alone; the reason says why either way.  Without
+    ``--context`` each word is decided alone (its likeliest correction, unless it is a real word); with it, as
+    the spelling stage decides on that page (names, jargon and short words kept by the prose gates).
     """
     from cleaner.stages.spelling import Speller
 
     speller = build_speller(rules, vocab, general_only, lang)
     assert isinstance(speller, Speller)
-    if context is not None:
+    if context is not None:  # the stage's decision on that page
         speller.for_page(context.read_text(encoding="utf-8", errors="replace"))
+    else:  # a word alone: no page says whether it is a name or jargon (`Speller._check_isolated`)
+        speller.isolated = True
     if tsv is not None:
         score_file(speller, tsv)
         return

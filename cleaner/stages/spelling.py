@@ -23,12 +23,14 @@ setting in ``rules/spelling/settings.yaml``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import regex
@@ -43,7 +45,8 @@ from cleaner.resources.keycounts import KeyCounts
 from cleaner.resources.langid import detect, ensure_page_language
 from cleaner.resources.lexicon import word_key
 from cleaner.rulebook.load import Rule
-from cleaner.stages.base import Context, Stage
+from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
 _CHUNK = regex.compile(r"\S+")
@@ -78,20 +81,32 @@ def adjacent(a: str, b: str) -> bool:
     return b in _keyboard().get(a, frozenset())
 
 
-def edit_cost(word: str, cand: str) -> tuple[float, str]:
-    """Weighted edit cost of typing ``word`` for ``cand``, and a short explanation.
+#: letters people swap for one another by sound, not by keyboard ('c'/'k'/'s', 'i'/'y'): a substitution between
+#: two letters of one group is the `phonetic` edit class
+_SOUND_GROUPS = ("cksq", "sz", "iy", "gj", "fv", "mn", "dt", "bp", "xs")
 
-    Keyboard slips, vowel swaps, doubled letters and transpositions are cheaper than arbitrary edits:
-    they are how people actually mistype, so they rank candidates better than a plain distance.
-    """
+#: the weight of each edit class when `edit_cost` is called without the stage's settings (rules/spelling/settings.yaml
+#: `edit_costs`, where they are tuned)
+DEFAULT_EDIT_COSTS: dict[str, float] = {
+    "transposed": 0.7, "keyboard": 0.6, "vowel": 0.8, "phonetic": 0.8, "other": 1.0, "doubled": 0.5, "vowel_indel": 0.9,
+    "indel": 0.9, "first_letter": 0.0,
+}
+
+
+def _same_sound(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _SOUND_GROUPS)
+
+
+def edit_classes(word: str, cand: str) -> list[tuple[str, str]]:
+    """The edits that turn ``cand`` into ``word``, each as (class, explanation): how people mistype (keyboard
+    slips, vowels confused, letters doubled or undoubled, transpositions, letters swapped by their sound) are
+    classes of their own, so the ranking can weigh them as often as writers make them."""
     if OSA.distance(word, cand) == 1 and Levenshtein.distance(word, cand) == 2:
         i = next(k for k in range(len(word)) if word[k] != cand[k])
-        return 0.7, f"transposed {cand[i:i + 2]}"
-    ops = Levenshtein.editops(word, cand)
-    cost = 0.0
-    kinds: list[str] = []
+        return [("transposed", f"transposed {cand[i:i + 2]}")]
+    out: list[tuple[str, str]] = []
     skip = -1
-    ops_list = list(ops)
+    ops_list = list(Levenshtein.editops(word, cand))
     for k, op in enumerate(ops_list):
         if k == skip:
             continue
@@ -100,29 +115,40 @@ def edit_cost(word: str, cand: str) -> tuple[float, str]:
             nxt = ops_list[k + 1] if k + 1 < len(ops_list) else None
             if (nxt is not None and nxt.tag == "replace" and nxt.src_pos == op.src_pos + 1 and nxt.dest_pos == op.dest_pos + 1
                     and word[op.src_pos] == cand[nxt.dest_pos] and word[nxt.src_pos] == cand[op.dest_pos]):
-                cost += 0.7
-                kinds.append(f"transposed {cand[op.dest_pos:op.dest_pos + 2]}")
+                out.append(("transposed", f"transposed {cand[op.dest_pos:op.dest_pos + 2]}"))
                 skip = k + 1
             elif adjacent(a, b):
-                cost += 0.6
-                kinds.append(f"keyboard slip {b}→{a}")
+                out.append(("keyboard", f"keyboard slip {b}→{a}"))
             elif a in _VOWELS and b in _VOWELS:
-                cost += 0.8
-                kinds.append(f"vowel {b}→{a}")
+                out.append(("vowel", f"vowel {b}→{a}"))
+            elif _same_sound(a, b):
+                out.append(("phonetic", f"sound-alike {b}→{a}"))
             else:
-                cost += 1.0
-                kinds.append(f"{b}→{a}")
+                out.append(("other", f"{b}→{a}"))
         elif op.tag == "delete":  # the word has an extra letter
             a = word[op.src_pos]
             doubled = (op.src_pos > 0 and word[op.src_pos - 1] == a) or (op.src_pos + 1 < len(word) and word[op.src_pos + 1] == a)
-            cost += 0.5 if doubled else 0.9
-            kinds.append(f"extra {a}")
+            out.append(("doubled" if doubled else "vowel_indel" if a in _VOWELS else "indel", f"extra {a}"))
         else:  # insert: the word lacks a letter
             b = cand[op.dest_pos]
             doubled = (op.dest_pos > 0 and cand[op.dest_pos - 1] == b) or (op.dest_pos + 1 < len(cand) and cand[op.dest_pos + 1] == b)
-            cost += 0.5 if doubled else 0.9
-            kinds.append(f"missing {b}")
-    return cost, ", ".join(kinds)
+            out.append(("doubled" if doubled else "vowel_indel" if b in _VOWELS else "indel", f"missing {b}"))
+    return out
+
+
+def edit_cost(word: str, cand: str, costs: dict[str, float] | None = None) -> tuple[float, str]:
+    """Weighted edit cost of typing ``word`` for ``cand``, and a short explanation.
+
+    Keyboard slips, vowel swaps, doubled letters and transpositions are cheaper than arbitrary edits:
+    they are how people actually mistype, so they rank candidates better than a plain distance.  A changed
+    first letter costs `first_letter` more (writers rarely get the first letter wrong).
+    """
+    w = costs or DEFAULT_EDIT_COSTS
+    edits = edit_classes(word, cand)
+    cost = sum(float(w[c]) for c, _ in edits)
+    if word[:1] != cand[:1]:
+        cost += float(w.get("first_letter", 0.0))
+    return cost, ", ".join(e for _, e in edits)
 
 
 def first_letter_explained(word: str, cand: str) -> bool:
@@ -286,6 +312,7 @@ class Candidate:
     explain: str
     score: float  # rapidfuzz ratio 0..100
     rank: float = 0.0
+    rank_cost: float = 0.0  # the edits' cost in the ranking's weights (how likely writers make them)
 
 
 @dataclass
@@ -305,32 +332,40 @@ class Verdict:
 class Speller:
     """Decides for one word: keep it (and why) or fix it (to what, from where, how sure)."""
 
-    def __init__(self, cfg: dict[str, Any], vocabs: list[Vocabulary], lang: str = "en", corpus: dict[str, Any] | None = None,
+    def __init__(self, cfg: SpellingSettings, vocabs: list[Vocabulary], lang: str = "en", corpus: dict[str, Any] | None = None,
                  use_general: bool = True):
         self.cfg = cfg
         self.lang = lang
+        #: the weight of each edit class in the ranking (`edit_classes`)
+        self.costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, **(cfg.edit_costs or {})}
+        #: ... and in the ranking of candidates (noisy channel: edit_weight x these - Zipf of the candidate)
+        self.rank_costs: dict[str, float] = {**DEFAULT_EDIT_COSTS, "per_extra_edit": 0.0, "stray_letter": 0.0,
+                                             **(cfg.rank_costs or {})}
         self.vocabs = [v for v in vocabs if v.lang == lang]
         self.vocab_words: dict[str, tuple[str, str]] = {}
         for v in self.vocabs:
             for k, w in v.words.items():
                 self.vocab_words.setdefault(k, (w, v.name))
-        self.general = general(lang, float(cfg["general_min_zipf"])) if use_general and lang in cfg["general_languages"] else None
+        self.general = general(lang, float(cfg.general_min_zipf)) if use_general and lang in cfg.general_languages else None
         corpus = corpus or {}
         self.corpus_count: dict[str, int] = corpus.get("count", {})
         self.corpus_pages: dict[str, int] = corpus.get("pages", {})
         self.page_count: Counter[str] = Counter()
         #: the page's own vocabulary: words it writes `page_vocab.min_count` times or more (lower case -> as written)
         self.page_vocab: dict[str, str] = {}
-        pv = cfg.get("page_vocab") or {}
-        self._min_len = min(int(cfg["min_length"]), int(pv.get("min_length", cfg["min_length"]))) if pv.get("enabled") else int(cfg["min_length"])
+        pv = cfg.page_vocab or {}
+        self._min_len = (min(int(cfg.min_length), int(pv.get("min_typo_length", cfg.min_length))) if pv.get("enabled")
+                         else int(cfg.min_length))
         self._cache: dict[tuple[str, bool], Verdict] = {}
         self._kept_any_page: dict[str, bool] = {}
         #: the words `surely_kept` keeps on every page (its memo's yes answers, and the short words): a line made of
         #: them only is skipped by one set operation
         self.kept_words: set[str] = set()
         self._stable: dict[tuple[str, bool], Verdict] = {}
+        #: deciding for words given alone, not on a page (`cleaner spell` without `--context`): `_check_isolated`
+        self.isolated = False
         learned = [w for w, n in self.corpus_count.items()
-                   if n >= cfg["corpus_min_count"] and self.corpus_pages.get(w, 0) >= cfg["corpus_min_pages"] and w.isalpha()]
+                   if n >= cfg.corpus_min_count and self.corpus_pages.get(w, 0) >= cfg.corpus_min_pages and w.isalpha()]
         self.learned = set(learned)
         #: the vocabularies' and the corpus's words, indexed by the core for the candidate search
         self._vocab_index = _core.WordIndex([*self.vocab_words, *learned])
@@ -354,17 +389,17 @@ class Speller:
             return f"in vocabulary '{self.vocab_words[low][1]}'"
         if low in self.learned:
             return f"frequent in the corpus ({self.corpus_count[low]}×)"
-        if self.page_count[low] >= self.cfg["page_min_count"]:
+        if self.page_count[low] >= self.cfg.page_min_count:
             return f"used {self.page_count[low]}× on the page"
         z = self.zipf(low)
-        if z >= self.cfg["common_zipf"]:
+        if z >= self.cfg.common_zipf:
             return f"a real {self.lang} word (Zipf {z:.2f})"
         return None
 
     # -- candidates ------------------------------------------------------------------------------
     def max_edits(self, n: int, key: str = "max_edits") -> int:
         best = 0
-        table = self.cfg["page_vocab"]["max_edits"] if key == "page_vocab_max_edits" else self.cfg[key]
+        table = self.cfg.page_vocab["max_edits"] if key == "page_vocab_max_edits" else getattr(self.cfg, key)
         for min_len, edits in table:
             if n >= min_len:
                 best = int(edits)
@@ -388,8 +423,9 @@ class Speller:
             for cand in self.general.index.edits1(low):
                 self._add(found, low, cand, 1)
             # the stage never takes a general-list candidate beyond `general_max_edits`: do not look for one
-            kg = k if edits_key != "max_edits" else min(k, int(self.cfg["general_max_edits"]))
-            if not found and kg >= 2:
+            kg = k if edits_key != "max_edits" else min(k, int(self.cfg.general_max_edits))
+            # (the suggestion looks two edits away always: a nearer word is not always the likelier one)
+            if kg >= 2 and (not found or edits_key != "max_edits"):
                 for cand, dist in self.general.index.within(low, kg, letters, _GENERAL_MAX_LENGTH):
                     self._add(found, low, cand, dist)
         out = sorted(found.values(), key=lambda c: (c.rank, c.word))
@@ -413,36 +449,44 @@ class Speller:
         if cand in self.vocab_words:
             written, name = self.vocab_words[cand]
             source = f"vocabulary '{name}'"
-            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
-            bonus = float(cfg["vocab_bonus"])
+            z = max(self.zipf(cand), float(cfg.vocab_zipf))
+            bonus = float(cfg.vocab_bonus)
         elif cand in self.page_vocab:  # the page's own word: the most specific evidence after a vocabulary
             written, source = self.page_vocab[cand], f"page ({self.page_count[cand]}× on this page)"
-            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
-            bonus = float(cfg["page_vocab"]["bonus"])
+            z = max(self.zipf(cand), float(cfg.vocab_zipf))
+            bonus = float(cfg.page_vocab["bonus"])
         elif cand in self.learned:
             written, source = cand, f"corpus ({self.corpus_count[cand]}× in {self.corpus_pages.get(cand, 0)} pages)"
-            z = max(self.zipf(cand), float(cfg["vocab_zipf"]))
-            bonus = float(cfg["corpus_bonus"])
+            z = max(self.zipf(cand), float(cfg.vocab_zipf))
+            bonus = float(cfg.corpus_bonus)
         else:
             written, source = cand, f"general {self.lang} (wordfreq)"
             z = self.zipf(cand)
             bonus = 0.0
-            if z < cfg["general_min_zipf"]:
+            if z < cfg.general_min_zipf:
                 return
-        cost, explain = edit_cost(low, cand)
-        rank = cost * float(cfg["edit_weight"]) - z - bonus
-        found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank)
+        edits = edit_classes(low, cand)
+        cost = sum(self.costs[c] for c, _ in edits) + (self.costs["first_letter"] if low[:1] != cand[:1] else 0.0)
+        explain = ", ".join(e for _, e in edits)
+        # the ranking weighs the same edits with the weights tuned on the misspelling lists (`rank_costs`)
+        rc = self.rank_costs
+        rank_cost = (sum(rc[c] for c, _ in edits) + (rc["first_letter"] if low[:1] != cand[:1] else 0.0)
+                     + rc["per_extra_edit"] * (dist - 1)
+                     # 'drugc': 'drug' with a stray c typed away from the g, or 'drugs' with c for its neighbour s?
+                     + (rc["stray_letter"] if _stray_letter(low, cand) else 0.0))
+        rank = rank_cost * float(cfg.edit_weight) - z - bonus
+        found[cand] = Candidate(written, source, z, cost, dist, explain, float(fuzz.ratio(low, cand)), rank, rank_cost)
 
     # -- the decision ----------------------------------------------------------------------------
     def suggest(self, word: str) -> str:
         """The best correction when told the word is wrong (no precision gates): what the misspelling
         benchmarks compare with symspellpy and pyspellchecker, which always answer from their dictionary."""
         low = word.casefold()
-        if not low.isalpha() or low in self.vocab_words or self.zipf(low) >= self.cfg["common_zipf"]:
+        if not low.isalpha() or low in self.vocab_words or self.zipf(low) >= self.cfg.common_zipf:
             return word
         cands = self.candidates(low, "suggest_max_edits")
-        glued = self.split_glued(low) if self.zipf(low) < self.cfg["real_zipf"] else None
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= self.cfg["glue_over_cost"]):
+        glued = self.split_glued(low, self.zipf(low))
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= self.cfg.glue_over_cost):
             return _recase(word, glued[0]) + " " + glued[1]
         return _recase(word, cands[0].word) if cands else word
 
@@ -454,7 +498,7 @@ class Speller:
         for w, n in written.items():
             self.page_count[w.casefold()] += n
         self.page_vocab = {}
-        pv = self.cfg["page_vocab"]
+        pv = self.cfg.page_vocab
         if pv["enabled"]:
             if raw is not None and raw != text:
                 written = Counter(words_by_line(raw))
@@ -480,7 +524,7 @@ class Speller:
         key = (word, capitalised_ok)
         hit = self._cache.get(key)
         if hit is None:
-            if self.page_count[word.casefold()] >= self.cfg["page_min_count"] or self.page_candidates(word.casefold()):
+            if self.page_count[word.casefold()] >= self.cfg.page_min_count or self.page_candidates(word.casefold()):
                 hit = self._check(word, capitalised_ok)  # the verdict depends on this page
             else:
                 # the page only matters through its word counts (`known`): below the page threshold the verdict
@@ -505,22 +549,24 @@ class Speller:
             low = word.casefold()
             kept = self._kept_any_page[word] = (
                 len(word) < self._min_len
-                or not word.isalpha() or (self.lang in cfg["ascii_languages"] and not word.isascii())
+                or not word.isalpha() or (self.lang in cfg.ascii_languages and not word.isascii())
                 or _shape(word) in ("upper", "mixed") or low in self.vocab_words or low in self.learned
-                or self.zipf(low) >= cfg["common_zipf"])
+                or self.zipf(low) >= cfg.common_zipf)
             if kept:
                 self.kept_words.add(word)
-        return kept or self.page_count[word.casefold()] >= cfg["page_min_count"]
+        return kept or self.page_count[word.casefold()] >= cfg.page_min_count
 
     def _check(self, word: str, capitalised_ok: bool) -> Verdict:
         cfg = self.cfg
         low = word.casefold()
-        if len(word) < self._min_len or (len(word) < cfg["min_length"] and not self.page_candidates(low)):
-            return Verdict(word, word, f"shorter than {cfg['min_length']} letters")
-        short = len(word) < cfg["min_length"]  # fixed only from the page's own vocabulary
+        if self.isolated:
+            return self._check_isolated(word, low)
+        if len(word) < self._min_len or (len(word) < cfg.min_length and not self.page_candidates(low)):
+            return Verdict(word, word, f"shorter than {cfg.min_length} letters")
+        short = len(word) < cfg.min_length  # fixed only from the page's own vocabulary
         if not word.isalpha():
             return Verdict(word, word, "not a plain word")
-        if self.lang in cfg["ascii_languages"] and not word.isascii():
+        if self.lang in cfg.ascii_languages and not word.isascii():
             return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
         shape = _shape(word)
         if shape in ("upper", "mixed"):
@@ -537,17 +583,18 @@ class Speller:
             cands = self.candidates(low)
         if short:
             cands = [c for c in cands if c.source.startswith("page")]
-            if not cands or self.zipf(low) >= cfg["real_zipf"]:
-                return Verdict(word, word, f"shorter than {cfg['min_length']} letters, and no word of the page one slip away")
+            if not cands or self.zipf(low) >= cfg.real_zipf:
+                return Verdict(word, word, f"shorter than {cfg.min_length} letters, and no word of the page one slip away")
         z = self.zipf(low)
-        glued = self.split_glued(low) if z < cfg["real_zipf"] and (shape == "lower" or not cfg["glued"]["lowercase_only"]) else None
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg["glue_over_cost"]):
+        glued = self.split_glued(low, z) if shape == "lower" or not cfg.glued["lowercase_only"] else None
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg.glue_over_cost
+                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
             left, right, why_split = glued
             fixed = _recase(word, left) + " " + right
             return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
                            {"split": [left, right]}, fixed)
         if not cands:
-            what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg["real_zipf"] else "unknown"
+            what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg.real_zipf else "unknown"
             return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
         best = cands[0]
         sugg = _recase(word, best.word)
@@ -558,62 +605,127 @@ class Speller:
                   f"score {best.score:.0f}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
         detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
                   "cost": round(best.cost, 2)}
-        if z >= cfg["real_zipf"]:
+        if z >= cfg.real_zipf:
             detail["word_zipf"] = z  # a word wordfreq lists, overruled: only in running prose (see propose)
+        return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
+
+    def _check_isolated(self, word: str, low: str) -> Verdict:
+        """A word given alone (`cleaner spell` without a page): the gates that guard running prose (short words,
+        names, jargon coined by derivation, two-edit fixes) stand for what a page's other words tell; alone, the
+        word is fixed to its best candidate unless it is a known word, or a listed one no candidate outweighs."""
+        cfg, iso = self.cfg, self.cfg.isolated
+        if not word.isalpha():
+            return Verdict(word, word, "not a plain word")
+        if self.lang in cfg.ascii_languages and not word.isascii():
+            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
+        if _shape(word) in ("upper", "mixed"):
+            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
+        why = self.known(low)
+        if why is not None:
+            return Verdict(word, word, why)
+        z = self.zipf(low)
+        cands = self.candidates(low, "suggest_max_edits")
+        glued = self.split_glued(low, z)
+        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg.glue_over_cost
+                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
+            left, right, why_split = glued
+            fixed = _recase(word, left) + " " + right
+            return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
+                           {"split": [left, right]}, fixed)
+        if not cands:
+            what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg.real_zipf else "unknown"
+            return Verdict(word, word, f"{what}, and no word within {self.max_edits(len(low), 'suggest_max_edits')} edits")
+        best = cands[0]
+        sugg = _recase(word, best.word)
+        if z >= cfg.real_zipf and best.zipf - z < float(iso["min_margin"]):
+            return Verdict(word, word, f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is less than "
+                           f"{iso['min_margin']} commoner", detail={"candidate": best.word}, suggestion=sugg)
+        reason = (f"'{word}' is {f'rare (Zipf {z:.2f})' if z else 'unknown'}; alone, its likeliest word is '{best.word}' from "
+                  f"{best.source}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
+        detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
+                  "cost": round(best.cost, 2)}
         return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
 
     def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
         """Why the best candidate is not good enough to fix with, or None."""
         cfg = self.cfg
-        if best.score < cfg["min_score"]:
-            return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg['min_score']}"
-        if best.edits > self.max_edits(len(low)):
-            return f"best candidate '{best.word}' is {best.edits} edits away"
-        if best.edits > 1 and best.cost > cfg["max_cost"]:
-            return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg['max_cost']})"
-        general = best.source.startswith("general")
-        if general and best.edits > cfg["general_max_edits"]:
-            return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg['general_max_edits']}"
+        if best.score < (cfg.page_vocab["min_score"] if best.source.startswith("page") else cfg.min_score):
+            return f"best candidate '{best.word}' scores {best.score:.0f} < {cfg.min_score}"
         on_page = best.source.startswith("page")
-        if on_page and best.edits > 1 and best.cost > cfg["page_vocab"]["max_cost"]:
+        if best.edits > self.max_edits(len(low), "page_vocab_max_edits" if on_page else "max_edits"):
+            return f"best candidate '{best.word}' is {best.edits} edits away"
+        if best.edits > 1 and best.cost > cfg.max_cost:
+            return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg.max_cost})"
+        general = best.source.startswith("general")
+        if general and best.edits > cfg.general_max_edits:
+            return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg.general_max_edits}"
+        if on_page and best.edits > 1 and best.cost > cfg.page_vocab["max_cost"]:
             return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
-        if len(low) < cfg["short_length"] and best.cost > cfg["short_max_cost"] and not (on_page and best.edits == 1):
+        if len(low) < cfg.short_length and best.cost > cfg.short_max_cost and not on_page:
             return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
-        if low[0] != best.word[0].casefold() and len(low) < cfg["first_letter_min_length"]:
-            return f"'{best.word}' changes the first letter of a word shorter than {cfg['first_letter_min_length']}"
+        if low[0] != best.word[0].casefold() and len(low) < cfg.first_letter_min_length:
+            return f"'{best.word}' changes the first letter of a word shorter than {cfg.first_letter_min_length}"
         if title and general:
             return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
         if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
+        if on_page and self.zipf(best.word.casefold()) < z:
+            # the page may write a word wrong twice ('delimeters'): the right spelling of it is never "fixed" to that
+            return f"'{best.word}' (a word of the page) is rarer than '{low}' in {self.lang}"
         derived = self.derived(low)
-        if derived is not None and not (on_page and self.page_count[derived.split(" ")[0].rstrip("-")] == 0):
+        prefixed = derived is not None and derived.split(" ")[0].endswith("-")
+        stem = (derived.split("+ ")[1] if prefixed else derived).split(" ")[0].rstrip("-") if derived else ""
+        # 'recompress' / 'decompress': the same stem with another of the prefixes
+        cw = best.word.casefold()
+        sibling = prefixed and cw.endswith(stem) and cw[: len(cw) - len(stem)] in cfg.derivation["prefixes"]
+        # ... or another word with the same prefix ('underpays' / 'underpaid')
+        pre = derived.split("-")[0] if derived and prefixed else ""
+        sibling = sibling or (bool(pre) and cw.startswith(pre) and self.zipf(cw[len(pre):]) >= cfg.derivation["min_zipf"])
+        if derived is not None and (sibling or not (on_page and self.page_count[stem] == 0)):
             # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
             # knitting page is 'stitches', not 'stich' + -es)
             return f"a derived word ({derived})"
-        if (runner is not None and runner.rank - best.rank < cfg["ambiguity_margin"] and runner.word.casefold() != best.word.casefold()
+        if (runner is not None and runner.rank - best.rank < cfg.ambiguity_margin and runner.word.casefold() != best.word.casefold()
                 and not (on_page and not runner.source.startswith("page"))):
             return f"ambiguous: '{best.word}' or '{runner.word}'"
-        if z >= cfg["real_zipf"]:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
-            ow = cfg["overwhelming_page" if on_page else "overwhelming" if not best.source.startswith("general")
-                     else "overwhelming_general"]
-            if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= ow["min_margin"]):
+        if (runner is not None and runner.rank - best.rank < float(cfg.rival["page_margin"])
+                and _inflected(best.word.casefold(), runner.word.casefold()) and not _stray_letter(low, runner.word.casefold())):
+            # 'artworkw': 'artwork' with a stray w, or 'artworks' with w for s? Only the sentence knows the number
+            return f"ambiguous: '{best.word}' or '{runner.word}' (singular or plural, tense: only the sentence tells)"
+        if z >= cfg.real_zipf:  # listed by wordfreq, though rarely: only overwhelming evidence fixes it
+            ow = (cfg.overwhelming_page if on_page else cfg.overwhelming if not best.source.startswith("general")
+                  else cfg.overwhelming_general)
+            if title:
+                return f"a real {self.lang} word (Zipf {z:.2f}), capitalised: a name as often as not"
+            margin = float(ow["min_margin"])
+            for from_zipf, m in ow.get("margins", []):
+                if z >= from_zipf:
+                    margin = float(m)
+            if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= margin):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
-                        f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {ow['min_margin']} commoner)")
+                        f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {margin} commoner)")
+            extra = _stray_letter(low, best.word.casefold())
+            if extra:
+                return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' would mean a stray '{extra}' typed, neither doubled "
+                        f"nor beside a neighbouring key")
         return None
 
     def _rival(self, best: Candidate, others: list[Candidate]) -> str | None:
         """A real word as close as the best candidate ('interated': 'integrated' or 'iterated', one edit
         each) leaves only frequency to choose between them: a guess, so the word is kept.  A rival one edit from
         the best is that word spelt another way (wordfreq lists frequent misspellings: 'beatiful'), no rival."""
-        cfg = self.cfg["rival"]
+        cfg = self.cfg.rival
         if not cfg["enabled"]:
             return None
         on_page = best.source.startswith("page")
         for c in others:
             if on_page and not c.source.startswith("page"):
-                if c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.cost < best.cost - 0.05):
+                # nearer: fewer edits, or edits writers make more often (the ranking's weights: a keyboard
+                # neighbour is no likelier than a dropped letter)
+                if (c.zipf >= float(cfg["min_zipf"]) and (c.edits < best.edits or c.rank_cost < best.rank_cost - 0.05)
+                        and c.rank - best.rank < float(cfg["page_margin"])):
                     return (f"ambiguous: '{best.word}' is a word of the page, but '{c.word}' is nearer "
-                            f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.cost:.1f} against {best.cost:.1f})")
+                            f"({c.edits} edit{'s' if c.edits > 1 else ''}, cost {c.rank_cost:.2f} against {best.rank_cost:.2f})")
                 continue  # as near, and the page writes the best candidate again and again, never the rival
             if (c.edits <= best.edits and c.cost <= best.cost + float(cfg["max_extra_cost"])
                     and c.zipf >= max(float(cfg["min_zipf"]), best.zipf - float(cfg["max_zipf_below"]))
@@ -624,14 +736,17 @@ class Speller:
                         f"away (only their frequency tells them apart)")
         return None
 
-    def split_glued(self, low: str) -> tuple[str, str, str] | None:
-        """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split."""
-        cfg = self.cfg["glued"]
-        if not cfg["enabled"] or len(low) < cfg["min_length"]:
+    def split_glued(self, low: str, z: float = 0.0) -> tuple[str, str, str] | None:
+        """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split.  ``z``: the run's
+        Zipf; wordfreq lists the commonest glue of the web ('thereis', 'theworld'), and below `listed_max_zipf` such a
+        listed run is split too when it is two function words or 'the' and a word (no rare word reads so)."""
+        cfg = self.cfg.glued
+        if not cfg["enabled"] or len(low) < cfg["min_length"] or z >= float(cfg["listed_max_zipf"]):
             return None
+        listed = z >= float(self.cfg.real_zipf)
         best: tuple[float, str, str] | None = None
         joiners = set(cfg["function_words"])
-        prefixes = set(self.cfg["derivation"]["prefixes"])
+        prefixes = set(self.cfg.derivation["prefixes"])
         for i in range(1, len(low)):
             left, right = low[:i], low[i:]
             if left in prefixes and right not in joiners:
@@ -644,7 +759,7 @@ class Speller:
                     best = (zc, left, right)
                 continue
             content = right if left in joiners else left if right in joiners else None
-            if content is None or len(content) < cfg["min_content_length"]:
+            if content is None or len(content) < cfg["min_content_length"] or (listed and left != "the"):
                 continue
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
             if len(content) < cfg["long_content_length"] and zc < cfg["short_content_min_zipf"]:
@@ -652,7 +767,7 @@ class Speller:
             if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
                 best = (zc, left, right)
         if best is None:
-            return self._content_glue(low, prefixes)
+            return None if listed else self._content_glue(low, prefixes)
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
 
     def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
@@ -661,12 +776,14 @@ class Speller:
         (a term the page repeats is its vocabulary), the one such split, no prefix as its first half, and a first
         half with an inflection ('systemsusing', 'completelyshut': compounds start with a bare word, 'titlebars')
         unless the run is very long."""
-        cfg = self.cfg["glued"]["content"]
+        cfg = self.cfg.glued["content"]
         if not cfg["enabled"] or self.lang not in cfg["languages"] or self.page_count[low] > 1:
             return None
         m = int(cfg["min_half"])
+        suffixes = set(self.cfg.derivation["suffixes"])
         splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
-                  if low[:i] not in prefixes and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
+                  if low[:i] not in prefixes and low[i:] not in suffixes  # 'cashierless' is cashier + -less
+                  and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
         if len(splits) != 1:
             return None  # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess
         left, right = splits[0]
@@ -678,7 +795,7 @@ class Speller:
     def derived(self, low: str) -> str | None:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
         or suffix is a word of its own (jargon coins them freely), not a typo of a neighbour."""
-        cfg = self.cfg["derivation"]
+        cfg = self.cfg.derivation
 
         def real(w: str) -> bool:
             return len(w) >= cfg["min_base"] and (w in self.vocab_words or self.zipf(w) >= cfg["min_zipf"])
@@ -687,8 +804,15 @@ class Speller:
             for suf in cfg["suffixes"]:
                 if w.endswith(suf) and len(w) > len(suf):
                     base = w[: -len(suf)]
-                    for cand in (base, base + "e", base + "y", base[:-1] + "y" if base.endswith("i") else base,
-                                 base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                    # English spelling of a suffix: -s never follows an s ('mirrorss'), -es follows a hissing sound,
+                    # an o or a y turned i ('proces' is no proc + -es); only a suffix starting with a vowel drops a
+                    # base's e ('making') or doubles its last consonant ('running'): 'chargs' is no charge + -s,
+                    # 'taskks' no task + -s
+                    if (suf == "s" and base.endswith("s")) or (suf == "es" and not base.endswith(("s", "x", "z", "ch", "sh", "o", "i"))):
+                        continue
+                    vowel = suf[0] in _VOWELS
+                    for cand in (base, base + "e" if vowel else base, base + "y", base[:-1] + "y" if base.endswith("i") else base,
+                                 base[:-1] if vowel and len(base) > 2 and base[-1] == base[-2] else base):
                         if real(cand):
                             return f"{cand} + -{suf}"
             return None
@@ -724,20 +848,41 @@ _INFLECTIONS = frozenset(["s", "es", "d", "ed", "ing", "er", "ers", "ly"])
 
 
 def _inflection_sibling(low: str, cand: str) -> bool:
-    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es is a spelling slip, not this)."""
+    """'hardcodes' / 'hardcoded': the same stem with another inflection ending (s/es and d/ed are spelling slips,
+    'calld' / 'called', not this)."""
     p = 0
     while p < min(len(low), len(cand)) and low[p] == cand[p]:
         p += 1
     a, b = low[p:], cand[p:]
-    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} != {"s", "es"}
+    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} not in ({"s", "es"}, {"d", "ed"})
 
 
 def _inflected(low: str, cand: str) -> bool:
     """'pessimizations' / 'pessimization', 'axiomatize' / 'axiomatized': one is the other plus an inflection
-    ending, a word of its own (but 'mirrorss' is 'mirrors' with a letter doubled)."""
+    ending, a word of its own (but 'mirrorss' is 'mirrors' with a letter doubled); 'severer' / 'severe' (an
+    ending's e merged with the base's), 'strawmen' / 'strawman' (man's plural)."""
     short, long_ = (low, cand) if len(low) < len(cand) else (cand, low)
     suf = long_[len(short):]
-    return long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
+    if long_.startswith(short) and short.endswith("e") and "e" + suf in _INFLECTIONS:
+        return True
+    if low[:-3] == cand[:-3] and {low[-3:], cand[-3:]} == {"man", "men"}:
+        return True
+    if suf == "s" and len(short) > 1 and short[-1] == "y" and short[-2] not in _VOWELS:
+        return False  # 'companys' is no plural of 'company'
+    return bool(suf) and long_.startswith(short) and suf in _INFLECTIONS and not short.endswith(suf[0])
+
+
+def _stray_letter(low: str, cand: str) -> str:
+    """The letter ``low`` has beyond ``cand`` when it is neither doubled nor a keyboard neighbour of a letter
+    beside it ('doxing' for 'doing': an x is not typed by accident there), else ''."""
+    if len(low) != len(cand) + 1:
+        return ""
+    i = next((k for k in range(len(cand)) if low[k] != cand[k]), len(cand))
+    if low[:i] + low[i + 1:] != cand:
+        return ""
+    a = low[i]
+    beside = {low[i - 1] if i > 0 else "", low[i + 1] if i + 1 < len(low) else ""} - {""}
+    return "" if a in beside or any(adjacent(a, b) for b in beside) else a
 
 
 def _shape(word: str) -> str:
@@ -760,94 +905,127 @@ def _recase(original: str, cand: str) -> str:
 
 
 # -- the stage -------------------------------------------------------------------------------------
-class SpellingStage(Stage):
-    name = "spelling"
-    defaults: ClassVar[dict[str, Any]] = {
-        "general_languages": ["en"],
-        "ascii_languages": ["en"],
-        "min_length": 5,
-        "max_edits": [[4, 1], [9, 2]],
-        "min_score": 75,
-        "real_zipf": 1.0,
-        "common_zipf": 3.0,
-        "general_min_zipf": 2.0,
-        "vocab_zipf": 4.0,
-        "vocab_bonus": 2.0,
-        "corpus_bonus": 1.0,
-        "edit_weight": 2.5,
-        "ambiguity_margin": 0.3,
-        "page_min_count": 3,
-        "corpus_min_count": 5,
-        "corpus_min_pages": 2,
-        "overwhelming": {"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
-        "overwhelming_general": {"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5},
-        "overwhelming_page": {"max_zipf": 2.0, "max_edits": 1, "min_margin": 2.0},
-        "overwhelming_min_line_words": 8,
-        "rival": {"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5},
-        "page_vocab": {"enabled": True, "min_count": 3, "min_length": 5, "bonus": 2.0, "max_edits": [[4, 1], [6, 2]],
-                       "max_cost": 1.5},
-        "glued": {"enabled": True, "lowercase_only": True, "min_length": 7, "min_content_length": 4, "long_content_length": 5,
-                  "short_content_min_zipf": 4.0,
-                  "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
-                              "left_endings": ["ly", "ing", "ed", "s"], "long_length": 15}, "min_zipf": 3.0,
-                  "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but",
-                                     "from", "that", "this", "are", "was", "be", "it", "not", "when", "you", "we", "they", "our",
-                                     "your", "their", "its", "has", "have", "can", "will", "which"]},
-        "general_max_edits": 1,
-        "suggest_max_edits": [[2, 1], [5, 2]],
-        "max_cost": 1.5,
-        "glue_over_cost": 0.9,
-        "short_length": 8,
-        "short_max_cost": 0.7,
-        "first_letter_min_length": 7,
-        "derivation": {"min_base": 4, "min_zipf": 2.0, "inflections": ["ed", "ing"], "sibling_min_base": 5,
-                       "sibling_min_zipf": 3.0,
-                       "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
-                                    "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism",
-                                    "ity", "ment", "ments", "ation", "ations", "ative", "ic", "ics", "ical", "ally", "ery", "ry"],
-                       "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super", "hyper", "sub", "micro",
-                                    "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter",
-                                    "cyber", "ultra", "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi"]},
-        "min_line_words": 3,
-        "line_min_lang_share": 0.5,
-        "line_other_language_p": 0.9,
-    }
+@dataclasses.dataclass(frozen=True)
+class SpellingSettings(Settings):
+    """The spelling stage's settings; ``rules/spelling/settings.yaml`` sets them and says why each value is what it is."""
 
-    def collector(self, ctx: Context) -> CorpusWords:
-        cfg = ctx.settings(self.name, self.defaults)
-        return CorpusWords(int(cfg["corpus_min_count"]), int(cfg["corpus_min_pages"]))
+    general_languages: list[str] = setting(["en"],
+        "languages whose wordfreq list gives candidates; others are fixed only from a vocabulary of theirs")
+    ascii_languages: list[str] = setting(["en"], "in these languages a word with a letter outside a-z is left alone (a foreign word, or mojibake)")
+    min_length: int = setting(5, "words shorter than this are never fixed (a typo of the page's own words: page_vocab.min_typo_length)")
+    max_edits: list[list[int]] = setting([[4, 1], [9, 2]], "[from length, at most N edits] for vocabulary and corpus candidates")
+    min_score: int = setting(75, "rapidfuzz ratio (0-100) the best candidate needs")
+    real_zipf: float = setting(1.0, "a word wordfreq lists at this Zipf or more is real: fixed only on overwhelming evidence")
+    common_zipf: float = setting(3.0, "a word this common is never looked at")
+    general_min_zipf: float = setting(2.0, "general-list candidates must be at least this common")
+    vocab_zipf: float = setting(4.0, "vocabulary, page and corpus words count as at least this common in the ranking")
+    vocab_bonus: float = setting(2.0, "ranking bonus of a vocabulary word")
+    corpus_bonus: float = setting(1.0, "ranking bonus of a word frequent in the corpus")
+    edit_weight: float = setting(2.5, "ranking: edit_weight x edit cost (rank_costs) - Zipf(candidate) - source bonus; lowest wins")
+    edit_costs: dict[str, float] = setting(dict(DEFAULT_EDIT_COSTS),
+        "what each class of edit costs in the precision gates (slips, doubled letters, transpositions are cheap)")
+    rank_costs: dict[str, float] = setting({"transposed": 0.9, "keyboard": 1.29, "vowel": 0.78, "phonetic": 1.23, "other": 1.34, "doubled": 0.45,
+        "vowel_indel": 0.78, "indel": 1.12, "first_letter": 0.78, "per_extra_edit": 0.0, "stray_letter": 0.22},
+        "each class of edit's weight in the ranking, tuned on the tuning lists (benchmarks/spelling_tune.py)")
+    ambiguity_margin: float = setting(0.3, "the runner-up must rank at least this much worse, else the word is ambiguous and kept")
+    page_min_count: int = setting(3, "a word used this often on the page is the page's vocabulary (a name, a term), never a typo")
+    corpus_min_count: int = setting(5, "a word this frequent in the corpus (scan pass) ...")
+    corpus_min_pages: int = setting(2, "... on this many pages is vocabulary and a candidate")
+    overwhelming: dict[str, Any] = setting({"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
+        "a listed word is fixed from a vocabulary or the corpus only below max_zipf, max_edits away, min_margin commoner")
+    overwhelming_general: dict[str, Any] = setting({"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5}, "... from the general list")
+    overwhelming_page: dict[str, Any] = setting({"max_zipf": 3.0, "max_edits": 1, "min_margin": 2.0, "margins": [[2.0, 3.0]]},
+        "... from the page's words (margins: [from Zipf, margin] raise the margin)")
+    overwhelming_min_line_words: int = setting(8, "... and only on a line of running prose this long")
+    rival: dict[str, Any] = setting({"enabled": True, "max_extra_cost": 0.0, "min_zipf": 2.0, "max_zipf_below": 1.5, "page_margin": 1.0},
+        "a real word as close as the best candidate makes the word ambiguous (page_margin: against a page word)")
+    page_vocab: dict[str, Any] = setting(
+        {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [5, 2]],
+         "max_cost": 1.5, "min_score": 75},
+        "the page's own words (written min_count times) as candidates with a bonus")
+    glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0, "min_content_length": 4,
+        "long_content_length": 5, "short_content_min_zipf": 4.0, "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
+        "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"], "long_length": 12}, "min_zipf": 3.0,
+        "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but", "from", "that", "this",
+        "are", "was", "be", "it", "not", "when", "you", "we", "they", "our", "your", "their", "its", "has", "have", "can", "will", "which"]},
+        "lower-case glued words split: a function word and a word; two content words (content) in English")
+    general_max_edits: int = setting(1, "the general list fixes at most this many edits on a page")
+    isolated: dict[str, Any] = setting({"min_margin": 1.0},
+        "a word given alone (cleaner spell without --context): fixed unless a listed word min_margin Zipf units close")
+    suggest_max_edits: list[list[int]] = setting([[2, 1], [5, 2]], "[from length, edits] a suggestion (and a word alone) looks this far")
+    max_cost: float = setting(1.5, "two edits only when they are cheap ones: weighted cost at most this")
+    glue_over_cost: float = setting(0.9, "a glued split wins over a one-edit candidate that costs this much")
+    short_length: int = setting(8, "words shorter than this are fixed only by a keyboard slip, transposition or doubled letter ...")
+    short_max_cost: float = setting(0.7, "... a cost at most this (but from the page's own words)")
+    first_letter_min_length: int = setting(7, "a fix that changes the first letter needs a word at least this long")
+    derivation: dict[str, Any] = setting({"min_base": 4, "min_zipf": 2.0, "inflections": ["ed", "ing"], "sibling_min_base": 5,
+        "sibling_min_zipf": 3.0, "suffixes": ["s", "es", "ed", "ing", "ings", "ly", "ally", "ably", "ibly", "able", "ible", "y", "er", "ers",
+        "ize", "izes", "ized", "ise", "ises", "ised", "ness", "less", "ful", "ist", "ists", "ism", "ity", "ment", "ments", "ation", "ations",
+        "ative", "ic", "ics", "ical", "ally", "ery", "ry"], "prefixes": ["un", "in", "im", "non", "re", "pre", "post", "over", "under", "super",
+        "hyper", "sub", "micro", "nano", "multi", "anti", "de", "dis", "mis", "co", "inter", "intra", "meta", "semi", "counter", "cyber", "ultra",
+        "tele", "neuro", "auto", "self", "mega", "mini", "proto", "pseudo", "quasi", "well"]},
+        "a known word plus a productive prefix or suffix is a word of its own")
+    min_line_words: int = setting(3, "lines with fewer words are buttons, menu items and names: left alone")
+    line_min_lang_share: float = setting(0.5, "a line is fixed only when this share of its words are the speller's language ...")
+    line_other_language_p: float = setting(0.9, "... and py3langid is not this sure of another language")
+
+
+class Typos(Detector[SpellingSettings]):
+    """Misspelled and glued words, fixed from the vocabularies, the corpus, the page's own words and the general list
+    (the `Speller` decides each word; `propose` finds the words worth asking about)."""
+
+    name = "typos"
+    settings = SpellingSettings
 
     def __init__(self) -> None:
         self._spellers: dict[tuple[Any, ...], tuple[Any, Speller]] = {}
 
-    def speller(self, ctx: Context, page: Page, lang: str) -> Speller:
+    def speller(self, ctx: Context, page: Page, lang: str, settings: SpellingSettings) -> Speller:
         """The speller for this page's language and vocabularies (built once per combination: the corpus
         vocabulary can be large)."""
-        rules = ctx.rules_for(self.name, page, ("vocabulary",))
+        rules = ctx.rules_for(SpellingStage.name, page, ("vocabulary",))
         wanted = ctx.options.get("vocab")
         key = (ctx.rules.digest, lang, tuple(r.id for r in rules), tuple(wanted or ()))
-        stats = ctx.stats.get(self.name)
+        stats = ctx.stats.get(SpellingStage.name)
         hit = self._spellers.get(key)
         if hit is not None and hit[0] is stats:
             return hit[1]
         if len(self._spellers) > 32:
             self._spellers.clear()
-        cfg = ctx.settings(self.name, self.defaults)
         vocabs = select_vocabularies(rules, list(wanted) if wanted else None)
-        sp = Speller(cfg, vocabs, lang, stats)
+        sp = Speller(settings, vocabs, lang, stats)
         self._spellers[key] = (stats, sp)
         return sp
 
-    def apply(self, page: Page, ctx: Context) -> None:
+    def propose(self, page: Page, settings: SpellingSettings, ctx: Context) -> Iterable[Proposal]:
         lang = ensure_page_language(page)
         text = page.text
         if not text.strip():
-            return
-        speller = self.speller(ctx, page, lang)
+            return []
+        speller = self.speller(ctx, page, lang, settings)
         if not speller.active:
-            return
+            return []
         speller.for_page(text, page.raw)
-        page.commit(self.name, propose(text, speller))
+        return propose(text, speller)
+
+
+class SpellingStage(DetectorStage):
+    name = "spelling"
+    detectors = [Typos]
+
+    def collector(self, ctx: Context) -> CorpusWords:
+        settings = SpellingSettings.from_values(ctx.settings(self.name, self.defaults))
+        return CorpusWords(int(settings.corpus_min_count), int(settings.corpus_min_pages))
+
+    def settings(self, ctx: Context) -> SpellingSettings:
+        """The stage's settings in this run (the shipped rules, then the run's preset)."""
+        return SpellingSettings.from_values(ctx.settings(self.name, self.defaults))
+
+    def speller(self, ctx: Context, page: Page, lang: str) -> Speller:
+        """The speller the stage uses on this page."""
+        det = self._instances[0]
+        assert isinstance(det, Typos)
+        return det.speller(ctx, page, lang, self.settings(ctx))
 
 
 def propose(text: str, speller: Speller) -> list[Proposal]:
@@ -869,7 +1047,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
             continue
         if not ln.text.strip() or _CODE_LINE.search(ln.text):
             continue
-        if len(ln.text.split()) < cfg["min_line_words"]:
+        if len(ln.text.split()) < cfg.min_line_words:
             continue  # a button, menu item or name ('Show more.'): too little context to call a word a typo
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
@@ -903,7 +1081,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
                     continue  # 'shouldn' of shouldn't, 'they' of they're: a contraction's stem, not a word to fix
                 if part and part not in "-'’" and (len(parts) == 1 or part == parts[0] or part.islower()):
                     v = speller.check(part, capitalised_ok=at_start and pos == 0)
-                    if v.fixed and v.detail.get("word_zipf") is not None and n_words < cfg["overwhelming_min_line_words"]:
+                    if v.fixed and v.detail.get("word_zipf") is not None and n_words < cfg.overwhelming_min_line_words:
                         pass  # overruling wordfreq needs running prose around the word, not a heading or a label
                     elif v.fixed:
                         line_props.append(Proposal(offset + pos, offset + pos + len(part), v.correction, v.rule, v.reason, v.detail))
@@ -913,15 +1091,15 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
     return out
 
 
-def _line_in_language(line: str, speller: Speller, cfg: dict[str, Any]) -> bool:
+def _line_in_language(line: str, speller: Speller, cfg: SpellingSettings) -> bool:
     """Only fix lines written in the speller's language: most words known, and langid not sure of another."""
     ws = [w.casefold() for w in word_list(line)]
     if len(ws) >= 3:
         share = sum(1 for w in ws if speller.zipf(w) >= 3.0 or w in speller.vocab_words) / len(ws)
-        if share < cfg["line_min_lang_share"]:
+        if share < cfg.line_min_lang_share:
             return False
     if len(ws) >= 4:
         lang, p = detect(line)
-        if lang and lang != speller.lang and p >= cfg["line_other_language_p"]:
+        if lang and lang != speller.lang and p >= cfg.line_other_language_p:
             return False
     return True
