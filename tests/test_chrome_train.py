@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from cleaner.cli import main
 from cleaner.rulebook.load import default_rules_dir
-from cleaner.stages.chrome.labels import label_lines
+from cleaner.stages.chrome.labels import LabelledPage, label_lines
 from cleaner.stages.chrome.model import FEATURES, ChromeModel, Lexicon, line_features
-from cleaner.stages.chrome.train import INSIDE_BARS, OUTSIDE_BARS, dumps, train
+from cleaner.stages.chrome.train import INSIDE_BARS, OUTSIDE_BARS, dumps, site_alone, train
 
 PAGES = Path(__file__).resolve().parent / "pages" / "chrome"
 
@@ -124,3 +124,13 @@ def test_keep_comments_is_an_input_of_the_model() -> None:
     on = line_features(texts, "s", None, None, keep_comments=True)
     col = FEATURES.index("keep_comments")
     assert off[:, col].tolist() == [0, 0, 0] and on[:, col].tolist() == [1, 1, 1]
+
+
+def test_a_folder_of_sites_with_several_pages_is_also_seen_one_page_a_site() -> None:
+    """Site repetition takes a site's menus when its other pages are there; a run over pages of different sites
+    sees them, so training also sees the first page of each site alone (and nothing more when sites have one page)."""
+    pages = [LabelledPage(f"p{k}", "Home\nText of the page.", "Text of the page.", site, "en", [])
+             for k, site in enumerate(["a.example", "a.example", "b.example"])]
+    alone = site_alone(pages)
+    assert [(p.name, p.site) for p in alone] == [("p0", "alone/a.example"), ("p2", "alone/b.example")]
+    assert site_alone([pages[0], pages[2]]) == []

@@ -103,20 +103,38 @@ def collect(folders: list[Path], ctx: Context | None = None, with_clean: bool = 
             keeps_comments: frozenset[str] = frozenset()) -> Rows:
     """Training rows of every page of the folders, each folder counted as its own corpus; with ``with_clean``,
     also the gold texts as clean pages (a corpus of their own).  The folders named in ``keeps_comments`` hold gold
-    that keeps reader comments (their pages are seen as a run with ``--keep-comments`` sees them)."""
+    that keeps reader comments (their pages are seen as a run with ``--keep-comments`` sees them).  A folder whose
+    sites have several pages is also seen one page a site (`site_alone`)."""
     ctx = ctx or make_context([default_rules_dir()])
     rows = Rows()
     for folder in folders:
         scraped = load_folder(folder)
-        corpora = [scraped, clean_pages(scraped)] if with_clean else [scraped]
-        for pages in corpora:
+        corpora = [(scraped, False, True)]
+        alone = site_alone(scraped)
+        if alone:
+            corpora.append((alone, False, False))
+        if with_clean:
+            corpora.append((clean_pages(scraped), True, False))
+        for pages, clean, counted in corpora:
             stats = corpus_stats(pages)
-            _add(rows, pages, ctx, stats, pages is not scraped, folder.name, folder.name in keeps_comments)
+            _add(rows, pages, ctx, stats, clean, folder.name, folder.name in keeps_comments, counted)
     return rows
 
 
+def site_alone(pages: list[LabelledPage]) -> list[LabelledPage]:
+    """When some site has several pages: the first page of every site, as a run over pages of different sites
+    sees it (its site's menus and footers still there: site repetition has nothing to count), so the model
+    learns to tell a menu from the article without the site's other pages; empty when no site has two pages."""
+    first: dict[str, LabelledPage] = {}
+    for lp in pages:
+        first.setdefault(lp.site, lp)
+    if len(first) == len(pages):
+        return []
+    return [LabelledPage(lp.name, lp.raw, lp.gold, f"alone/{lp.site}", lp.lang, lp.labels) for lp in first.values()]
+
+
 def _add(rows: Rows, pages: list[LabelledPage], ctx: Context, stats: SiteLineStats, clean: bool, group: str,
-         keep_comments: bool) -> None:
+         keep_comments: bool, counted: bool = True) -> None:
     for lp in pages:
         x, y, texts = page_rows(lp, ctx, stats, keep_comments)
         if not len(y):
@@ -129,7 +147,7 @@ def _add(rows: Rows, pages: list[LabelledPage], ctx: Context, stats: SiteLineSta
         rows.gold.append(lp.gold)
         rows.group.append(group)
         rows.keep_comments.append(keep_comments)
-        if clean:
+        if clean or not counted:
             continue
         rows.pages[lang] += 1
         rows.lines[lang] += len(y)
@@ -217,6 +235,9 @@ INSIDE_BARS = (0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 OUTSIDE_BARS = (0.4, 0.5, 0.6, 0.7, 0.8)
 #: the bars when there is too little to cross-validate on (fewer than two groups of scraped pages)
 DEFAULT_BARS = (0.85, 0.6)
+#: a share of words lost from clean text costs this many times that share of F1 (a clean page losing a share L of
+#: its words has F1 about 1 - L/2: so losing good text weighs six times as much as by F1; precision first)
+CLEAN_LOSS_WEIGHT = 3.0
 #: a group of fewer scraped pages is not held out (it stays in every fold's training pages)
 MIN_GROUP_PAGES = 10
 _TOKEN = re.compile(r"\w+")
@@ -286,8 +307,8 @@ def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
 def choose_bars(rows: Rows) -> dict[str, Any]:
     """The two bars of the decision (`cleaner.stages.chrome.model.decide`), chosen inside the training pages:
     each group (folder) held out in turn, a model trained on the others scores it; the pair with the best mean
-    token F1 over the groups (each group weighs the same) less the share of words the clean pages (the gold
-    texts, held out alike) lose wins: one word in 10,000 lost from clean text costs 0.0001 of F1."""
+    token F1 over the groups (each group weighs the same) less `CLEAN_LOSS_WEIGHT` times the share of words the
+    clean pages (the gold texts, held out alike) lose wins."""
     groups = _groups(rows)
     scraped_groups = _held_out(rows, groups)
     if len(scraped_groups) < 2 or sum(not c for c in rows.clean) < 3:
@@ -299,7 +320,7 @@ def choose_bars(rows: Rows) -> dict[str, Any]:
         f1s = [float(np.mean(v)) for key, v in sorted(per.items()) if not key.endswith("/clean")]
         losses = [w for key, v in sorted(per.items()) if key.endswith("/clean") for w in v]
         table.append((bars, float(np.mean(f1s)), float(np.mean(losses)) if losses else 0.0))
-    bars, f1, loss = max(table, key=lambda t: (round(t[1] - t[2], 4), t[0][0], t[0][1]))
+    bars, f1, loss = max(table, key=lambda t: (round(t[1] - CLEAN_LOSS_WEIGHT * t[2], 4), t[0][0], t[0][1]))
     return {"threshold_inside": bars[0], "threshold_outside": bars[1],
             "how": f"cross-validated over {len(scraped_groups)} held-out groups: mean token F1 {f1:.4f}, "
                    f"clean pages lose {loss * 1e4:.1f} words per 10,000",
