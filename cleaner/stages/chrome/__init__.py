@@ -13,8 +13,10 @@ across the site's pages, counted in the scan pass), the learned chrome model
 brand lines (``chrome_dense``).  They run inside this stage, not as stages of
 their own, so that they share the stage's name, settings and scan-pass
 statistics (``ctx.stats["chrome"]``) and always run after the pattern rules, on
-the text those left.  Last, the few words a widget leaves behind when rules cut
-it out of a line piece by piece go too (``chrome_leftover``).
+the text those left.  The few words a widget leaves behind when rules cut it out
+of a line piece by piece go too (``chrome_leftover``).  The detectors after site
+repetition run in rounds until none removes anything more, so that cleaning the
+output again removes nothing.
 """
 
 from __future__ import annotations
