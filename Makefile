@@ -116,7 +116,7 @@ bench-chrome: setup $(BENCH_VENV)/.justext
 .PHONY: train-chrome bench-chrome-loso bench-chrome-harm
 train-chrome: setup
 	$(BIN)/cleaner chrome train $(BENCH)/boilerplate $(BENCH)/boilerplate_htmltotext $(BENCH)/readability $(SEEDS) \
-		-o rules/chrome/model.json
+		--keeps-comments boilerplate_htmltotext -o rules/chrome/model.json
 
 bench-chrome-loso: setup $(BENCH_VENV)/.justext
 	nice -n 10 $(BIN)/python -m benchmarks.bench_chrome_loso --bench $(BENCH) --seeds $(SEEDS) \

@@ -19,9 +19,13 @@ def chrome_group() -> None:
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the model (JSON).")
+@click.option("--keeps-comments", "keeps_comments", multiple=True, metavar="NAME",
+              help="A folder (by its name) whose gold keeps reader comments, as a run with --keep-comments does "
+                   "(repeatable).")
 @rules_option
 @add_rules_option
-def chrome_train(folders: tuple[Path, ...], output: Path, rules: tuple[Path, ...], add_rules: tuple[Path, ...]) -> None:
+def chrome_train(folders: tuple[Path, ...], output: Path, keeps_comments: tuple[str, ...], rules: tuple[Path, ...],
+                 add_rules: tuple[Path, ...]) -> None:
     """Train a chrome model on FOLDERS of NAME.raw.txt + NAME.gold.txt pairs (each folder one corpus; an optional
     manifest.tsv with `id` and `site` columns groups pages by site).  Use it with `cleaner run --chrome-model`."""
     from cleaner.core.pipeline import RulesInvalid, make_context
@@ -35,7 +39,7 @@ def chrome_train(folders: tuple[Path, ...], output: Path, rules: tuple[Path, ...
         click.echo("\n".join(exc.errors), err=True)
         sys.exit(2)
     try:
-        model = train(list(folders), ctx)
+        model = train(list(folders), ctx, frozenset(keeps_comments))
     except ValueError as exc:
         click.echo(f"cleaner: {exc}", err=True)
         sys.exit(2)

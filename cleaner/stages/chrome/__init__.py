@@ -13,8 +13,10 @@ across the site's pages, counted in the scan pass), the learned chrome model
 brand lines (``chrome_dense``).  They run inside this stage, not as stages of
 their own, so that they share the stage's name, settings and scan-pass
 statistics (``ctx.stats["chrome"]``) and always run after the pattern rules, on
-the text those left.  Last, the few words a widget leaves behind when rules cut
-it out of a line piece by piece go too (``chrome_leftover``).
+the text those left.  The few words a widget leaves behind when rules cut it out
+of a line piece by piece go too (``chrome_leftover``).  The detectors after site
+repetition run in rounds until none removes anything more, so that cleaning the
+output again removes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from cleaner.stages.chrome.model import ModelDetector, page_stoplist
 from cleaner.stages.chrome.site import DEFAULTS as SITE_DEFAULTS
 from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition
 
+#: how many times the detectors after the rules run at most (until they remove nothing more)
+DETECTOR_ROUNDS = 4
 #: the rules that cut a comment thread (kept with ``--keep-comments``)
 COMMENT_RULES = "chrome.comments."
 
@@ -59,11 +63,17 @@ class ChromeStage(Stage):
         stats = ctx.stats.get(self.name)
         site_stats = stats if isinstance(stats, SiteLineStats) else None
         self.prepare(page, ctx, site_stats)
-        page.commit(self.name, self.model.proposals(page, ctx, site_stats))
         cfg = ctx.settings(self.name, DENSE_DEFAULTS)
-        page.commit(self.name, dense_proposals(page, cfg))
-        page.commit(self.name, brand_proposals(page, cfg, page_stoplist))
-        page.commit(self.name, self.leftovers.proposals(page, ctx))
+        # the detectors read the page around each line (the model: its neighbours, the article's extent), so what
+        # one removes can change what they see: they run again on what they left until none removes anything
+        # (cleaning the output again then removes nothing more), at most `DETECTOR_ROUNDS` times
+        for _ in range(DETECTOR_ROUNDS):
+            made = len(page.commit(self.name, self.leftovers.proposals(page, ctx)))
+            made += len(page.commit(self.name, self.model.proposals(page, ctx, site_stats)))
+            made += len(page.commit(self.name, dense_proposals(page, cfg)))
+            made += len(page.commit(self.name, brand_proposals(page, cfg, page_stoplist)))
+            if not made:
+                break
 
     def collector(self, ctx: Context) -> Collector | None:
         cfg = ctx.settings(self.name, SITE_DEFAULTS)

@@ -41,6 +41,9 @@ RULE_ID = "chrome.model.line"
 
 DEFAULTS: dict[str, Any] = {
     "model_enabled": True,
+    # use the two bars chosen when the model was trained (cross-validated on its training pages, stored in the
+    # model file's "decision"); false, or a model file without them: the two settings below
+    "model_learned_thresholds": True,
     # a line is removed when its P(chrome) reaches this inside the article's extent (short lines of the article:
     # ingredients, specifications, headings, quotations) ...
     "model_threshold_inside": 0.85,
@@ -114,9 +117,47 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
 
 
 # -- the lexicons ---------------------------------------------------------------------------------------------
+class Lexicon:
+    r"""The chrome lexicons' phrases, matched case-insensitively on word boundaries, longest phrase first.
+
+    The same matches as one alternation of every phrase (``(?<!\w)(?:longest|...|shortest)``, scanned left to
+    right), found about four times faster: a phrase can only start where a word starts with one of the phrases'
+    first two characters, so the scan visits those places only and tries there just the phrases that begin with
+    those two characters (in the same longest-first order)."""
+
+    def __init__(self, phrases: set[str]):
+        buckets: dict[str, list[str]] = {}
+        for p in sorted(phrases, key=lambda x: (-len(x), x)):
+            body = regex.escape(p.rstrip("*")) + (r"\w*" if p.endswith("*") else "")
+            tail = r"(?!\w)" if p[-1:].isalnum() or p.endswith("*") else ""
+            buckets.setdefault(p.rstrip("*")[:2], []).append(body + tail)
+        self.by_start = {k: regex.compile("|".join(v), regex.IGNORECASE) for k, v in buckets.items()}
+        first = "".join(sorted({k[0] for k in buckets}))
+        second = "".join(sorted({k[1] for k in buckets if len(k) > 1}))
+        one = [regex.escape(k) for k in buckets if len(k) == 1]  # a one-character phrase
+        self.starts = regex.compile(rf"(?<!\w)(?:[{regex.escape(first)}](?=[{regex.escape(second)}])"
+                                    + "".join(f"|(?={k})" for k in one) + ")", regex.IGNORECASE)
+
+    def spans(self, s: str) -> list[tuple[int, int]]:
+        """The (start, end) of every phrase found in ``s``, left to right, not overlapping."""
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for m in self.starts.finditer(s):
+            i = m.start()
+            if i < pos:
+                continue
+            for key in (s[i:i + 2].lower(), s[i:i + 1].lower()):  # longer phrases first, as in one alternation
+                rx = self.by_start.get(key)
+                if rx is not None and (hit := rx.match(s, i)):
+                    out.append((i, hit.end()))
+                    pos = hit.end()
+                    break
+        return out
+
+
 @cache
-def chrome_lexicon(folder: Path | None = None) -> regex.Pattern[str] | None:
-    """One pattern for every phrase of every ``*.txt`` lexicon under ``folder`` (default: the shipped one)."""
+def chrome_lexicon(folder: Path | None = None) -> Lexicon | None:
+    """Every phrase of every ``*.txt`` lexicon under ``folder`` (default: the shipped one)."""
     folder = folder or default_rules_dir() / "chrome" / "lexicon"
     phrases: set[str] = set()
     for path in sorted(folder.glob("*.txt")):
@@ -124,14 +165,7 @@ def chrome_lexicon(folder: Path | None = None) -> regex.Pattern[str] | None:
             ln = ln.split("#", 1)[0].strip().casefold() if not ln.lstrip().startswith("#") else ""
             if ln:
                 phrases.add(ln)
-    if not phrases:
-        return None
-    alts = []
-    for p in sorted(phrases, key=lambda x: (-len(x), x)):
-        body = regex.escape(p.rstrip("*")) + (r"\w*" if p.endswith("*") else "")
-        tail = r"(?!\w)" if p[-1:].isalnum() or p.endswith("*") else ""
-        alts.append(body + tail)
-    return regex.compile(r"(?<!\w)(?:" + "|".join(alts) + ")", regex.IGNORECASE)
+    return Lexicon(phrases) if phrases else None
 
 
 # -- features -------------------------------------------------------------------------------------------------
@@ -145,7 +179,11 @@ CONTEXT = ("prev_prose", "next_prose", "prev_short", "next_short", "prev_lex", "
            "win10_prose", "win3_lex", "win3_short", "win3_xsite", "win10_after_core")
 PAGE = ("page_lines_log", "page_prose_share", "page_short_share", "page_lex_mean", "page_xsite_share", "page_site_share")
 CROSS = ("short_after_core", "prose_after_core", "lex_after_core", "short_before_core", "prose_xsite")
-FEATURES = BASE + PLACE + LISTS + CONTEXT + PAGE + CROSS
+#: comment threads: dates around a line (a post's byline), widget lines above it, and whether the run keeps reader
+#: comments (``--keep-comments``: an input of the model, so it learns from gold that keeps threads and gold that
+#: drops them what a thread looks like either way)
+THREAD = ("win5_date", "prev_date", "widgets_before_log", "keep_comments", "kc_prose_after", "kc_prose")
+FEATURES = BASE + PLACE + LISTS + CONTEXT + PAGE + CROSS + THREAD
 #: the page gate reads the page's mean of these line features: does the page carry chrome at all?
 GATE = ("page_lines_log", "page_prose_share", "page_short_share", "page_lex_mean", "ends_sentence", "separators", "date", "words_log", "cap_share", "urlish", "counter",
         "lex_full", "page_repeat", "digit_share")
@@ -230,8 +268,9 @@ def best_run(gain: np.ndarray, none: tuple[int, int]) -> tuple[int, int]:
 
 
 def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
-                  lex: regex.Pattern[str] | None) -> np.ndarray:
-    """The feature matrix (lines x `FEATURES`) of a page's non-blank stripped lines."""
+                  lex: Lexicon | None, keep_comments: bool = False) -> np.ndarray:
+    """The feature matrix (lines x `FEATURES`) of a page's non-blank stripped lines; ``keep_comments``: the run
+    keeps reader comments (the gold of a training page keeps them)."""
     n = len(texts)
     ws = [word_list(s) for s in texts]
     stops = page_stoplist(list(chain.from_iterable(ws)))
@@ -257,8 +296,8 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
         cover = 0
         hits = 0
         if lex is not None:
-            for m in lex.finditer(s):
-                cover += m.end() - m.start()
+            for a, b in lex.spans(s):
+                cover += b - a
                 hits += 1
         cover_share = cover / max(chars - spaces - s.count(":") - s.count(".") - s.count("|"), 1)
         k = line_key(s)
@@ -314,7 +353,12 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
     page = np.tile([math.log1p(n), prose.mean(), short.mean(), lex_cover.mean(), xsite.mean(),
                     (col["site_share"] > 0).mean()], (n, 1))
     cross = np.column_stack([short * after, prose * after, lex_cover * after, short * before, prose * xsite])
-    return np.column_stack([base, place, lists, context, page, cross])
+    date = col["date"]
+    widget = col["lex_full"] * (idx >= max(a, 0))  # a widget line (fully lexicon words) from the core's start on
+    kc = float(keep_comments)
+    thread = np.column_stack([_window_mean(date, 5), shift(date, 1), np.log1p(np.cumsum(widget) - widget),
+                              np.full(n, kc), kc * prose * after, kc * prose])
+    return np.column_stack([base, place, lists, context, page, cross, thread])
 
 
 # -- the model --------------------------------------------------------------------------------------------------
@@ -334,6 +378,10 @@ class ChromeModel:
         self.gate_scale = np.array(gate["scale"], dtype=float)
         self.gate_weights = np.array([gate["weights"][f] for f in GATE], dtype=float)
         self.gate_bias = float(gate["bias"])
+        chosen = data.get("decision")
+        #: the (inside, outside) bars chosen in training by cross-validation (None in a model without them)
+        self.bars: tuple[float, float] | None = (
+            (float(chosen["threshold_inside"]), float(chosen["threshold_outside"])) if chosen else None)
 
     def page_chrome(self, x: np.ndarray) -> float:
         """P(the page carries chrome at all), from the page gate: clean text is left alone."""
@@ -378,6 +426,28 @@ def article_extent(p: np.ndarray, words: np.ndarray) -> tuple[int, int]:
     return best_run(gain, (0, -1))
 
 
+def decide(p_line: np.ndarray, x: np.ndarray, texts: list[str], inside_bar: float, outside_bar: float,
+           keep_lists: bool = True, keep_comments: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines go (and which lie inside the article's extent), from the line scores: a line inside the extent
+    goes at ``inside_bar``, one outside it at ``outside_bar``.  With ``keep_comments`` a thread's posts (prose,
+    wherever they sit: a forum page is all thread) are held to the inside bar; only the thread's furniture (reply
+    buttons, vote counts, short lines) goes at the outside bar.  With ``keep_lists`` a numbered list or the rows
+    of a table (and the colon line introducing them) stay wherever they sit: menus are neither.  Training runs
+    the same decision to choose the two bars (`cleaner.stages.chrome.train.choose_bars`)."""
+    n = len(texts)
+    a, b = article_extent(p_line, np.array([len(word_list(s)) for s in texts], dtype=float))
+    inside = (np.arange(n) >= a) & (np.arange(n) <= b)
+    bar = np.where(inside, inside_bar, outside_bar)
+    if keep_comments:
+        bar = np.where(x[:, FEATURES.index("prose")] > 0, inside_bar, bar)
+    drop = p_line >= bar
+    if keep_lists:
+        listed = (x[:, FEATURES.index("numbered_run")] >= 3) | (x[:, FEATURES.index("table_run")] >= 4)
+        intro = np.array([s.endswith(":") for s in texts], dtype=bool) & np.append(listed[1:], False)
+        drop &= ~(listed | intro)
+    return drop, inside
+
+
 @cache
 def _load(path: str) -> ChromeModel:
     return ChromeModel.load(Path(path))
@@ -414,25 +484,15 @@ class ModelDetector:
         spans, texts = page_lines(page)
         if len(texts) < cfg["model_min_lines"]:
             return []
-        x = line_features(texts, page.site, stats, chrome_lexicon())
+        x = line_features(texts, page.site, stats, chrome_lexicon(), bool(ctx.options.get("keep_comments")))
         if model.page_chrome(x) < float(cfg["model_gate"]):
             return []
         z, _ = model.scores(x)
         p_line = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        a, b = article_extent(p_line, np.array([len(word_list(s)) for s in texts], dtype=float))
-        inside = (np.arange(len(texts)) >= a) & (np.arange(len(texts)) <= b)
-        bar = np.where(inside, float(cfg["model_threshold_inside"]), float(cfg["model_threshold_outside"]))
-        if ctx.options.get("keep_comments"):
-            # a thread's posts (prose, wherever they sit: a forum page is all thread) are held to the inside bar;
-            # only the thread's furniture (reply buttons, vote counts, short lines) goes at the outside bar
-            thread = x[:, FEATURES.index("prose")] > 0
-            bar = np.where(thread, float(cfg["model_threshold_inside"]), bar)
-        drop = p_line >= bar
-        if cfg["model_keep_lists"]:
-            # a numbered list or the rows of a table belong to the article wherever they sit (menus are neither)
-            listed = (x[:, FEATURES.index("numbered_run")] >= 3) | (x[:, FEATURES.index("table_run")] >= 4)
-            intro = np.array([s.endswith(":") for s in texts]) & np.append(listed[1:], False)  # "Our picks:"
-            drop &= ~(listed | intro)
+        inside_bar, outside_bar = model.bars if cfg["model_learned_thresholds"] and model.bars else (
+            float(cfg["model_threshold_inside"]), float(cfg["model_threshold_outside"]))
+        drop, inside = decide(p_line, x, texts, inside_bar, outside_bar, bool(cfg["model_keep_lists"]),
+                              bool(ctx.options.get("keep_comments")))
         if sum(len(word_list(s)) for s, d in zip(texts, drop) if not d) < cfg["model_min_kept_words"]:
             return []
         out = []

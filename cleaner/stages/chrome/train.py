@@ -14,6 +14,7 @@ written as JSON with rounded numbers, so the same pages give the same file byte 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ class Rows:
     clean: list[bool] = field(default_factory=list)  # the page is a gold text (clean), not a scraped page
     pages: Counter[str] = field(default_factory=Counter)  # pages per language
     lines: Counter[str] = field(default_factory=Counter)  # labelled lines per language
+    texts: list[list[str]] = field(default_factory=list)  # each page's labelled lines (to replay the decision)
+    gold: list[str] = field(default_factory=list)  # each page's gold text (to score the decision)
+    group: list[str] = field(default_factory=list)  # each page's group for the bars' cross-validation
+    keep_comments: list[bool] = field(default_factory=list)  # each page's gold keeps reader comments
 
 
 def corpus_stats(pages: list[LabelledPage]) -> SiteLineStats:
@@ -60,7 +65,8 @@ def corpus_stats(pages: list[LabelledPage]) -> SiteLineStats:
     return col.finish()
 
 
-def page_rows(lp: LabelledPage, ctx: Context, stats: SiteLineStats) -> tuple[np.ndarray, np.ndarray]:
+def page_rows(lp: LabelledPage, ctx: Context, stats: SiteLineStats,
+              keep_comments: bool = False) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Features and labels of the page's lines after normalize and site repetition.  The pattern rules, which run
     before the model in a run, are left out here: the widget lines they know (English mostly) teach the model
     what the lexicons' hits mean, for the languages and widgets no rule names."""
@@ -78,9 +84,9 @@ def page_rows(lp: LabelledPage, ctx: Context, stats: SiteLineStats) -> tuple[np.
             keep.append(k)
             ys.append(0.0 if label else 1.0)
     if not keep:
-        return np.zeros((0, len(FEATURES))), np.zeros(0)
-    x = line_features(texts, lp.site, stats, chrome_lexicon())
-    return x[keep], np.array(ys)
+        return np.zeros((0, len(FEATURES))), np.zeros(0), []
+    x = line_features(texts, lp.site, stats, chrome_lexicon(), keep_comments)
+    return x[keep], np.array(ys), [texts[k] for k in keep]
 
 
 def clean_pages(pages: list[LabelledPage]) -> list[LabelledPage]:
@@ -93,30 +99,55 @@ def clean_pages(pages: list[LabelledPage]) -> list[LabelledPage]:
     return out
 
 
-def collect(folders: list[Path], ctx: Context | None = None, with_clean: bool = True) -> Rows:
+def collect(folders: list[Path], ctx: Context | None = None, with_clean: bool = True,
+            keeps_comments: frozenset[str] = frozenset()) -> Rows:
     """Training rows of every page of the folders, each folder counted as its own corpus; with ``with_clean``,
-    also the gold texts as clean pages (a corpus of their own)."""
+    also the gold texts as clean pages (a corpus of their own).  The folders named in ``keeps_comments`` hold gold
+    that keeps reader comments (their pages are seen as a run with ``--keep-comments`` sees them).  A folder whose
+    sites have several pages is also seen one page a site (`site_alone`)."""
     ctx = ctx or make_context([default_rules_dir()])
     rows = Rows()
     for folder in folders:
         scraped = load_folder(folder)
-        corpora = [scraped, clean_pages(scraped)] if with_clean else [scraped]
-        for pages in corpora:
+        corpora = [(scraped, False, True)]
+        alone = site_alone(scraped)
+        if alone:
+            corpora.append((alone, False, False))
+        if with_clean:
+            corpora.append((clean_pages(scraped), True, False))
+        for pages, clean, counted in corpora:
             stats = corpus_stats(pages)
-            _add(rows, pages, ctx, stats, pages is not scraped)
+            _add(rows, pages, ctx, stats, clean, folder.name, folder.name in keeps_comments, counted)
     return rows
 
 
-def _add(rows: Rows, pages: list[LabelledPage], ctx: Context, stats: SiteLineStats, clean: bool) -> None:
+def site_alone(pages: list[LabelledPage]) -> list[LabelledPage]:
+    """When some site has several pages: the first page of every site, as a run over pages of different sites
+    sees it (its site's menus and footers still there: site repetition has nothing to count), so the model
+    learns to tell a menu from the article without the site's other pages; empty when no site has two pages."""
+    first: dict[str, LabelledPage] = {}
     for lp in pages:
-        x, y = page_rows(lp, ctx, stats)
+        first.setdefault(lp.site, lp)
+    if len(first) == len(pages):
+        return []
+    return [LabelledPage(lp.name, lp.raw, lp.gold, f"alone/{lp.site}", lp.lang, lp.labels) for lp in first.values()]
+
+
+def _add(rows: Rows, pages: list[LabelledPage], ctx: Context, stats: SiteLineStats, clean: bool, group: str,
+         keep_comments: bool, counted: bool = True) -> None:
+    for lp in pages:
+        x, y, texts = page_rows(lp, ctx, stats, keep_comments)
         if not len(y):
             continue
         lang = lp.lang or page_language(lp.gold)[0]
         rows.x.append(x)
         rows.y.append(y)
         rows.clean.append(clean)
-        if clean:
+        rows.texts.append(texts)
+        rows.gold.append(lp.gold)
+        rows.group.append(group)
+        rows.keep_comments.append(keep_comments)
+        if clean or not counted:
             continue
         rows.pages[lang] += 1
         rows.lines[lang] += len(y)
@@ -150,29 +181,19 @@ def _r(v: Any) -> Any:
     return v
 
 
-def train(folders: list[Path], ctx: Context | None = None) -> dict[str, Any]:
-    """The model (a JSON-ready dict) trained on the pages of the folders."""
-    rows = collect(folders, ctx)
-    if not rows.y:
-        raise ValueError("no labelled lines: the folders hold no NAME.raw.txt + NAME.gold.txt pairs")
-    scraped = [k for k, c in enumerate(rows.clean) if not c or LINES_FROM_CLEAN]
-    x = np.vstack([rows.x[k] for k in scraped])
-    y = np.concatenate([rows.y[k] for k in scraped])
+def fit(rows: Rows, pages: list[int]) -> dict[str, Any]:
+    """The line model's trees and the page gate, fitted on these pages of ``rows`` (a model dict without the
+    decision's bars)."""
+    lined = [k for k in pages if not rows.clean[k] or LINES_FROM_CLEAN]
+    x = np.vstack([rows.x[k] for k in lined])
+    y = np.concatenate([rows.y[k] for k in lined])
     base, trees = fit_trees(x, y)
-    gx = np.array([gate_features(px) for px in rows.x])
-    gy = np.array([0.0 if c else 1.0 for c in rows.clean])
+    gx = np.array([gate_features(rows.x[k]) for k in pages])
+    gy = np.array([0.0 if rows.clean[k] else 1.0 for k in pages])
     gmean, gscale = np.round(gx.mean(axis=0), DIGITS), np.round(gx.std(axis=0), DIGITS)
     gscale[gscale < 1e-6] = 1.0
     gw, gb = fit_logistic((gx - gmean) / gscale, gy, l2=GATE_L2)
     return _r({
-        "about": "chrome line model: gradient-boosted trees over line features; a line's score (log-odds of chrome) "
-                 "is base + the value of the leaf it reaches in every tree (a feature at or below `below` goes to "
-                 "`then`). A node's `value` is the step of its rows, so a feature's contribution to a line is the "
-                 "sum of (child value - node value) over the nodes that split on it. Rebuild with `make train-chrome`.",
-        "trained_on": {"folders": [f.name for f in folders], "pages": sum(rows.pages.values()),
-                       "lines": int(len(y)), "chrome_lines": int(y.sum()),
-                       "pages_by_language": dict(sorted(rows.pages.items())),
-                       "lines_by_language": dict(sorted(rows.lines.items()))},
         "features": list(FEATURES),
         "gate": {"about": "page gate: logistic regression over the page's mean of some line features; P(the page "
                           "carries chrome) = 1 / (1 + exp(-(bias + sum of weight * (mean - centre) / scale)))",
@@ -181,6 +202,129 @@ def train(folders: list[Path], ctx: Context | None = None) -> dict[str, Any]:
         "base": base,
         "trees": trees,
     })
+
+
+def train(folders: list[Path], ctx: Context | None = None, keeps_comments: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The model (a JSON-ready dict) trained on the pages of the folders (those named in ``keeps_comments`` by
+    their name hold gold that keeps reader comments), with the decision's two bars chosen by cross-validation on
+    the same pages (`choose_bars`)."""
+    rows = collect(folders, ctx, keeps_comments=keeps_comments)
+    if not rows.y:
+        raise ValueError("no labelled lines: the folders hold no NAME.raw.txt + NAME.gold.txt pairs")
+    model = fit(rows, list(range(len(rows.y))))
+    y = np.concatenate([rows.y[k] for k in range(len(rows.y)) if not rows.clean[k] or LINES_FROM_CLEAN])
+    bars = choose_bars(rows)
+    return _r({
+        "about": "chrome line model: gradient-boosted trees over line features; a line's score (log-odds of chrome) "
+                 "is base + the value of the leaf it reaches in every tree (a feature at or below `below` goes to "
+                 "`then`). A node's `value` is the step of its rows, so a feature's contribution to a line is the "
+                 "sum of (child value - node value) over the nodes that split on it. Rebuild with `make train-chrome`.",
+        "trained_on": {"folders": [f.name for f in folders], "keeping_comments": sorted(keeps_comments),
+                       "pages": sum(rows.pages.values()),
+                       "lines": int(len(y)), "chrome_lines": int(y.sum()),
+                       "pages_by_language": dict(sorted(rows.pages.items())),
+                       "lines_by_language": dict(sorted(rows.lines.items()))},
+        "decision": bars,
+        **model,
+    })
+
+
+# -- the decision's bars, chosen by cross-validation over the training pages -----------------------------------
+#: the bars tried: inside the article's extent, outside it
+INSIDE_BARS = (0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
+OUTSIDE_BARS = (0.4, 0.5, 0.6, 0.7, 0.8)
+#: the bars when there is too little to cross-validate on (fewer than two groups of scraped pages)
+DEFAULT_BARS = (0.85, 0.6)
+#: a share of words lost from clean text costs this many times that share of F1 (a clean page losing a share L of
+#: its words has F1 about 1 - L/2: so losing good text weighs six times as much as by F1; precision first)
+CLEAN_LOSS_WEIGHT = 3.0
+#: a group of fewer scraped pages is not held out (it stays in every fold's training pages)
+MIN_GROUP_PAGES = 10
+_TOKEN = re.compile(r"\w+")
+
+
+def _groups(rows: Rows) -> list[str]:
+    """The held-out groups of the cross-validation: the folders with scraped pages; with a single folder, its
+    pages split into three by their position (a page's gold text goes with the page)."""
+    folders = sorted({g for g, c in zip(rows.group, rows.clean) if not c})
+    if len(folders) >= 2:
+        return rows.group
+    scraped = [k for k, c in enumerate(rows.clean) if not c]
+    order = {rows.gold[k]: i % 3 for i, k in enumerate(scraped)}
+    return [f"part{order.get(g, 0)}" for g in rows.gold]
+
+
+def _held_out(rows: Rows, groups: list[str]) -> list[str]:
+    """The groups held out in turn: those of at least `MIN_GROUP_PAGES` scraped pages (a handful of pages scores
+    too noisily to weigh as much as a set), all of them when none is that large."""
+    sizes = Counter(g for g, c in zip(groups, rows.clean) if not c)
+    big = sorted(g for g, n in sizes.items() if n >= MIN_GROUP_PAGES)
+    return big if len(big) >= 2 else sorted(sizes)
+
+
+def _token_matrix(texts: list[str], gold: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's counts of the page's tokens (lower-cased ``\\w+``, as the chrome F1 counts them), and the gold's."""
+    vocab: dict[str, int] = {}
+    lines = [[vocab.setdefault(t.lower(), len(vocab)) for t in _TOKEN.findall(s)] for s in texts]
+    gold_ids = [vocab.setdefault(t.lower(), len(vocab)) for t in _TOKEN.findall(gold)]
+    m = np.zeros((len(texts), len(vocab)))
+    for i, ids in enumerate(lines):
+        np.add.at(m[i], ids, 1.0)
+    g = np.bincount(np.array(gold_ids, dtype=int), minlength=len(vocab)).astype(float)
+    return m, g
+
+
+def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
+    """For every pair of bars, per held-out group: the token F1 against the gold of each scraped page and the
+    share of words each clean page loses, with the model of that fold (trained on the other groups)."""
+    from cleaner.stages.chrome.model import DEFAULTS, ChromeModel, decide
+
+    groups = _groups(rows)
+    out: dict[tuple[float, float], dict[str, list[float]]] = {
+        (i, o): {} for i in INSIDE_BARS for o in OUTSIDE_BARS}
+    for held in _held_out(rows, groups):
+        train_pages = [k for k, g in enumerate(groups) if g != held]
+        test_pages = [k for k, g in enumerate(groups) if g == held]
+        model = ChromeModel(fit(rows, train_pages))
+        for k in test_pages:
+            x, texts = rows.x[k], rows.texts[k]
+            m, gold = _token_matrix(texts, rows.gold[k])
+            gated = model.page_chrome(x) >= float(DEFAULTS["model_gate"])
+            p = model.line_probs(x)
+            for bars, per in out.items():
+                drop = decide(p, x, texts, bars[0], bars[1], keep_comments=rows.keep_comments[k])[0] if gated \
+                    else np.zeros(len(texts), dtype=bool)
+                kept = m[~drop].sum(axis=0)
+                if rows.clean[k]:
+                    per.setdefault(f"{held}/clean", []).append(1.0 - kept.sum() / max(m.sum(), 1.0))  # words lost
+                    continue
+                inter = np.minimum(kept, gold).sum()
+                prec, rec = inter / max(kept.sum(), 1.0), inter / max(gold.sum(), 1.0)
+                per.setdefault(held, []).append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return out
+
+
+def choose_bars(rows: Rows) -> dict[str, Any]:
+    """The two bars of the decision (`cleaner.stages.chrome.model.decide`), chosen inside the training pages:
+    each group (folder) held out in turn, a model trained on the others scores it; the pair with the best mean
+    token F1 over the groups (each group weighs the same) less `CLEAN_LOSS_WEIGHT` times the share of words the
+    clean pages (the gold texts, held out alike) lose wins."""
+    groups = _groups(rows)
+    scraped_groups = _held_out(rows, groups)
+    if len(scraped_groups) < 2 or sum(not c for c in rows.clean) < 3:
+        return {"threshold_inside": DEFAULT_BARS[0], "threshold_outside": DEFAULT_BARS[1],
+                "how": "too few pages to cross-validate: the default bars"}
+    scores = bar_scores(rows)
+    table = []
+    for bars, per in scores.items():
+        f1s = [float(np.mean(v)) for key, v in sorted(per.items()) if not key.endswith("/clean")]
+        losses = [w for key, v in sorted(per.items()) if key.endswith("/clean") for w in v]
+        table.append((bars, float(np.mean(f1s)), float(np.mean(losses)) if losses else 0.0))
+    bars, f1, loss = max(table, key=lambda t: (round(t[1] - CLEAN_LOSS_WEIGHT * t[2], 4), t[0][0], t[0][1]))
+    return {"threshold_inside": bars[0], "threshold_outside": bars[1],
+            "how": f"cross-validated over {len(scraped_groups)} held-out groups: mean token F1 {f1:.4f}, "
+                   f"clean pages lose {loss * 1e4:.1f} words per 10,000",
+            "grid": [[b[0], b[1], round(f, 4), round(w * 1e4, 1)] for b, f, w in table]}
 
 
 def dumps(model: dict[str, Any]) -> str:
