@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cleaner.cli import main
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.chrome.labels import LabelledPage, label_lines
-from cleaner.stages.chrome.model import FEATURES, ChromeModel, Lexicon, line_features
+from cleaner.stages.chrome.model import FEATURES, ChromeModel, compile_lexicon, line_features
 from cleaner.stages.chrome.train import INSIDE_BARS, OUTSIDE_BARS, dumps, site_alone, train
 
 PAGES = Path(__file__).resolve().parent / "pages" / "chrome"
@@ -73,9 +73,9 @@ def test_cli_trains_a_model_and_a_run_uses_the_model_it_is_given(tmp_path: Path)
 
 
 def test_the_lexicon_finds_what_one_alternation_of_its_phrases_finds() -> None:
-    """The fast matcher (only where a phrase can start) gives the matches of the plain longest-first alternation."""
+    """The compiled matcher gives the matches of the plain longest-first alternation."""
     phrases = {"kommentar", "kommentar schreiben", "teilen", "share this*", "e-mail", "© 20", "abonnieren", "ab"}
-    lex = Lexicon(phrases)
+    lex = compile_lexicon(phrases)
     alts = []
     for p in sorted(phrases, key=lambda x: (-len(x), x)):
         body = regex.escape(p.rstrip("*")) + (r"\w*" if p.endswith("*") else "")

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import regex
 
+from cleaner._core import Forest, Lexicon
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import line_with_newline, lines, word_list
 from cleaner.resources import lexicon
@@ -117,42 +118,13 @@ def page_stoplist(words: Sequence[str]) -> frozenset[str]:
 
 
 # -- the lexicons ---------------------------------------------------------------------------------------------
-class Lexicon:
-    r"""The chrome lexicons' phrases, matched case-insensitively on word boundaries, longest phrase first.
-
-    The same matches as one alternation of every phrase (``(?<!\w)(?:longest|...|shortest)``, scanned left to
-    right), found about four times faster: a phrase can only start where a word starts with one of the phrases'
-    first two characters, so the scan visits those places only and tries there just the phrases that begin with
-    those two characters (in the same longest-first order)."""
-
-    def __init__(self, phrases: set[str]):
-        buckets: dict[str, list[str]] = {}
-        for p in sorted(phrases, key=lambda x: (-len(x), x)):
-            body = regex.escape(p.rstrip("*")) + (r"\w*" if p.endswith("*") else "")
-            tail = r"(?!\w)" if p[-1:].isalnum() or p.endswith("*") else ""
-            buckets.setdefault(p.rstrip("*")[:2], []).append(body + tail)
-        self.by_start = {k: regex.compile("|".join(v), regex.IGNORECASE) for k, v in buckets.items()}
-        first = "".join(sorted({k[0] for k in buckets}))
-        second = "".join(sorted({k[1] for k in buckets if len(k) > 1}))
-        one = [regex.escape(k) for k in buckets if len(k) == 1]  # a one-character phrase
-        self.starts = regex.compile(rf"(?<!\w)(?:[{regex.escape(first)}](?=[{regex.escape(second)}])"
-                                    + "".join(f"|(?={k})" for k in one) + ")", regex.IGNORECASE)
-
-    def spans(self, s: str) -> list[tuple[int, int]]:
-        """The (start, end) of every phrase found in ``s``, left to right, not overlapping."""
-        out: list[tuple[int, int]] = []
-        pos = 0
-        for m in self.starts.finditer(s):
-            i = m.start()
-            if i < pos:
-                continue
-            for key in (s[i:i + 2].lower(), s[i:i + 1].lower()):  # longer phrases first, as in one alternation
-                rx = self.by_start.get(key)
-                if rx is not None and (hit := rx.match(s, i)):
-                    out.append((i, hit.end()))
-                    pos = hit.end()
-                    break
-        return out
+def compile_lexicon(phrases: set[str]) -> Lexicon:
+    r"""The chrome lexicons' phrases, matched case-insensitively on word boundaries, longest phrase first: the
+    matches of one alternation ``(?<!\w)(?:longest|...|shortest)`` under IGNORECASE (a phrase ending in ``*`` takes
+    the rest of its word, one ending in a letter, digit or ``*`` must end a word), found by the core
+    (``src/lexicon.rs``; ``tests/test_core_lexicon.py`` holds it to the alternation)."""
+    return Lexicon([(p.rstrip("*"), p.endswith("*"), p[-1:].isalnum() or p.endswith("*"))
+                    for p in sorted(phrases, key=lambda x: (-len(x), x))])
 
 
 @cache
@@ -165,7 +137,7 @@ def chrome_lexicon(folder: Path | None = None) -> Lexicon | None:
             ln = ln.split("#", 1)[0].strip().casefold() if not ln.lstrip().startswith("#") else ""
             if ln:
                 phrases.add(ln)
-    return Lexicon(phrases) if phrases else None
+    return compile_lexicon(phrases) if phrases else None
 
 
 # -- features -------------------------------------------------------------------------------------------------
@@ -373,6 +345,7 @@ class ChromeModel:
         self.index = {name: j for j, name in enumerate(FEATURES)}
         self.base = float(data["base"])
         self.trees: list[dict[str, Any]] = data["trees"]
+        self.forest = Forest(self.base, self.trees, names)  # the trees' walk, compiled (src/forest.rs)
         gate = data["gate"]
         self.gate_mean = np.array(gate["mean"], dtype=float)
         self.gate_scale = np.array(gate["scale"], dtype=float)
@@ -395,23 +368,7 @@ class ChromeModel:
     def scores(self, x: np.ndarray, explain: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
         """Log-odds of chrome per line and, with ``explain``, each feature's contribution to it (lines x features:
         the change of the node value at every split on that feature along the line's path)."""
-        n = len(x)
-        z = np.full(n, self.base)
-        contrib = np.zeros((n, len(FEATURES))) if explain else None
-        for tree in self.trees:
-            stack = [(tree, np.arange(n))]
-            while stack:
-                node, rows = stack.pop()
-                if "feature" not in node:
-                    z[rows] += node["value"]
-                    continue
-                j = self.index[node["feature"]]
-                below = x[rows, j] <= node["below"]
-                for child, sub in ((node["then"], rows[below]), (node["else"], rows[~below])):
-                    if contrib is not None:
-                        contrib[sub, j] += child["value"] - node["value"]
-                    stack.append((child, sub))
-        return z, contrib
+        return self.forest.scores(x, explain)  # type: ignore[no-any-return]
 
     def line_probs(self, x: np.ndarray) -> np.ndarray:
         """P(chrome) per line from the line model alone."""
