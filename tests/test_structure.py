@@ -55,7 +55,9 @@ def import_graph() -> dict[str, set[str]]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [f"{node.module}.{a.name}" for a in node.names]
             for name in names:
-                compiled = any(any(PACKAGE.glob(name.removeprefix("cleaner.").replace(".", "/") + ext)) for ext in (".pyi", "*.so"))
+                parts = name.removeprefix("cleaner.").split(".")  # cleaner._core, or a name imported from it
+                compiled = any(any(PACKAGE.glob("/".join(parts[:k]) + ext)) for k in range(1, len(parts) + 1)
+                               for ext in (".pyi", "*.so"))
                 if name.startswith("cleaner") and not compiled and (target := resolve(name)) and target != mod:
                     targets.add(target)  # (the compiled core, cleaner._core, imports nothing of the package)
         graph[mod] = targets

@@ -162,6 +162,10 @@ class Page:
             pieces.append((cur, end))
         return pieces
 
+    def removals(self, stage: str) -> list[Edit]:
+        """The stage's removals still standing (not absorbed by a later edit), in raw order."""
+        return [e for e in self.edits if e.stage == stage and e.after == ""]
+
     def removed_spans(self, stage: str) -> list[tuple[int, int]]:
         """Raw spans a stage removed, also those a later edit absorbed, merged and in order: how a stage reads
         what an earlier one did (spam leaves dedup's copies out of the page's vocabulary)."""

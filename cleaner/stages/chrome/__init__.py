@@ -23,15 +23,12 @@ from __future__ import annotations
 
 from cleaner.core.page import Page
 from cleaner.rulebook.patterns import run_rules
-from cleaner.stages.base import Collector, Context, Stage
-from cleaner.stages.chrome.dense import DEFAULTS as DENSE_DEFAULTS
-from cleaner.stages.chrome.dense import brand_proposals, dense_proposals
-from cleaner.stages.chrome.leftover import DEFAULTS as LEFTOVER_DEFAULTS
+from cleaner.stages.base import Collector, Context
+from cleaner.stages.chrome.dense import BrandLines, DenseParagraphs
 from cleaner.stages.chrome.leftover import Leftovers
-from cleaner.stages.chrome.model import DEFAULTS as MODEL_DEFAULTS
-from cleaner.stages.chrome.model import ModelDetector, page_stoplist
-from cleaner.stages.chrome.site import DEFAULTS as SITE_DEFAULTS
-from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition
+from cleaner.stages.chrome.model import ModelDetector
+from cleaner.stages.chrome.site import SiteLineCollector, SiteRepetition, SiteSettings
+from cleaner.stages.detector import DetectorStage
 
 #: how many times the detectors after the rules run at most (until they remove nothing more)
 DETECTOR_ROUNDS = 4
@@ -39,17 +36,14 @@ DETECTOR_ROUNDS = 4
 COMMENT_RULES = "chrome.comments."
 
 
-class ChromeStage(Stage):
+class ChromeStage(DetectorStage):
+    """The pattern rules, site repetition, then the detectors that read the page around each line, in rounds."""
+
     name = "chrome"
     rule_types = ("line", "sentence", "span", "block", "section", "substitution")
-    defaults = {**SITE_DEFAULTS, **MODEL_DEFAULTS, **DENSE_DEFAULTS, **LEFTOVER_DEFAULTS}
+    detectors = [SiteRepetition, Leftovers, ModelDetector, DenseParagraphs, BrandLines]
 
-    def __init__(self) -> None:
-        self.site = SiteRepetition()
-        self.model = ModelDetector()
-        self.leftovers = Leftovers()
-
-    def prepare(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> None:
+    def prepare(self, page: Page, ctx: Context) -> None:
         """What runs before the learned detector (and what the model is trained after): rules, site repetition.
         With ``--keep-comments`` the comment-section rules (which cut from a thread's start to the page's end) stay
         out; the comment form and other furniture rules still run."""
@@ -57,24 +51,20 @@ class ChromeStage(Stage):
         if ctx.options.get("keep_comments"):
             rules = [r for r in rules if not (r.id.startswith(COMMENT_RULES) and r.type == "section")]
         run_rules(page, self.name, rules, ctx.regex_timeout)
-        page.commit(self.name, self.site.proposals(page, ctx, stats))
+        site = self.instances()[0]
+        self.run_detector(site, page, ctx, ctx.settings(self.name, self.defaults))
 
     def apply(self, page: Page, ctx: Context) -> None:
-        stats = ctx.stats.get(self.name)
-        site_stats = stats if isinstance(stats, SiteLineStats) else None
-        self.prepare(page, ctx, site_stats)
-        cfg = ctx.settings(self.name, DENSE_DEFAULTS)
+        self.prepare(page, ctx)
+        values = ctx.settings(self.name, self.defaults)
         # the detectors read the page around each line (the model: its neighbours, the article's extent), so what
         # one removes can change what they see: they run again on what they left until none removes anything
         # (cleaning the output again then removes nothing more), at most `DETECTOR_ROUNDS` times
+        after = self.instances()[1:]
         for _ in range(DETECTOR_ROUNDS):
-            made = len(page.commit(self.name, self.leftovers.proposals(page, ctx)))
-            made += len(page.commit(self.name, self.model.proposals(page, ctx, site_stats)))
-            made += len(page.commit(self.name, dense_proposals(page, cfg)))
-            made += len(page.commit(self.name, brand_proposals(page, cfg, page_stoplist)))
-            if not made:
+            if not any([self.run_detector(det, page, ctx, values) for det in after]):
                 break
 
     def collector(self, ctx: Context) -> Collector | None:
-        cfg = ctx.settings(self.name, SITE_DEFAULTS)
-        return SiteLineCollector(int(cfg["site_max_keys"])) if cfg["site_enabled"] else None
+        s = SiteSettings.from_values(ctx.settings(self.name, self.defaults))
+        return SiteLineCollector(int(s.site_max_keys)) if s.site_enabled else None

@@ -13,31 +13,35 @@ than the notice.
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from dataclasses import dataclass
 
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import line_with_newline, lines, word_list
 from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, Settings, setting
 
 RULE_ID = "chrome.leftover"
 
-DEFAULTS: dict[str, Any] = {
-    "leftover_enabled": True,
-    "leftover_max_words": 8,
-    "leftover_min_pieces": 2,
-    "leftover_min_ratio": 2.0,
-}
+@dataclass(frozen=True)
+class LeftoverSettings(Settings):
+    leftover_enabled: bool = setting(True, "remove what chrome rules left of a line they mostly cut piece by piece")
+    leftover_max_words: int = setting(8, "a line with at most this many words left ...")
+    leftover_min_pieces: int = setting(2, "... from which rules cut at least this many pieces ...")
+    leftover_min_ratio: float = setting(2.0, "... holding this many times the words that are left")
 
 
-class Leftovers:
+class Leftovers(Detector[LeftoverSettings]):
     """Propose removing what is left of lines that chrome rules mostly removed."""
 
-    def proposals(self, page: Page, ctx: Context) -> list[Proposal]:
-        cfg = ctx.settings("chrome", DEFAULTS)
-        if not cfg["leftover_enabled"]:
+    name = "leftovers"
+    settings = LeftoverSettings
+
+    def propose(self, page: Page, settings: LeftoverSettings, ctx: Context) -> list[Proposal]:
+        opts = settings
+        if not opts.leftover_enabled:
             return []
-        cuts = [e for e in page.edits if e.stage == "chrome" and e.after == ""]
-        if len(cuts) < cfg["leftover_min_pieces"]:
+        cuts = page.removals(stage="chrome")
+        if len(cuts) < opts.leftover_min_pieces:
             return []
         starts = [e.start for e in cuts]
         text, raw = page.text, page.raw
@@ -47,7 +51,7 @@ class Leftovers:
             if not s:
                 continue
             words = len(word_list(s))
-            if not words or words > cfg["leftover_max_words"]:
+            if not words or words > opts.leftover_max_words:
                 continue
             first = ln.start + (len(ln.text) - len(ln.text.lstrip()))
             last = ln.start + len(ln.text.rstrip()) - 1
@@ -57,7 +61,7 @@ class Leftovers:
             line_end = len(raw) if line_end < 0 else line_end
             inside = [e for e in cuts[bisect.bisect_left(starts, line_start):] if e.start < line_end and e.end <= line_end]
             removed = sum(len(word_list(e.before)) for e in inside)
-            if len(inside) < cfg["leftover_min_pieces"] or removed < cfg["leftover_min_ratio"] * words:
+            if len(inside) < opts.leftover_min_pieces or removed < opts.leftover_min_ratio * words:
                 continue
             a, b = line_with_newline(text, ln)
             rules = sorted({e.rule for e in inside})

@@ -22,6 +22,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from pathlib import Path
@@ -37,30 +38,22 @@ from cleaner.resources import lexicon
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.base import Context
 from cleaner.stages.chrome.site import SiteLineStats, line_key
+from cleaner.stages.detector import Detector, Settings, setting
 
 RULE_ID = "chrome.model.line"
 
-DEFAULTS: dict[str, Any] = {
-    "model_enabled": True,
-    # use the two bars chosen when the model was trained (cross-validated on its training pages, stored in the
-    # model file's "decision"); false, or a model file without them: the two settings below
-    "model_learned_thresholds": True,
-    # a line is removed when its P(chrome) reaches this inside the article's extent (short lines of the article:
-    # ingredients, specifications, headings, quotations) ...
-    "model_threshold_inside": 0.85,
-    # ... or this outside it (after the article's end: comments, teasers, appeals; before it: menus, bylines)
-    "model_threshold_outside": 0.6,
-    # the items of a numbered list (3+) and the rows of a table (4+ lines with 3+ numbers each) are kept
-    "model_keep_lists": True,
-    # a page the gate gives less than this P(carries chrome) is left alone (clean text)
-    "model_gate": 0.5,
-    # a page with fewer non-blank lines than this is left alone (nothing to tell an article from its frame)
-    "model_min_lines": 3,
-    # ... and so is a page where the model would keep fewer words than this (no article found: precision first)
-    "model_min_kept_words": 8,
-    # how many of the weightiest features a removal's reason names
-    "model_reason_features": 3,
-}
+@dataclass(frozen=True)
+class ModelSettings(Settings):
+    model_enabled: bool = setting(True, "score every line left with the learned chrome model (rules/chrome/model.json)")
+    model_learned_thresholds: bool = setting(True, "use the bars chosen by cross-validation in training (in the model file); "
+                                                   "false: the two bars below")
+    model_threshold_inside: float = setting(0.85, "a line inside the article's extent goes when its P(chrome) reaches this ...")
+    model_threshold_outside: float = setting(0.6, "... or this outside it (comments, teasers, appeals after; menus, bylines before)")
+    model_keep_lists: bool = setting(True, "the items of a numbered list (3+) and the rows of a table (4+ lines of 3+ numbers) stay")
+    model_gate: float = setting(0.5, "a page the gate gives less than this P(carries chrome) is left alone (clean text)")
+    model_min_lines: int = setting(3, "a page with fewer non-blank lines than this is left alone")
+    model_min_kept_words: int = setting(8, "... and so is a page where the model would keep fewer words than this")
+    model_reason_features: int = setting(3, "how many of the weightiest features a removal's reason names")
 
 #: languages whose wordfreq top words serve as a stoplist (tried in this order, loaded lazily)
 _STOPLIST_LANGS = {
@@ -427,33 +420,38 @@ def page_lines(page: Page) -> tuple[list[Any], list[str]]:
     return spans, texts
 
 
-class ModelDetector:
+class ModelDetector(Detector[ModelSettings]):
     """Propose removing the lines the chrome model and the article-extent decision call chrome."""
 
-    def proposals(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> list[Proposal]:
-        cfg = ctx.settings("chrome", DEFAULTS)
-        if not cfg["model_enabled"]:
+    name = "model"
+    settings = ModelSettings
+
+    def propose(self, page: Page, settings: ModelSettings, ctx: Context) -> list[Proposal]:
+        s = settings
+        found = ctx.stats.get("chrome")
+        stats = found if isinstance(found, SiteLineStats) else None
+        if not s.model_enabled:
             return []
         path = model_path(ctx)
         if not path.exists():
             return []
         model = _load(str(path))
         spans, texts = page_lines(page)
-        if len(texts) < cfg["model_min_lines"]:
+        if len(texts) < s.model_min_lines:
             return []
         x = line_features(texts, page.site, stats, chrome_lexicon(), bool(ctx.options.get("keep_comments")))
-        if model.page_chrome(x) < float(cfg["model_gate"]):
+        if model.page_chrome(x) < float(s.model_gate):
             return []
         z, _ = model.scores(x)
         p_line = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        inside_bar, outside_bar = model.bars if cfg["model_learned_thresholds"] and model.bars else (
-            float(cfg["model_threshold_inside"]), float(cfg["model_threshold_outside"]))
-        drop, inside = decide(p_line, x, texts, inside_bar, outside_bar, bool(cfg["model_keep_lists"]),
+        inside_bar, outside_bar = model.bars if s.model_learned_thresholds and model.bars else (
+            float(s.model_threshold_inside), float(s.model_threshold_outside))
+        drop, inside = decide(p_line, x, texts, inside_bar, outside_bar, bool(s.model_keep_lists),
                               bool(ctx.options.get("keep_comments")))
-        if sum(len(word_list(s)) for s, d in zip(texts, drop) if not d) < cfg["model_min_kept_words"]:
+        if sum(len(word_list(s)) for s, d in zip(texts, drop) if not d) < s.model_min_kept_words:
             return []
         out = []
-        top = int(cfg["model_reason_features"])
+        top = int(s.model_reason_features)
         removed = np.flatnonzero(drop)
         _, explained = model.scores(x[removed], explain=True)  # the evidence, for the removed lines only
         assert explained is not None

@@ -16,45 +16,33 @@ import hashlib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import regex
 
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import Span, line_memo, line_with_newline, lines, word_list
 from cleaner.stages.base import Context
+from cleaner.stages.detector import Detector, Settings, setting
 
 RULE_ID = "chrome.site.repeated-line"
 
-DEFAULTS: dict[str, Any] = {
-    "site_enabled": True,
-    # a site needs this many pages before its repetition means anything
-    "site_min_site_pages": 2,
-    # a line is chrome when it occurs on >= min_pages pages and >= min_share of the site's pages
-    "site_min_pages": 2,
-    "site_min_share": 0.5,
-    # ... but a line between two paragraphs of the page's own prose (a shared heading, a standard
-    # disclaimer inside the article) must recur more widely to count as chrome
-    "site_inside_min_pages": 5,
-    "site_inside_min_share": 0.8,
-    # ... when it is one of at most this many repeated lines in a row
-    "site_inside_max_run": 2,
-    # a lone repeated line right before the page's own prose is its title or a heading
-    "site_keep_heading": True,
-    # a short sentence right after the page's own prose closes the article ("Originally published in X.")
-    "site_keep_closing_sentence": True,
-    # ... and so must a long line of prose, wherever it sits
-    "site_prose_words": 25,
-    "site_prose_min_pages": 2,
-    "site_prose_min_share": 0.5,
-    # when less than this share of a page's text is its own (not recurring), the page is a copy of
-    # another (a matter for dedup): site repetition leaves it alone rather than delete its article
-    "site_duplicate_own_share": 0.05,
-    # what "the page's own prose" is, for the inside-the-article test
-    "site_own_prose_words": 8,
-    # scan-pass memory bound: above this many counted lines, lines seen on one page only are dropped
-    "site_max_keys": 5_000_000,
-}
+@dataclass(frozen=True)
+class SiteSettings(Settings):
+    site_enabled: bool = setting(True, "remove lines that recur across the site's pages (scan pass)")
+    site_min_site_pages: int = setting(2, "a site needs this many pages before its repetition means anything")
+    site_min_pages: int = setting(2, "a line is chrome when it occurs on this many pages ...")
+    site_min_share: float = setting(0.5, "... and this share of the site's pages")
+    site_inside_min_pages: int = setting(5, "a line between two paragraphs of the page's own prose must recur on this many pages ...")
+    site_inside_min_share: float = setting(0.8, "... and this share of them to count as chrome")
+    site_inside_max_run: int = setting(2, "... when it is one of at most this many repeated lines in a row")
+    site_keep_heading: bool = setting(True, "a lone repeated line right before the page's own prose is its title or a heading: kept")
+    site_keep_closing_sentence: bool = setting(True, "a short sentence right after the page's own prose closes the article: kept")
+    site_prose_words: int = setting(25, "a line of prose this long must recur more widely to count as chrome ...")
+    site_prose_min_pages: int = setting(2, "... on this many pages ...")
+    site_prose_min_share: float = setting(0.5, "... and this share of them")
+    site_duplicate_own_share: float = setting(0.05, "a page with less of its own text than this share is a copy (dedup's business): left alone")
+    site_own_prose_words: int = setting(8, "what the page's own prose is, for the inside-the-article test: lines of this many words")
+    site_max_keys: int = setting(5_000_000, "scan-pass memory bound: above this many counted lines, lines seen on one page only are dropped")
 
 
 @line_memo  # the scan keys a site's recurring lines on page after page, and the clean pass keys them again
@@ -122,23 +110,29 @@ def _is_prose(s: str, min_words: int) -> bool:
     return len(word_list(s)) >= min_words and s.rstrip()[-1:] in ".!?…:;\"”'’)"
 
 
-class SiteRepetition:
+class SiteRepetition(Detector[SiteSettings]):
     """Propose removing the lines that recur across the site's pages."""
 
-    def proposals(self, page: Page, ctx: Context, stats: SiteLineStats | None) -> list[Proposal]:
-        cfg = ctx.settings("chrome", DEFAULTS)
-        if stats is None or not cfg["site_enabled"]:
+    name = "site-repetition"
+    settings = SiteSettings
+
+    def propose(self, page: Page, settings: SiteSettings, ctx: Context) -> list[Proposal]:
+        stats = ctx.stats.get("chrome")
+        return self.proposals(page, settings, stats if isinstance(stats, SiteLineStats) else None)
+
+    def proposals(self, page: Page, opts: SiteSettings, stats: SiteLineStats | None) -> list[Proposal]:
+        if stats is None or not opts.site_enabled:
             return []
         site = page.site
         n_pages = stats.pages.get(site, 0)
         counts = stats.lines.get(site)
-        if n_pages < cfg["site_min_site_pages"] or not counts:
+        if n_pages < opts.site_min_site_pages or not counts:
             return []
         text = page.text
         nonblank = [ln for ln in lines(text) if ln.stripped]
         seen = [counts.get(line_key(ln.text), 0) for ln in nonblank]
-        repeated = [self._passes(c, n_pages, cfg["site_min_pages"], cfg["site_min_share"]) for c in seen]
-        if self._duplicate_page(nonblank, repeated, cfg):
+        repeated = [self._passes(c, n_pages, opts.site_min_pages, opts.site_min_share) for c in seen]
+        if self._duplicate_page(nonblank, repeated, opts):
             return []
         out: list[Proposal] = []
         for i, ln in enumerate(nonblank):
@@ -146,30 +140,30 @@ class SiteRepetition:
                 continue
             c = seen[i]
             where = ""
-            if _is_prose(ln.stripped, cfg["site_prose_words"]):
-                if not self._passes(c, n_pages, cfg["site_prose_min_pages"], cfg["site_prose_min_share"]):
+            if _is_prose(ln.stripped, opts.site_prose_words):
+                if not self._passes(c, n_pages, opts.site_prose_min_pages, opts.site_prose_min_share):
                     continue
                 where = ", a long line of prose"
-            if self._inside(i, nonblank, repeated, cfg):
-                if not self._passes(c, n_pages, cfg["site_inside_min_pages"], cfg["site_inside_min_share"]):
+            if self._inside(i, nonblank, repeated, opts):
+                if not self._passes(c, n_pages, opts.site_inside_min_pages, opts.site_inside_min_share):
                     continue
                 where += ", inside the article"
             out.append(self._proposal(text, ln, site, c, n_pages, where))
         return out
 
     @staticmethod
-    def _duplicate_page(nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+    def _duplicate_page(nonblank: list[Span], repeated: list[bool], opts: SiteSettings) -> bool:
         """Almost nothing on the page is its own: a copy of another page (dedup's business), not chrome."""
         total = sum(len(ln.stripped) for ln in nonblank)
         own = sum(len(ln.stripped) for ln, rep in zip(nonblank, repeated) if not rep)
-        return total > 0 and own / total < cfg["site_duplicate_own_share"]
+        return total > 0 and own / total < opts.site_duplicate_own_share
 
     @staticmethod
     def _passes(count: int, n_pages: int, min_pages: int, min_share: float) -> bool:
         return count >= min_pages and count / n_pages >= min_share
 
     @staticmethod
-    def _inside(i: int, nonblank: list[Span], repeated: list[bool], cfg: dict[str, Any]) -> bool:
+    def _inside(i: int, nonblank: list[Span], repeated: list[bool], opts: SiteSettings) -> bool:
         """Part of the article: a lone line right before the page's own prose (its title, a heading), or
         in a short run of repeated lines that follows the page's own prose and either is followed by its
         own prose too (a shared heading) or is a short sentence closing it (a standard disclaimer).
@@ -181,16 +175,16 @@ class SiteRepetition:
         b = i
         while b + 1 < len(nonblank) and repeated[b + 1]:
             b += 1
-        own = cfg["site_own_prose_words"]
+        own = opts.site_own_prose_words
         own_after = b + 1 < len(nonblank) and _is_prose(nonblank[b + 1].stripped, own)
-        if a == b and own_after and cfg["site_keep_heading"]:
+        if a == b and own_after and opts.site_keep_heading:
             return True  # a lone line that introduces the page's own prose: its title or a heading
-        if b - a + 1 > cfg["site_inside_max_run"] or a == 0 or not _is_prose(nonblank[a - 1].stripped, own):
+        if b - a + 1 > opts.site_inside_max_run or a == 0 or not _is_prose(nonblank[a - 1].stripped, own):
             return False
         if own_after:
             return True
         s = nonblank[i].stripped
-        return bool(cfg["site_keep_closing_sentence"]) and _SENTENCE_END.search(s) is not None and len(word_list(s)) < cfg["site_prose_words"]
+        return bool(opts.site_keep_closing_sentence) and _SENTENCE_END.search(s) is not None and len(word_list(s)) < opts.site_prose_words
 
     @staticmethod
     def _proposal(text: str, ln: Span, site: str, count: int, n_pages: int, where: str) -> Proposal:

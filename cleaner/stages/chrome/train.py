@@ -29,7 +29,7 @@ from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.base import Context
 from cleaner.stages.chrome.labels import LabelledPage, LineLabel, load_folder
 from cleaner.stages.chrome.model import FEATURES, GATE, chrome_lexicon, gate_features, line_features, page_lines
-from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition
+from cleaner.stages.chrome.site import SiteLineCollector, SiteLineStats, SiteRepetition, SiteSettings
 from cleaner.stages.normalize import NormalizeStage
 
 #: L2 penalty of the page gate's logistic regression (on standardised features, per training page)
@@ -72,7 +72,8 @@ def page_rows(lp: LabelledPage, ctx: Context, stats: SiteLineStats,
     what the lexicons' hits mean, for the languages and widgets no rule names."""
     page = Page(lp.raw, name=lp.name, site=lp.site)
     NormalizeStage().apply(page, ctx)
-    page.commit("chrome", SiteRepetition().proposals(page, ctx, stats))
+    site = SiteSettings.from_values(ctx.settings("chrome", SiteSettings.declared()))
+    page.commit("chrome", SiteRepetition().proposals(page, site, stats))
     spans, texts = page_lines(page)
     content = {lab.line: lab.content for lab in lp.labels}
     keep, ys = [], []
@@ -277,7 +278,7 @@ def _token_matrix(texts: list[str], gold: str) -> tuple[np.ndarray, np.ndarray]:
 def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
     """For every pair of bars, per held-out group: the token F1 against the gold of each scraped page and the
     share of words each clean page loses, with the model of that fold (trained on the other groups)."""
-    from cleaner.stages.chrome.model import DEFAULTS, ChromeModel, decide
+    from cleaner.stages.chrome.model import ChromeModel, ModelSettings, decide
 
     groups = _groups(rows)
     out: dict[tuple[float, float], dict[str, list[float]]] = {
@@ -289,7 +290,7 @@ def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
         for k in test_pages:
             x, texts = rows.x[k], rows.texts[k]
             m, gold = _token_matrix(texts, rows.gold[k])
-            gated = model.page_chrome(x) >= float(DEFAULTS["model_gate"])
+            gated = model.page_chrome(x) >= float(ModelSettings().model_gate)
             p = model.line_probs(x)
             for bars, per in out.items():
                 drop = decide(p, x, texts, bars[0], bars[1], keep_comments=rows.keep_comments[k])[0] if gated \
