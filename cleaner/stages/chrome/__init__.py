@@ -6,17 +6,16 @@ and committed together, so a section rule that swallows the page's tail
 absorbs the line rules that matched inside it.
 
 Then detectors find the chrome no rule names, each committed on its own so
-every edit keeps its own rule id and reason: site repetition (lines that recur
-across the site's pages, counted in the scan pass), the learned chrome model
-(``chrome_model``: a line score and the article's extent, weights in
-``rules/chrome/model.json``; ``docs/chrome.md``), chrome-dense paragraphs and
-brand lines (``chrome_dense``).  They run inside this stage, not as stages of
-their own, so that they share the stage's name, settings and scan-pass
+every edit keeps its own rule id and reason: site repetition (``site.py``: lines
+that recur across the site's pages, counted in the scan pass), what rules left of
+a widget they cut piece by piece (``leftover.py``), the learned chrome model
+(``model.py``: a line score and the article's extent, weights in
+``rules/chrome/model.json``; ``docs/stages/chrome-model.md``), chrome-dense
+paragraphs and brand lines (``dense.py``).  They are this stage's detectors, not
+stages of their own, so that they share the stage's settings and scan-pass
 statistics (``ctx.stats["chrome"]``) and always run after the pattern rules, on
-the text those left.  The few words a widget leaves behind when rules cut it out
-of a line piece by piece go too (``chrome_leftover``).  The detectors after site
-repetition run in rounds until none removes anything more, so that cleaning the
-output again removes nothing.
+the text those left.  The detectors after site repetition run in rounds until
+none removes anything more, so that cleaning the output again removes nothing.
 """
 
 from __future__ import annotations
