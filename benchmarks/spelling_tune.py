@@ -7,7 +7,7 @@ coordinate for the best top-1 accuracy on Birkbeck (every 10th pair), Holbrook a
 lists (Wikipedia, Aspell, Norvig set 2) are never read here: `make bench-spelling` scores them.  It prints weights
 to copy into the settings; nothing derived from a list ships but those ten numbers.
 
-    python benchmarks/spelling_tune.py [--bench ../shared/bench]
+    PYTHONPATH=. python benchmarks/spelling_tune.py [--bench ../shared/bench]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.spelling_bench import load_pairs
 from cleaner.core.pipeline import make_context
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.spelling import Speller, SpellingStage, _keyboard, _stray_letter, edit_classes, first_letter_explained
@@ -24,15 +25,6 @@ from cleaner.stages.spelling import Speller, SpellingStage, _keyboard, _stray_le
 HERE = Path(__file__).resolve().parent
 CLASSES = ["transposed", "keyboard", "vowel", "phonetic", "other", "doubled", "vowel_indel", "indel"]
 Feature = tuple[str, float, int, tuple[int, ...], bool, bool]
-
-
-def load_pairs(path: Path) -> dict[str, set[str]]:
-    pairs: dict[str, set[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and " " not in parts[0] and parts[0] and parts[0] != parts[1]:
-            pairs.setdefault(parts[0], set()).add(parts[1].casefold())
-    return pairs
 
 
 def tuning_pairs(bench: Path) -> list[tuple[str, set[str]]]:

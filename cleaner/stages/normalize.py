@@ -247,10 +247,10 @@ def mac_roman(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
         props.extend(mac_quote_pairs(text))
         paired = {p.start for p in props}
         for m in _MAC_CONTRACTION.finditer(text):
-            if _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):
-                continue
-            if _plausible_apostrophe(m.group(1), m.group(2), text, m.start()) or (
-                    _english_line(text, m.start()) and _name_possessive(m.group(1), m.group(2), text, m.end())):
+            english = _plausible_apostrophe(m.group(1), m.group(2), text, m.start()) or (
+                _english_line(text, m.start()) and _name_possessive(m.group(1), m.group(2), text, m.end()))
+            # asked last: it reads the word lists of every language where í is a letter
+            if english and not _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):
                 pos = m.start() + len(m.group(1))
                 props.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
                                       f"Windows-1252 ’ read as Mac Roman í: {m.group(1)}’{m.group(2)} is English"))
@@ -315,12 +315,10 @@ def mac_roman_tokens(page: Page, text: str, cfg: dict[str, Any]) -> list[Proposa
         stem, suffix = m.group(1), m.group(2)
         if lexicon.zipf(m.group().lower(), lang) >= 3.0:  # wordfreq lists common mojibake too ("itís")
             continue
-        if _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):
-            continue
         known = _plausible_apostrophe(stem, suffix, text, m.start()) or (
             suffix == "s" and len(stem) >= 3 and tokens[stem.casefold()] > 0) or (  # a name the page writes too
             _name_possessive(stem, suffix, text, m.end()))
-        if known:
+        if known and not _word_where_i_is_a_letter(m.group(), cfg["mac_roman_letter_languages"]):  # asked last: costly
             pos = m.start() + len(stem)
             out.append(Proposal(pos, pos + 1, "’", "normalize.mac-roman",
                                 f"Windows-1252 ’ read as Mac Roman í: {stem}’{suffix} (a lone token on an {lang} page)"))

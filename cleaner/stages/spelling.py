@@ -564,16 +564,10 @@ class Speller:
         if len(word) < self._min_len or (len(word) < cfg.min_length and not self.page_candidates(low)):
             return Verdict(word, word, f"shorter than {cfg.min_length} letters")
         short = len(word) < cfg.min_length  # fixed only from the page's own vocabulary
-        if not word.isalpha():
-            return Verdict(word, word, "not a plain word")
-        if self.lang in cfg.ascii_languages and not word.isascii():
-            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
         shape = _shape(word)
-        if shape in ("upper", "mixed"):
-            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
-        why = self.known(low)
-        if why is not None:
-            return Verdict(word, word, why)
+        unfit = self._unfit(word, low, shape)
+        if unfit is not None:
+            return unfit
         if shape == "title" and not capitalised_ok:
             # a capitalised word mid-sentence is a name, unless a vocabulary writes it capitalised
             cands = [c for c in self.candidates(low) if c.word[:1].isupper()]
@@ -586,13 +580,9 @@ class Speller:
             if not cands or self.zipf(low) >= cfg.real_zipf:
                 return Verdict(word, word, f"shorter than {cfg.min_length} letters, and no word of the page one slip away")
         z = self.zipf(low)
-        glued = self.split_glued(low, z) if shape == "lower" or not cfg.glued["lowercase_only"] else None
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg.glue_over_cost
-                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
-            left, right, why_split = glued
-            fixed = _recase(word, left) + " " + right
-            return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
-                           {"split": [left, right]}, fixed)
+        glued = self._glued(word, self.split_glued(low, z), cands) if shape == "lower" or not cfg.glued["lowercase_only"] else None
+        if glued is not None:
+            return glued
         if not cands:
             what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg.real_zipf else "unknown"
             return Verdict(word, word, f"{what}, and no vocabulary word within {self.max_edits(len(low))} edits")
@@ -603,8 +593,7 @@ class Speller:
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
         reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
                   f"score {best.score:.0f}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
-        detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
-                  "cost": round(best.cost, 2)}
+        detail = _typo_detail(best)
         if z >= cfg.real_zipf:
             detail["word_zipf"] = z  # a word wordfreq lists, overruled: only in running prose (see propose)
         return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
@@ -614,24 +603,14 @@ class Speller:
         names, jargon coined by derivation, two-edit fixes) stand for what a page's other words tell; alone, the
         word is fixed to its best candidate unless it is a known word, or a listed one no candidate outweighs."""
         cfg, iso = self.cfg, self.cfg.isolated
-        if not word.isalpha():
-            return Verdict(word, word, "not a plain word")
-        if self.lang in cfg.ascii_languages and not word.isascii():
-            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
-        if _shape(word) in ("upper", "mixed"):
-            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
-        why = self.known(low)
-        if why is not None:
-            return Verdict(word, word, why)
+        unfit = self._unfit(word, low, _shape(word))
+        if unfit is not None:
+            return unfit
         z = self.zipf(low)
         cands = self.candidates(low, "suggest_max_edits")
-        glued = self.split_glued(low, z)
-        if glued is not None and (not cands or cands[0].edits > 1 or cands[0].cost >= cfg.glue_over_cost
-                                  and not cands[0].source.startswith("page")):  # 'constructon': the page's 'construction'
-            left, right, why_split = glued
-            fixed = _recase(word, left) + " " + right
-            return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
-                           {"split": [left, right]}, fixed)
+        glued = self._glued(word, self.split_glued(low, z), cands)
+        if glued is not None:
+            return glued
         if not cands:
             what = f"a real {self.lang} word (Zipf {z:.2f})" if z >= cfg.real_zipf else "unknown"
             return Verdict(word, word, f"{what}, and no word within {self.max_edits(len(low), 'suggest_max_edits')} edits")
@@ -642,9 +621,31 @@ class Speller:
                            f"{iso['min_margin']} commoner", detail={"candidate": best.word}, suggestion=sugg)
         reason = (f"'{word}' is {f'rare (Zipf {z:.2f})' if z else 'unknown'}; alone, its likeliest word is '{best.word}' from "
                   f"{best.source}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
-        detail = {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
-                  "cost": round(best.cost, 2)}
+        detail = _typo_detail(best)
         return Verdict(word, sugg, reason, "spelling.typo", detail, sugg)
+
+    def _unfit(self, word: str, low: str, shape: str) -> Verdict | None:
+        """Why the word is kept whatever its context (not plain letters, another alphabet, an acronym or a brand, a
+        known word), or None."""
+        if not word.isalpha():
+            return Verdict(word, word, "not a plain word")
+        if self.lang in self.cfg.ascii_languages and not word.isascii():
+            return Verdict(word, word, f"has letters outside the {self.lang} alphabet (a foreign word, or mojibake for normalize)")
+        if shape in ("upper", "mixed"):
+            return Verdict(word, word, "all capitals or mixed case (an acronym or a brand)")
+        why = self.known(low)
+        return Verdict(word, word, why) if why is not None else None
+
+    def _glued(self, word: str, glued: tuple[str, str, str] | None, cands: list[Candidate]) -> Verdict | None:
+        """The split of glued words, unless a near candidate explains the word better (one edit and cheap, or a word
+        of the page: 'constructon' is the page's 'construction')."""
+        if glued is None or (cands and cands[0].edits <= 1 and (cands[0].cost < self.cfg.glue_over_cost
+                                                                 or cands[0].source.startswith("page"))):
+            return None
+        left, right, why_split = glued
+        fixed = _recase(word, left) + " " + right
+        return Verdict(word, fixed, f"glued words '{left}' + '{right}' ({why_split})", "spelling.glued",
+                       {"split": [left, right]}, fixed)
 
     def _gate(self, low: str, best: Candidate, runner: Candidate | None, z: float, title: bool = False) -> str | None:
         """Why the best candidate is not good enough to fix with, or None."""
@@ -893,6 +894,12 @@ def _shape(word: str) -> str:
     if word[0].isupper() and word[1:].islower():
         return "title"
     return "mixed"
+
+
+def _typo_detail(best: Candidate) -> dict[str, Any]:
+    """What a typo fix's log detail says of the candidate it chose."""
+    return {"candidate": best.word, "score": round(best.score, 1), "vocabulary": best.source, "edits": best.edits,
+            "cost": round(best.cost, 2)}
 
 
 def _recase(original: str, cand: str) -> str:

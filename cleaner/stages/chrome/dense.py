@@ -133,7 +133,7 @@ class DenseParagraph:
         if k < 0:
             return False
         e = page.edits[k]
-        return e in page.removals(stage="chrome") and not page.raw[e.end:raw_start].strip()
+        return e.stage == "chrome" and e.after == "" and not page.raw[e.end:raw_start].strip()
 
     def proposal(self, text: str, span: Span, opts: DenseSettings) -> Proposal | None:
         if not opts.dense_enabled:
