@@ -240,3 +240,49 @@ def test_derivations_spelt_the_english_way_only(ctx: Context) -> None:
     text = ("The rear mirrors fold in. The side mirrors are heated, and the mirrors dim at night; the mirrorss of the "
             "test car were cracked.\nYou can recompress the archive after you decompress it, then decompress it again.\n")
     assert fixes(spell(text, ctx)) == [("mirrorss", "mirrors")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a rarer long half beside 'the' (which starts few words: 'thesis', 'therapist'), a common 3-letter half
+    ("We sat under thesycamore by the river and watched the boats go past all afternoon.", [("thesycamore", "the sycamore")]),
+    ("Bring yourown lunch and lettheir parents know when the bus will leave.", [("yourown", "your own"), ("lettheir", "let their")]),
+    # glue that wordfreq lists, after 'you' and before a very common word
+    ("If youwant a seat at the front, please book early this year.", [("youwant", "you want")]),
+    # a dash between two words parts them
+    ("The first draft—wasnever approved by the board, so we wrote another one.", [("wasnever", "was never")]),
+    # two content words: a rarer long half after an inflected common word
+    ("The firm sent auditorsthroughout the region last spring to check the books.", [("auditorsthroughout", "auditors throughout")]),
+])
+def test_glue_with_rarer_or_shorter_halves_is_split(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
+    page = spell(text, ctx)
+    assert fixes(page) == expected
+    assert all(e.rule == "spelling.glued" and "glued words" in e.reason for e in page.edits)
+    assert restore_text(page.text, page.edits) == page.raw
+
+
+def test_words_that_look_glued_but_are_words_stay(ctx: Context) -> None:
+    """'where' + a preposition, a word and a suffix-word ('-ships', '-some', '-like'), a combining form, a derivation of
+    a compound: English words, not glue."""
+    text = ("The judge read the verdict, whereat the whole room fell silent for a while.\n"
+            "The librarianships went to a mettlesome photoengraver who worked backhandedly and craftsmanlike all year.\n")
+    assert fixes(spell(text, ctx)) == []
+
+
+def test_function_words_that_are_pieces_of_words_are_learnt_from_the_list(ctx: Context) -> None:
+    """How often a function word starts or ends a listed word made of it and another word is read from wordfreq:
+    'in', 'be' (inside, behind) and a final 'on' (person) often, 'the' and 'of' seldom; beside the former a rare half is
+    no glue ('bedimmed')."""
+    from cleaner.stages.spelling import Speller
+
+    sp = Speller(SpellingStage().settings(ctx), [], "en")
+    limit = int(sp.cfg.glued["bound_max_words"])
+    assert sp._bound("in", True) > limit and sp._bound("be", True) > limit and sp._bound("on", False) > limit
+    assert sp._bound("the", True) <= limit and sp._bound("of", True) <= limit
+    assert fixes(spell("The lamps bedimmed as the storm rolled in over the hills that evening.", ctx)) == []
+
+
+def test_keyboard_neighbours_follow_the_staggered_rows() -> None:
+    from cleaner.stages.spelling import adjacent
+
+    assert adjacent("g", "b") and adjacent("g", "t") and adjacent("g", "y") and adjacent("a", "z")
+    assert not adjacent("g", "n") and not adjacent("g", "r") and not adjacent("q", "s")

@@ -49,7 +49,7 @@ from cleaner.stages.base import Context
 from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
-_CHUNK = regex.compile(r"\S+")
+_CHUNK = regex.compile(r"[^\s—–]+")  # a dash between two words ('amendments—wasactually') parts them
 _CORE = regex.compile(r"^([\p{P}\p{S}]*)(\p{L}+(?:[-'’]\p{L}+)*)([\p{P}\p{S}]*)$")
 _HYPHEN_SPLIT = regex.compile(r"([-'’])")
 #: chunks that are URLs, e-mail addresses, paths, handles, code or numbers: never touched
@@ -60,20 +60,19 @@ _SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
 _LETTER_RUN = regex.compile(r"\p{L}+")
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYBOARD_STAGGER = (0.0, 0.25, 0.75)  # how far each row starts right of the top row's, in keys
 _VOWELS = frozenset("aeiouy")
 
 
 @lru_cache(maxsize=1)
 def _keyboard() -> dict[str, frozenset[str]]:
-    """QWERTY neighbours of each letter (same row and the rows above and below)."""
-    pos = {c: (r, i) for r, row in enumerate(_KEYBOARD_ROWS) for i, c in enumerate(row)}
+    """QWERTY neighbours of each letter: beside it in its row, and the keys touching it in the rows above and below
+    (the rows are staggered by a quarter and a half key: 'g' touches 't', 'y', 'v' and 'b', not 'r' or 'n')."""
+    pos = {c: (r, i + _KEYBOARD_STAGGER[r]) for r, row in enumerate(_KEYBOARD_ROWS) for i, c in enumerate(row)}
     out: dict[str, frozenset[str]] = {}
-    for c, (r, i) in pos.items():
-        near = set()
-        for d, (r2, i2) in pos.items():
-            if d != c and abs(r - r2) <= 1 and (i2 - i) in ((-1, 0, 1) if r2 == r else (-1, 0, 1)):
-                near.add(d)
-        out[c] = frozenset(near)
+    for c, (r, x) in pos.items():
+        out[c] = frozenset(d for d, (r2, x2) in pos.items()
+                           if d != c and ((r2 == r and abs(x2 - x) == 1) or (abs(r2 - r) == 1 and abs(x2 - x) < 1)))
     return out
 
 
@@ -739,37 +738,54 @@ class Speller:
 
     def split_glued(self, low: str, z: float = 0.0) -> tuple[str, str, str] | None:
         """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split.  ``z``: the run's
-        Zipf; wordfreq lists the commonest glue of the web ('thereis', 'theworld'), and below `listed_max_zipf` such a
-        listed run is split too when it is two function words or 'the' and a word (no rare word reads so)."""
+        Zipf; wordfreq lists the commonest glue of the web ('thereis', 'theworld', 'youneed'), and below
+        `listed_max_zipf` such a listed run is split too when it is two function words, or one of `listed_openers`
+        and a word at least as common as the opener asks (no rare word reads so)."""
         cfg = self.cfg.glued
         if not cfg["enabled"] or len(low) < cfg["min_length"] or z >= float(cfg["listed_max_zipf"]):
             return None
         listed = z >= float(self.cfg.real_zipf)
         best: tuple[float, str, str] | None = None
         joiners = set(cfg["function_words"])
-        prefixes = set(self.cfg.derivation["prefixes"])
+        prefixes, suffixes = set(self.cfg.derivation["prefixes"]), {*self.cfg.derivation["suffixes"], *cfg["suffix_words"]}
+        openers = cfg["listed_openers"]
+        pronominal = cfg["pronominal_adverbs"]
         for i in range(1, len(low)):
             left, right = low[:i], low[i:]
-            if left in prefixes and right not in joiners:
-                continue  # 'overdrew', 'interact': a prefix and a word make a word of their own
+            if (left in prefixes and right not in joiners) or (right in suffixes and left not in joiners):
+                continue  # 'overdrew', 'interact', 'mettlesome': a prefix or a suffix and a word make a word of their own
             # one half a function word, the other a real word: 'psychotherapyand', 'aneffort'; compounds and
             # prefixes ('hyperoperation', 'keypool', 'superpattern') are words of their own, not glue
             if left in joiners and right in joiners:  # 'thereis', 'overthe': two function words
+                if left in pronominal["firsts"] and right in pronominal["prepositions"]:
+                    continue  # 'whereat', 'thereof', 'therebetween': English writes these as one word
                 zc = min(self.zipf(left), self.zipf(right))
                 if best is None or zc > best[0]:
                     best = (zc, left, right)
                 continue
             content = right if left in joiners else left if right in joiners else None
-            if content is None or len(content) < cfg["min_content_length"] or (listed and left != "the"):
+            if content is None or (listed and left not in openers):
                 continue
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
-            if len(content) < cfg["long_content_length"] and zc < cfg["short_content_min_zipf"]:
-                continue  # 'thegirl' yes; a short rare half is too easily a piece of another word
-            if zc >= cfg["min_zipf"] and (best is None or zc > best[0]):
+            # a short rare half is too easily a piece of another word ('thegirl' yes); beside a function word that
+            # is no piece of words on that side ('the', 'of'; not 'be', 'over', -'on') a rarer long half, or a very
+            # common short one, is glue too ('thebubonic', 'yourown')
+            unbound = self._bound(left if content is right else right, content is right) <= int(cfg["bound_max_words"])
+            if (zc < _by_length(cfg["unbound_content_min_zipf" if unbound else "content_min_zipf"], len(content))
+                    or (listed and zc < float(openers[left]))):
+                continue
+            if best is None or zc > best[0]:
                 best = (zc, left, right)
         if best is None:
             return None if listed else self._content_glue(low, prefixes)
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
+
+    def _bound(self, function_word: str, first: bool) -> int:
+        """How many words of the general list (Zipf 2.5 or more) are ``function_word`` and another such word
+        ('in' + 'side', 'be' + 'hind' as first half; 'pers' + 'on' as second): how often it is a piece of words."""
+        if self.general is None:
+            return 0
+        return _bound_counts(self.general, tuple(self.cfg.glued["function_words"])).get((function_word, first), 0)
 
     def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
         """'workerslunch' -> ('workers', 'lunch'): two common content words glued, in a language that does not
@@ -781,17 +797,35 @@ class Speller:
         if not cfg["enabled"] or self.lang not in cfg["languages"] or self.page_count[low] > 1:
             return None
         m = int(cfg["min_half"])
-        suffixes = set(self.cfg.derivation["suffixes"])
+        suffixes = {*self.cfg.derivation["suffixes"], *self.cfg.glued["suffix_words"]}
         splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
-                  if low[:i] not in prefixes and low[i:] not in suffixes  # 'cashierless' is cashier + -less
-                  and self.zipf(low[:i]) >= cfg["min_zipf"] and self.zipf(low[i:]) >= cfg["min_zipf"]]
-        if len(splits) != 1:
-            return None  # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess
+                  if self.zipf(low[:i]) >= _by_length(cfg["min_zipf"], i) and self.zipf(low[i:]) >= _by_length(cfg["min_zipf"], len(low) - i)]
+        if (len(splits) != 1 or splits[0][0] in prefixes or splits[0][0] in cfg["combining_forms"] or splits[0][1] in suffixes
+                or self.derived(low) is not None):
+            # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess; a prefix or a combining form
+            # and a word ('photoengraver'), a word and a suffix ('cashierless', 'librarianships'), a derivation of a
+            # word ('lipsticking', 'backhandedly') make a word
+            return None
         left, right = splits[0]
-        inflected = any(left.endswith(x) for x in cfg["left_endings"]) and not left.endswith("ss")
+        ending = next((x for x in cfg["left_endings"] if left.endswith(x)), "")
+        inflected = bool(ending) and not left.endswith("ss")
         if not inflected and len(low) < int(cfg["long_length"]):
             return None  # 'titlebars', 'handwave', 'sideloaded': English compounds start with a bare word
+        if min(self.zipf(left), self.zipf(right)) < float(cfg["min_zipf"][0][1]) and not (inflected and self._inflects(left, ending)):
+            # a rarer half only after an inflected common word ('clinicians', 'powers'): a long compound of a bare word
+            # and a rare one ('backhandedly', 'photoengraver'), or of a look-alike ('trans', 'poly'), is a word of its own
+            return None
         return left, right, f"two common words glued (Zipf {self.zipf(left):.2f} and {self.zipf(right):.2f})"
+
+    def _inflects(self, word: str, ending: str) -> bool:
+        """``word`` is a common word with ``ending`` added ('clinicians', 'vaccinating', 'structural'), the base's e
+        dropped, its y turned i or its last consonant doubled as English spells it (not 'trans', 'poly')."""
+        base = word[: -len(ending)]
+        floor = float(self.cfg.glued["content"]["min_zipf"][-1][1])
+        pre = next((p for p in self.cfg.derivation["prefixes"] if base.startswith(p) and len(base) - len(p) >= 4), "")
+        forms = {base, base + "e", base[:-1] + "y" if base.endswith("i") else base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base}
+        forms |= {f[len(pre):] for f in forms}  # 'unsweetened': un- + sweeten + -ed
+        return len(base) >= 3 and any(self.zipf(f) >= floor for f in forms)
 
     def derived(self, low: str) -> str | None:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
@@ -886,6 +920,32 @@ def _stray_letter(low: str, cand: str) -> str:
     return "" if a in beside or any(adjacent(a, b) for b in beside) else a
 
 
+@lru_cache(maxsize=4)
+def _bound_counts(general: General, function_words: tuple[str, ...], min_zipf: float = 2.5) -> dict[tuple[str, bool], int]:
+    """For each function word and side (True: first half), how many words of ``general`` at ``min_zipf`` or more are
+    it and another such word that is no function word: learnt from the list, so no list of affixes is kept by hand."""
+    fws = set(function_words)
+    common = {w: z for w, z in general.zipf.items() if z >= min_zipf}
+    out: Counter[tuple[str, bool]] = Counter()
+    for w in common:
+        for i in range(2, len(w) - 1):
+            left, right = w[:i], w[i:]
+            if left in fws and len(right) >= 3 and right in common and right not in fws:
+                out[(left, True)] += 1
+            if right in fws and len(left) >= 3 and left in common and left not in fws:
+                out[(right, False)] += 1
+    return dict(out)
+
+
+def _by_length(table: list[list[float]], n: int) -> float:
+    """The value of a [[from length, value], ...] table for a word of ``n`` letters (infinite below its first row)."""
+    out = math.inf
+    for from_len, value in table:
+        if n >= from_len:
+            out = float(value)
+    return out
+
+
 def _shape(word: str) -> str:
     if word.islower():
         return "lower"
@@ -950,9 +1010,17 @@ class SpellingSettings(Settings):
         {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [5, 2]],
          "max_cost": 1.5, "min_score": 75},
         "the page's own words (written min_count times) as candidates with a bonus")
-    glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0, "min_content_length": 4,
-        "long_content_length": 5, "short_content_min_zipf": 4.0, "content": {"enabled": True, "languages": ["en"], "min_half": 4, "min_zipf": 3.5,
-        "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"], "long_length": 12}, "min_zipf": 3.0,
+    glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0,
+        "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0},
+        "pronominal_adverbs": {"firsts": ["there", "where", "here"], "prepositions": ["at", "to", "on", "of", "in", "by", "from", "with",
+        "about", "after", "into", "upon", "between", "under", "over", "for"]},
+        "content_min_zipf": [[4, 4.0], [5, 3.0]], "unbound_content_min_zipf": [[3, 5.0], [4, 4.0], [5, 3.0], [6, 2.5]], "bound_max_words": 20,
+        "suffix_words": ["man", "men", "woman", "women", "ship", "ships", "hood", "hoods", "wise", "like", "ward", "wards", "some", "most"],
+        "content": {"enabled": True, "languages": ["en"], "min_half": 4,
+        "min_zipf": [[4, 3.5], [7, 3.0], [8, 2.5]], "combining_forms": ["trans", "poly", "mono", "photo", "psycho", "electro", "hydro",
+        "socio", "radio", "magneto", "para", "extra", "bio", "geo", "thermo", "aero", "astro", "chrono", "eco", "homo", "hetero", "macro", "neo",
+        "ortho", "paleo", "petro", "pyro", "retro", "techno", "video", "audio", "tele"], "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"],
+        "long_length": 12},
         "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but", "from", "that", "this",
         "are", "was", "be", "it", "not", "when", "you", "we", "they", "our", "your", "their", "its", "has", "have", "can", "will", "which"]},
         "lower-case glued words split: a function word and a word; two content words (content) in English")
@@ -1059,9 +1127,12 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
         line_props: list[Proposal] = []
         n_words = len(ln.text.split())
         prev = ""
-        t = 0
+        t = prev_end = 0
         for m in _CHUNK.finditer(ln.text):
             chunk = m.group()
+            if prev and ("—" in ln.text[prev_end:m.start()] or "–" in ln.text[prev_end:m.start()]):
+                prev = "—"  # after a dash, as after a dash written apart
+            prev_end = m.end()
             while t < len(todo) and todo[t] < m.start():
                 t += 1
             if t == len(todo):
