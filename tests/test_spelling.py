@@ -286,3 +286,35 @@ def test_keyboard_neighbours_follow_the_staggered_rows() -> None:
 
     assert adjacent("g", "b") and adjacent("g", "t") and adjacent("g", "y") and adjacent("a", "z")
     assert not adjacent("g", "n") and not adjacent("g", "r") and not adjacent("q", "s")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a silent e kept before -ing is no derivation of 'close', even on a page that writes 'close'
+    ("They close at six. The closing time is six, the closing bell rings, and every closeing time this week is the same "
+     "for the staff.", [("closeing", "closing")]),
+    # a vowel for the first vowel, from a word the page writes
+    ("The police said enforcement of the new rules starts in May, and enforcement will be strict. Strict inforcement of "
+     "the rules is what residents asked for at the meeting.", [("inforcement", "enforcement")]),
+    # a silent e added is a speller's letter, not a stray key: the listed 'thinke' is the page's 'think'
+    ("I think the plan works. I think we agree, but I thinke we should wait one more week before we tell the rest of the "
+     "team about it.", [("thinke", "think")]),
+    # a citation mark stuck to the word, an ellipsis between two words, a plural '(s)' in prose
+    ("The local authorities met on Monday. The authorities said the road would reopen soon, and the regional "
+     "auyhorities.[12] agreed with the plan.\nThe delay was normal eneugh…for a project of this size, and enough people "
+     "had said so, and that was enough.\nFind the root cause(s) of the fault: the configuraton of the server had a problem, "
+     "and the configuration was fixed by the configuration team.",
+     [("auyhorities", "authorities"), ("eneugh", "enough"), ("configuraton", "configuration")]),
+])
+def test_typos_of_the_pages_words_in_more_places(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
+    page = spell(text, ctx)
+    assert fixes(page) == expected
+    assert all(e.rule == "spelling.typo" and "from page" in e.reason for e in page.edits)
+    assert restore_text(page.text, page.edits) == page.raw
+
+
+def test_a_rare_word_a_vowel_from_a_page_word_stays(ctx: Context) -> None:
+    """'apposite' (listed, Zipf 2.3) on a page writing 'opposite': the first-vowel rule never overrules a listed word
+    without overwhelming evidence, and the general list never offers a first vowel changed ('occident')."""
+    text = ("The opposite side of the street is quiet, and the opposite view is common. Her apposite remark about the "
+            "street ended the long debate, as the occident and the orient met at the meeting.")
+    assert fixes(spell(text, ctx)) == []

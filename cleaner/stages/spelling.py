@@ -49,12 +49,14 @@ from cleaner.stages.base import Context
 from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 
 # a whitespace-delimited chunk; the word inside it is found after stripping punctuation stuck to it
-_CHUNK = regex.compile(r"[^\s—–]+")  # a dash between two words ('amendments—wasactually') parts them
+_CHUNK = regex.compile(r"[^\s—–…]+")  # a dash or an ellipsis between two words ('amendments—wasactually') parts them
+#: a footnote or citation mark stuck to a word ('authorities.[126]'): not part of it
+_CITATION = regex.compile(r"(?:\[\d{1,4}\])+$")
 _CORE = regex.compile(r"^([\p{P}\p{S}]*)(\p{L}+(?:[-'’]\p{L}+)*)([\p{P}\p{S}]*)$")
 _HYPHEN_SPLIT = regex.compile(r"([-'’])")
 #: chunks that are URLs, e-mail addresses, paths, handles, code or numbers: never touched
 _NOT_PROSE = regex.compile(r"://|^www\.|@|[/\\_=<>{}|#~^`]|\p{L}\.\p{L}|\d|\(\)|\w\(")
-_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\(|::|^\s*#\d+")
+_CODE_LINE = regex.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|var|let|const|function)\b|=>|==|\)\s*\{|\w\((?!s\))|::|^\s*#\d+")
 _SENTENCE_END = regex.compile(r"""[.!?…:][\"'’”)\]]*$""")
 #: the letter runs of a line: every word part `propose` checks is one of them
 _LETTER_RUN = regex.compile(r"\p{L}+")
@@ -150,15 +152,16 @@ def edit_cost(word: str, cand: str, costs: dict[str, float] | None = None) -> tu
     return cost, ", ".join(e for _, e in edits)
 
 
-def first_letter_explained(word: str, cand: str) -> bool:
-    """Same first letter, a keyboard slip on it, or the first two letters swapped."""
+def first_letter_explained(word: str, cand: str, vowels: bool = False) -> bool:
+    """Same first letter, a keyboard slip on it (or, with ``vowels``, a vowel for a vowel), or the first two letters
+    swapped."""
     w, c = word.casefold(), cand.casefold()
     if not w or not c:
         return False
     if w[0] == c[0]:
         return True
-    if adjacent(w[0], c[0]) and w[1:2] == c[1:2]:
-        return True
+    if (adjacent(w[0], c[0]) or (vowels and w[0] in _VOWELS and c[0] in _VOWELS)) and w[1:2] == c[1:2]:
+        return True  # a slip on the first key, or a vowel confused ('inforcement', 'enyone')
     return len(w) > 1 and len(c) > 1 and w[0] == c[1] and w[1] == c[0]
 
 
@@ -442,7 +445,9 @@ class Speller:
         return [c for c, _, _ in process.extract(low, pool, scorer=OSA.distance, score_cutoff=k, limit=None)]
 
     def _add(self, found: dict[str, Candidate], low: str, cand: str, dist: int) -> None:
-        if cand == low or cand in found or not first_letter_explained(low, cand):
+        # a vowel for the first vowel only for a word the page writes ('inforcement' on a page writing 'enforcement'),
+        # or for a word alone: the general list has real words so near ('apposite', 'occident')
+        if cand == low or cand in found or not first_letter_explained(low, cand, self.isolated or cand in self.page_vocab):
             return
         cfg = self.cfg
         if cand in self.vocab_words:
@@ -831,6 +836,7 @@ class Speller:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
         or suffix is a word of its own (jargon coins them freely), not a typo of a neighbour."""
         cfg = self.cfg.derivation
+        function_words = frozenset(self.cfg.glued["function_words"])
 
         def real(w: str) -> bool:
             return len(w) >= cfg["min_base"] and (w in self.vocab_words or self.zipf(w) >= cfg["min_zipf"])
@@ -845,10 +851,19 @@ class Speller:
                     # 'taskks' no task + -s
                     if (suf == "s" and base.endswith("s")) or (suf == "es" and not base.endswith(("s", "x", "z", "ch", "sh", "o", "i"))):
                         continue
+                    # ... a consonant's y takes -ies ('companys' is no company + -s), a silent e goes before -ing and -ed
+                    # ('closeing', 'becomeing'; but 'ageing', 'hoeing'), and a function word takes no suffix ('withing')
+                    if suf == "s" and len(base) > 2 and base[-1] == "y" and base[-2] not in _VOWELS:
+                        continue
+                    if (suf in ("ing", "ings", "ed", "er", "ers") and len(base) > 2 and base[-1] == "e" and base[-2] not in "aeiouycg"
+                            or base in function_words):
+                        continue
                     vowel = suf[0] in _VOWELS
-                    for cand in (base, base + "e" if vowel else base, base + "y", base[:-1] + "y" if base.endswith("i") else base,
-                                 base[:-1] if vowel and len(base) > 2 and base[-1] == base[-2] else base):
-                        if real(cand):
+                    forms = [base, base + "e" if vowel else base, base[:-1] if vowel and len(base) > 2 and base[-1] == base[-2] else base]
+                    if suf != "y":  # 'happily': happy + -ly; but 'simpliy' is no simply + -y
+                        forms += [base + "y", base[:-1] + "y" if base.endswith("i") else base]
+                    for cand in forms:
+                        if cand != w and cand not in function_words and real(cand):
                             return f"{cand} + -{suf}"
             return None
 
@@ -916,6 +931,8 @@ def _stray_letter(low: str, cand: str) -> str:
     if low[:i] + low[i + 1:] != cand:
         return ""
     a = low[i]
+    if (a == "e" and i > 0 and low[i - 1] not in _VOWELS) or (a == "k" and i > 0 and low[i - 1] == "c"):
+        return ""  # a speller's letter, not a typist's: a silent e ('thinke', 'plateform'), ck for c ('publick')
     beside = {low[i - 1] if i > 0 else "", low[i + 1] if i + 1 < len(low) else ""} - {""}
     return "" if a in beside or any(adjacent(a, b) for b in beside) else a
 
@@ -1130,8 +1147,8 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
         t = prev_end = 0
         for m in _CHUNK.finditer(ln.text):
             chunk = m.group()
-            if prev and ("—" in ln.text[prev_end:m.start()] or "–" in ln.text[prev_end:m.start()]):
-                prev = "—"  # after a dash, as after a dash written apart
+            if prev and any(d in ln.text[prev_end:m.start()] for d in "—–…"):
+                prev = "—"  # after a dash or an ellipsis, as after a dash written apart
             prev_end = m.end()
             while t < len(todo) and todo[t] < m.start():
                 t += 1
@@ -1142,6 +1159,7 @@ def propose(text: str, speller: Speller) -> list[Proposal]:
                 continue
             at_start = prev == "" or bool(_SENTENCE_END.search(prev)) or prev in ("-", "–", "—", "•", "*")
             prev = chunk
+            chunk = _CITATION.sub("", chunk)
             if _NOT_PROSE.search(chunk):
                 continue
             core = _CORE.match(chunk)
