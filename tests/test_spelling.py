@@ -318,3 +318,28 @@ def test_a_rare_word_a_vowel_from_a_page_word_stays(ctx: Context) -> None:
     text = ("The opposite side of the street is quiet, and the opposite view is common. Her apposite remark about the "
             "street ended the long debate, as the occident and the orient met at the meeting.")
     assert fixes(spell(text, ctx)) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two costlier edits from a common word the page writes three times
+    ("Tell us about the trip. It was about a week long, and about six of us went, and we talked abought it for a long "
+     "time after.", [("abought", "about")]),
+    # ... written only at the start of sentences: one of the language's commonest words, no name
+    ("Because it rained, we stayed in. Because the roads were shut, we waited. Because of that we were late, bacuse the "
+     "bus did not come until noon that day.", [("bacuse", "because")]),
+    # a first vowel confused in a word of six letters, from the page's words
+    ("Anyone can join the club. We told anyone who asked, and if enyone wants to come along next week, they can just "
+     "turn up at the hall.", [("enyone", "anyone")]),
+])
+def test_common_words_of_the_page_misspelt_further(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
+    page = spell(text, ctx)
+    assert fixes(page) == expected
+    assert all("from page" in e.reason for e in page.edits)
+
+
+def test_a_rare_word_two_edits_from_a_rarer_page_word_stays(ctx: Context) -> None:
+    """'simulable' is two edits from 'simulate', which the page writes three times; 'simulate' is no common word, and
+    a rarer word's near neighbours are often words: the costlier edits are for common words only."""
+    text = ("We simulate the circuit first. To simulate it we need a model, and we simulate it again: the whole system "
+            "is simulable in a few hours on one laptop.")
+    assert fixes(spell(text, ctx)) == []

@@ -515,7 +515,9 @@ class Speller:
                 if len(low) >= int(pv["min_length"]) and low.isalpha() and counts[low] >= int(pv["min_count"]):
                     forms.setdefault(low, Counter())[w] += n
             for low, fs in forms.items():
-                if any(f.islower() for f in fs):  # a word the page only ever capitalises is a name: no typo target
+                # a word the page only ever capitalises is a name, no typo target, unless it is one of the language's
+                # commonest words, capitalised at the start of sentences and headings ('Where', 'After')
+                if any(f.islower() for f in fs) or self.zipf(low) >= float(pv["capitalised_min_zipf"]):
                     self.page_vocab[low] = low
         self._cache_clear()
         return self
@@ -659,16 +661,20 @@ class Speller:
         on_page = best.source.startswith("page")
         if best.edits > self.max_edits(len(low), "page_vocab_max_edits" if on_page else "max_edits"):
             return f"best candidate '{best.word}' is {best.edits} edits away"
-        if best.edits > 1 and best.cost > cfg.max_cost:
+        if best.edits > 1 and best.cost > cfg.max_cost and not on_page:
             return f"best candidate '{best.word}' needs {best.edits} unrelated edits (cost {best.cost:.1f} > {cfg.max_cost})"
         general = best.source.startswith("general")
         if general and best.edits > cfg.general_max_edits:
             return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg.general_max_edits}"
-        if on_page and best.edits > 1 and best.cost > cfg.page_vocab["max_cost"]:
+        # two edits from a common word the page writes often may cost more ('abought' on a page writing 'about' six
+        # times): writers misspell common words in more ways; a rarer word's near neighbour is often a word ('simulable')
+        page_max = (_by_length(cfg.page_vocab["max_cost"], self.page_count[best.word.casefold()])
+                    if on_page and self.zipf(best.word.casefold()) >= float(cfg.page_vocab["costly_min_zipf"]) else float(cfg.page_vocab["max_cost"][0][1]))
+        if on_page and best.edits > 1 and best.cost > page_max:
             return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
         if len(low) < cfg.short_length and best.cost > cfg.short_max_cost and not on_page:
             return f"short word: '{best.word}' needs a keyboard slip, transposition or doubled letter (cost {best.cost:.1f})"
-        if low[0] != best.word[0].casefold() and len(low) < cfg.first_letter_min_length:
+        if low[0] != best.word[0].casefold() and len(low) < (cfg.page_vocab["first_letter_min_length"] if on_page else cfg.first_letter_min_length):
             return f"'{best.word}' changes the first letter of a word shorter than {cfg.first_letter_min_length}"
         if title and general:
             return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
@@ -1025,7 +1031,7 @@ class SpellingSettings(Settings):
         "a real word as close as the best candidate makes the word ambiguous (page_margin: against a page word)")
     page_vocab: dict[str, Any] = setting(
         {"enabled": True, "min_count": 2, "min_length": 5, "min_typo_length": 4, "bonus": 2.0, "max_edits": [[4, 1], [5, 2]],
-         "max_cost": 1.5, "min_score": 75},
+         "max_cost": [[0, 1.5], [3, 1.9]], "costly_min_zipf": 4.5, "capitalised_min_zipf": 5.5, "first_letter_min_length": 5, "min_score": 75},
         "the page's own words (written min_count times) as candidates with a bonus")
     glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0,
         "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0},
