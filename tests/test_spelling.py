@@ -343,3 +343,15 @@ def test_a_rare_word_two_edits_from_a_rarer_page_word_stays(ctx: Context) -> Non
     text = ("We simulate the circuit first. To simulate it we need a model, and we simulate it again: the whole system "
             "is simulable in a few hours on one laptop.")
     assert fixes(spell(text, ctx)) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # listed glue before 'the' or 'that', after a demonstrative
+    ("We walked slowly againstthe wind and got home late, and thistime nobody minded at all.",
+     [("againstthe", "against the"), ("thistime", "this time")]),
+    # the near word the split gave way to ('eyesore') is refused: the split stands
+    ("The display shows where the reader's eyesare looking at any moment during the test.", [("eyesare", "eyes are")]),
+])
+def test_listed_glue_and_glue_whose_near_word_is_refused(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
+    page = spell(text, ctx)
+    assert fixes(page) == expected and all(e.rule == "spelling.glued" for e in page.edits)

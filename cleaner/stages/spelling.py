@@ -586,7 +586,8 @@ class Speller:
             if not cands or self.zipf(low) >= cfg.real_zipf:
                 return Verdict(word, word, f"shorter than {cfg.min_length} letters, and no word of the page one slip away")
         z = self.zipf(low)
-        glued = self._glued(word, self.split_glued(low, z), cands) if shape == "lower" or not cfg.glued["lowercase_only"] else None
+        split = self.split_glued(low, z) if shape == "lower" or not cfg.glued["lowercase_only"] else None
+        glued = self._glued(word, split, cands)
         if glued is not None:
             return glued
         if not cands:
@@ -596,6 +597,10 @@ class Speller:
         sugg = _recase(word, best.word)
         kept = self._gate(low, best, cands[1] if len(cands) > 1 else None, z, shape == "title") or self._rival(best, cands[1:])
         if kept is not None:
+            if split is not None and self.derived(low) is None:
+                # the near word the split gave way to is refused: the split stands ('eyesare'), unless the run is a
+                # word derived from another ('assorting', 'bemuses')
+                return self._glued(word, split, []) or Verdict(word, word, kept)
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
         reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
                   f"score {best.score:.0f}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
@@ -751,7 +756,7 @@ class Speller:
         """'psychotherapyand' -> ('psychotherapy', 'and'): both halves real, the best such split.  ``z``: the run's
         Zipf; wordfreq lists the commonest glue of the web ('thereis', 'theworld', 'youneed'), and below
         `listed_max_zipf` such a listed run is split too when it is two function words, or one of `listed_openers`
-        and a word at least as common as the opener asks (no rare word reads so)."""
+        (`listed_closers`) and a word at least as common as it asks (no rare word reads so)."""
         cfg = self.cfg.glued
         if not cfg["enabled"] or len(low) < cfg["min_length"] or z >= float(cfg["listed_max_zipf"]):
             return None
@@ -775,15 +780,21 @@ class Speller:
                     best = (zc, left, right)
                 continue
             content = right if left in joiners else left if right in joiners else None
-            if content is None or (listed and left not in openers):
+            if content is None:
                 continue
+            fw, first = (left, True) if content is right else (right, False)
             zc = 7.0 if content in self.vocab_words else self.zipf(content)
             # a short rare half is too easily a piece of another word ('thegirl' yes); beside a function word that
             # is no piece of words on that side ('the', 'of'; not 'be', 'over', -'on') a rarer long half, or a very
             # common short one, is glue too ('thebubonic', 'yourown')
-            unbound = self._bound(left if content is right else right, content is right) <= int(cfg["bound_max_words"])
-            if (zc < _by_length(cfg["unbound_content_min_zipf" if unbound else "content_min_zipf"], len(content))
-                    or (listed and zc < float(openers[left]))):
+            bound = self._bound(fw, first)
+            if zc < _by_length(cfg["unbound_content_min_zipf" if bound <= int(cfg["bound_max_words"]) else "content_min_zipf"], len(content)):
+                continue
+            # a run wordfreq lists: after 'the', a pronoun or a demonstrative, or before 'the' or 'that', a common word
+            # (not 'was', 'we', 'her', 'ever', which open names and brands: 'wescott', 'herford', 'everbank')
+            closers = cfg["listed_closers"]
+            if listed and not ((first and fw in openers and zc >= float(openers[fw]))
+                               or (not first and fw in closers and zc >= float(closers[fw]))):
                 continue
             if best is None or zc > best[0]:
                 best = (zc, left, right)
@@ -1034,7 +1045,8 @@ class SpellingSettings(Settings):
          "max_cost": [[0, 1.5], [3, 1.9]], "costly_min_zipf": 4.5, "capitalised_min_zipf": 5.5, "first_letter_min_length": 5, "min_score": 75},
         "the page's own words (written min_count times) as candidates with a bonus")
     glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0,
-        "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0},
+        "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0, "this": 5.0, "these": 5.0, "those": 5.0},
+        "listed_closers": {"the": 5.0, "that": 5.0},
         "pronominal_adverbs": {"firsts": ["there", "where", "here"], "prepositions": ["at", "to", "on", "of", "in", "by", "from", "with",
         "about", "after", "into", "upon", "between", "under", "over", "for"]},
         "content_min_zipf": [[4, 4.0], [5, 3.0]], "unbound_content_min_zipf": [[3, 5.0], [4, 4.0], [5, 3.0], [6, 2.5]], "bound_max_words": 20,
@@ -1042,7 +1054,7 @@ class SpellingSettings(Settings):
         "content": {"enabled": True, "languages": ["en"], "min_half": 4,
         "min_zipf": [[4, 3.5], [7, 3.0], [8, 2.5]], "combining_forms": ["trans", "poly", "mono", "photo", "psycho", "electro", "hydro",
         "socio", "radio", "magneto", "para", "extra", "bio", "geo", "thermo", "aero", "astro", "chrono", "eco", "homo", "hetero", "macro", "neo",
-        "ortho", "paleo", "petro", "pyro", "retro", "techno", "video", "audio", "tele"], "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"],
+        "ortho", "paleo", "petro", "pyro", "retro", "techno", "video", "audio", "tele", "turbo"], "left_endings": ["ly", "ing", "ed", "s", "al", "ous", "ive", "ful", "less", "ary"],
         "long_length": 12},
         "function_words": ["and", "the", "of", "to", "in", "is", "for", "on", "with", "as", "at", "by", "an", "or", "but", "from", "that", "this",
         "are", "was", "be", "it", "not", "when", "you", "we", "they", "our", "your", "their", "its", "has", "have", "can", "will", "which"]},
