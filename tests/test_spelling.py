@@ -355,3 +355,8 @@ def test_a_rare_word_two_edits_from_a_rarer_page_word_stays(ctx: Context) -> Non
 def test_listed_glue_and_glue_whose_near_word_is_refused(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
     page = spell(text, ctx)
     assert fixes(page) == expected and all(e.rule == "spelling.glued" for e in page.edits)
+
+
+def test_pronouns_and_long_prepositions_glued_are_split(ctx: Context) -> None:
+    page = spell("The guests arrived early, so we asked them to jointhem at the table and they leftwithout a word after dinner.", ctx)
+    assert fixes(page) == [("jointhem", "join them"), ("leftwithout", "left without")]

@@ -1048,7 +1048,7 @@ class SpellingSettings(Settings):
         "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0, "this": 5.0, "these": 5.0, "those": 5.0},
         "listed_closers": {"the": 5.0, "that": 5.0},
         "pronominal_adverbs": {"firsts": ["there", "where", "here"], "prepositions": ["at", "to", "on", "of", "in", "by", "from", "with",
-        "about", "after", "into", "upon", "between", "under", "over", "for"]},
+        "about", "after", "through", "into", "upon", "between", "under", "over", "for"]},
         "content_min_zipf": [[4, 4.0], [5, 3.0]], "unbound_content_min_zipf": [[3, 5.0], [4, 4.0], [5, 3.0], [6, 2.5]], "bound_max_words": 20,
         "suffix_words": ["man", "men", "woman", "women", "ship", "ships", "hood", "hoods", "wise", "like", "ward", "wards", "some", "most"],
         "content": {"enabled": True, "languages": ["en"], "min_half": 4,
