@@ -360,3 +360,11 @@ def test_listed_glue_and_glue_whose_near_word_is_refused(text: str, expected: li
 def test_pronouns_and_long_prepositions_glued_are_split(ctx: Context) -> None:
     page = spell("The guests arrived early, so we asked them to jointhem at the table and they leftwithout a word after dinner.", ctx)
     assert fixes(page) == [("jointhem", "join them"), ("leftwithout", "left without")]
+
+
+def test_a_first_letter_confused_by_sound_or_vowel_only_for_the_pages_words(ctx: Context) -> None:
+    assert first_letter_explained("sertainly", "certainly", vowels=True) and first_letter_explained("enyone", "anyone", vowels=True)
+    assert not first_letter_explained("sertainly", "certainly") and not first_letter_explained("apposite", "opposite")
+    text = ("It was certainly late. We certainly knew it, and we certainly said so, but it was sertainly too late to "
+            "change the plan for the day.")
+    assert fixes(spell(text, ctx)) == [("sertainly", "certainly")]

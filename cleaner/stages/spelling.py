@@ -153,15 +153,15 @@ def edit_cost(word: str, cand: str, costs: dict[str, float] | None = None) -> tu
 
 
 def first_letter_explained(word: str, cand: str, vowels: bool = False) -> bool:
-    """Same first letter, a keyboard slip on it (or, with ``vowels``, a vowel for a vowel), or the first two letters
-    swapped."""
+    """Same first letter, a keyboard slip on it (or, with ``vowels``, a vowel for a vowel or a sound-alike letter: c/k/s),
+    or the first two letters swapped."""
     w, c = word.casefold(), cand.casefold()
     if not w or not c:
         return False
     if w[0] == c[0]:
         return True
-    if (adjacent(w[0], c[0]) or (vowels and w[0] in _VOWELS and c[0] in _VOWELS)) and w[1:2] == c[1:2]:
-        return True  # a slip on the first key, or a vowel confused ('inforcement', 'enyone')
+    if (adjacent(w[0], c[0]) or (vowels and ((w[0] in _VOWELS and c[0] in _VOWELS) or _same_sound(w[0], c[0])))) and w[1:2] == c[1:2]:
+        return True  # a slip on the first key, or a vowel or a sound confused ('inforcement', 'enyone', 'sertenly')
     return len(w) > 1 and len(c) > 1 and w[0] == c[1] and w[1] == c[0]
 
 
