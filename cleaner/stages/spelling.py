@@ -1034,7 +1034,8 @@ class SpellingSettings(Settings):
     corpus_min_pages: int = setting(2, "... on this many pages is vocabulary and a candidate")
     overwhelming: dict[str, Any] = setting({"max_zipf": 1.5, "max_edits": 1, "min_margin": 3.0},
         "a listed word is fixed from a vocabulary or the corpus only below max_zipf, max_edits away, min_margin commoner")
-    overwhelming_general: dict[str, Any] = setting({"max_zipf": 1.7, "max_edits": 1, "min_margin": 2.5}, "... from the general list")
+    overwhelming_general: dict[str, Any] = setting({"max_zipf": 2.5, "max_edits": 1, "min_margin": 2.5, "margins": [[1.7, 3.1]]},
+        "... from the general list (margins: [from Zipf, margin] raise the margin)")
     overwhelming_page: dict[str, Any] = setting({"max_zipf": 3.0, "max_edits": 1, "min_margin": 2.0, "margins": [[2.0, 3.0]]},
         "... from the page's words (margins: [from Zipf, margin] raise the margin)")
     overwhelming_min_line_words: int = setting(8, "... and only on a line of running prose this long")
