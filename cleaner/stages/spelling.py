@@ -602,7 +602,7 @@ class Speller:
                 # word derived from another ('assorting', 'bemuses')
                 return self._glued(word, split, []) or Verdict(word, word, kept)
             return Verdict(word, word, kept, detail={"candidate": best.word, "score": round(best.score, 1)}, suggestion=sugg)
-        reason = (f"'{word}' is unknown{f' (Zipf {z:.2f})' if z else ''}; '{best.word}' from {best.source}, "
+        reason = (f"'{word}' is {f'rare (Zipf {z:.2f})' if z else 'unknown'}; '{best.word}' from {best.source}, "
                   f"score {best.score:.0f}, {best.edits} edit{'s' if best.edits > 1 else ''} ({best.explain})")
         detail = _typo_detail(best)
         if z >= cfg.real_zipf:
