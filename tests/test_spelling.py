@@ -378,3 +378,27 @@ def test_listed_rare_words_are_not_fixed_from_the_general_list(ctx: Context) -> 
             "in practice.\nThe weather was beutiful and the staff gave us a warm welcome at the hotel that week.\n"
             "We were geting ready to leave the hotel when the rain started again in the late afternoon.")
     assert fixes(spell(text, ctx)) == [("beutiful", "beautiful"), ("geting", "getting")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # English writes im- only before b, m, p: no derivation of 'formation'
+    ("The information desk is open. Ask for information there, and the imformation you need will be printed for you.",
+     [("imformation", "information")]),
+    # a stem of four letters ('woul') is too short to make 'wouls' and 'would' two endings of one word
+    ("We would go early. They would come too, and we wouls all meet at the station before the train left at noon.",
+     [("wouls", "would")]),
+    # -men for -man needs a word before it ('strawmen'), not 'hu'
+    ("Every human needs sleep. A human can go without food for weeks, but no humen can skip sleep for long without harm.",
+     [("humen", "human")]),
+    # another word with the same prefix must be a common word ('underpaid'), not de- + 'mand'
+    ("The demand rose. The demand for power grew, and the demaned for water grew as well during the long dry summer.",
+     [("demaned", "demand")]),
+])
+def test_look_alike_derivations_and_inflections_are_typos(text: str, expected: list[tuple[str, str]], ctx: Context) -> None:
+    assert fixes(spell(text, ctx)) == expected
+
+
+def test_real_inflections_and_prefixed_siblings_stay(ctx: Context) -> None:
+    text = ("They will underpay the staff again: the firm underpaid them last year, and it underpays the cleaners even now.\n"
+            "The scarecrows and the strawmen of the debate were knocked down one by one by the strawman argument.\n")
+    assert fixes(spell(text, ctx)) == []

@@ -683,7 +683,8 @@ class Speller:
             return f"'{best.word}' changes the first letter of a word shorter than {cfg.first_letter_min_length}"
         if title and general:
             return f"capitalised: '{best.word}' would come from the general list only (names start sentences too)"
-        if _inflection_sibling(low, best.word.casefold()) or _inflected(low, best.word.casefold()):
+        cw = best.word.casefold()
+        if _inflection_sibling(low, cw) or _inflected(low, cw):
             return f"'{best.word}' is another inflection of the same stem, not a typo"
         if on_page and self.zipf(best.word.casefold()) < z:
             # the page may write a word wrong twice ('delimeters'): the right spelling of it is never "fixed" to that
@@ -692,11 +693,10 @@ class Speller:
         prefixed = derived is not None and derived.split(" ")[0].endswith("-")
         stem = (derived.split("+ ")[1] if prefixed else derived).split(" ")[0].rstrip("-") if derived else ""
         # 'recompress' / 'decompress': the same stem with another of the prefixes
-        cw = best.word.casefold()
         sibling = prefixed and cw.endswith(stem) and cw[: len(cw) - len(stem)] in cfg.derivation["prefixes"]
         # ... or another word with the same prefix ('underpays' / 'underpaid')
         pre = derived.split("-")[0] if derived and prefixed else ""
-        sibling = sibling or (bool(pre) and cw.startswith(pre) and self.zipf(cw[len(pre):]) >= cfg.derivation["min_zipf"])
+        sibling = sibling or (bool(pre) and cw.startswith(pre) and self.zipf(cw[len(pre):]) >= cfg.derivation["sibling_min_zipf"])
         if derived is not None and (sibling or not (on_page and self.page_count[stem] == 0)):
             # (the page writes the candidate again and again and never the derivation's base: 'stiches' on a
             # knitting page is 'stitches', not 'stich' + -es)
@@ -900,6 +900,8 @@ class Speller:
         for pre in cfg["prefixes"]:
             if low.startswith(pre) and len(low) - len(pre) >= cfg["min_base"]:
                 rest = low[len(pre):].lstrip("-")
+                if (pre == "im") != rest.startswith(("b", "m", "p")) and pre in ("im", "in"):
+                    continue  # English writes im- before b, m, p and in- elsewhere: 'imformation' is no derivation
                 if real(rest):
                     return f"{pre}- + {rest}"
                 sub = by_suffix(rest)
@@ -921,7 +923,7 @@ def _inflection_sibling(low: str, cand: str) -> bool:
     while p < min(len(low), len(cand)) and low[p] == cand[p]:
         p += 1
     a, b = low[p:], cand[p:]
-    return p >= 4 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} not in ({"s", "es"}, {"d", "ed"})
+    return p >= 5 and a != b and a in _INFLECTIONS and b in _INFLECTIONS and {a, b} not in ({"s", "es"}, {"d", "ed"})
 
 
 def _inflected(low: str, cand: str) -> bool:
@@ -932,7 +934,7 @@ def _inflected(low: str, cand: str) -> bool:
     suf = long_[len(short):]
     if long_.startswith(short) and short.endswith("e") and "e" + suf in _INFLECTIONS:
         return True
-    if low[:-3] == cand[:-3] and {low[-3:], cand[-3:]} == {"man", "men"}:
+    if low[:-3] == cand[:-3] and len(low) >= 7 and {low[-3:], cand[-3:]} == {"man", "men"}:  # not 'humen' / 'human'
         return True
     if suf == "s" and len(short) > 1 and short[-1] == "y" and short[-2] not in _VOWELS:
         return False  # 'companys' is no plural of 'company'
