@@ -402,3 +402,10 @@ def test_real_inflections_and_prefixed_siblings_stay(ctx: Context) -> None:
     text = ("They will underpay the staff again: the firm underpaid them last year, and it underpays the cleaners even now.\n"
             "The scarecrows and the strawmen of the debate were knocked down one by one by the strawman argument.\n")
     assert fixes(spell(text, ctx)) == []
+
+
+def test_glue_with_two_readings_is_kept(ctx: Context) -> None:
+    """'wereplace' reads 'were place' or 'we replace' (content words within readings_margin Zipf): kept; 'couplethis' is
+    'couple this', hardly 'couplet his'."""
+    page = spell("If wereplace the old pump this spring, we can couplethis pipe to the new tank before the summer starts.", ctx)
+    assert fixes(page) == [("couplethis", "couple this")]

@@ -766,6 +766,7 @@ class Speller:
         prefixes, suffixes = set(self.cfg.derivation["prefixes"]), {*self.cfg.derivation["suffixes"], *cfg["suffix_words"]}
         openers = cfg["listed_openers"]
         pronominal = cfg["pronominal_adverbs"]
+        readings: list[float] = []
         for i in range(1, len(low)):
             left, right = low[:i], low[i:]
             if (left in prefixes and right not in joiners) or (right in suffixes and left not in joiners):
@@ -776,6 +777,7 @@ class Speller:
                 if left in pronominal["firsts"] and right in pronominal["prepositions"]:
                     continue  # 'whereat', 'thereof', 'therebetween': English writes these as one word
                 zc = min(self.zipf(left), self.zipf(right))
+                readings.append(zc)
                 if best is None or zc > best[0]:
                     best = (zc, left, right)
                 continue
@@ -796,10 +798,15 @@ class Speller:
             if listed and not ((first and fw in openers and zc >= float(openers[fw]))
                                or (not first and fw in closers and zc >= float(closers[fw]))):
                 continue
+            readings.append(zc)
             if best is None or zc > best[0]:
                 best = (zc, left, right)
         if best is None:
             return None if listed else self._content_glue(low, prefixes)
+        if sorted(readings)[-2:-1] and best[0] - sorted(readings)[-2] < float(cfg["readings_margin"]):
+            # 'wereplace': 'were place' or 'we replace' (Zipf 5.71 and 4.58)? Only the sentence tells; 'couplethis' is
+            # 'couple this' (5.19), hardly 'couplet his' (2.51)
+            return None
         return best[1], best[2], f"a function word glued to a word at Zipf {min(best[0], 7.0):.2f}"
 
     def _bound(self, function_word: str, first: bool) -> int:
@@ -1049,7 +1056,7 @@ class SpellingSettings(Settings):
         "the page's own words (written min_count times) as candidates with a bonus")
     glued: dict[str, Any] = setting({"enabled": True, "lowercase_only": True, "min_length": 7, "listed_max_zipf": 2.0,
         "listed_openers": {"the": 0.0, "you": 5.0, "your": 5.0, "their": 5.0, "our": 5.0, "this": 5.0, "these": 5.0, "those": 5.0},
-        "listed_closers": {"the": 5.0, "that": 5.0},
+        "listed_closers": {"the": 5.0, "that": 5.0}, "readings_margin": 1.5,
         "pronominal_adverbs": {"firsts": ["there", "where", "here"], "prepositions": ["at", "to", "on", "of", "in", "by", "from", "with",
         "about", "after", "through", "into", "upon", "between", "under", "over", "for"]},
         "content_min_zipf": [[4, 4.0], [5, 3.0]], "unbound_content_min_zipf": [[3, 5.0], [4, 4.0], [5, 3.0], [6, 2.5]], "bound_max_words": 20,
