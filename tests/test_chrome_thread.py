@@ -44,6 +44,8 @@ def test_keep_comments_keeps_the_thread() -> None:
     page = clean_text(text, kept)
     assert not [e for e in page.edits if e.rule == "chrome.thread"]
     assert "Die Fähre ist im Winter aber zu, das weiß hier jeder." in page.text
+    for line in THREAD:  # the posters, the headers and the short posts: the chrome model holds them to its inside bar
+        assert line in page.text
 
 
 def test_a_live_blog_keeps_its_timestamped_entries(ctx: Context) -> None:

@@ -74,6 +74,56 @@ def _header(s: str, prev: str | None, max_words: int) -> bool:
     return 0 < len(pw) <= 3 and not _ends_sentence(prev) and not _WHEN.search(prev)
 
 
+@dataclass(frozen=True)
+class Thread:
+    """A thread found on a page: its non-blank lines ``first`` (the lines above its first header included) to
+    ``end`` (exclusive), the header that opens it, its posts, and the article's prose words before it."""
+
+    first: int
+    end: int
+    header: int
+    posts: int
+    article_words: int
+
+
+def find_thread(texts: list[str], s: ThreadSettings, min_article_words: int | None = None) -> Thread | None:
+    """The page's comment thread among its non-blank stripped lines (``min_article_words``: the prose a thread
+    follows, default ``thread_min_article_words``), or None."""
+    need = int(s.thread_min_article_words if min_article_words is None else min_article_words)
+    heads = [k for k, t in enumerate(texts) if _header(t, texts[k - 1] if k else None, int(s.thread_header_words))]
+    if len(heads) < s.thread_min_posts:
+        return None
+    prose = [len(w) if len(w) >= 8 and _ends_sentence(t) else 0 for t in texts for w in [word_list(t)]]
+    before = [0] * (len(texts) + 1)
+    for k, n in enumerate(prose):
+        before[k + 1] = before[k] + n
+    for i, start in enumerate(heads):
+        if before[start] < need:
+            continue
+        run = [start]
+        for h in heads[i + 1:]:
+            if h - run[-1] > s.thread_max_gap:
+                break
+            run.append(h)
+        if len(run) < s.thread_min_posts:
+            continue
+        first = start
+        while (first > 0 and start - first < s.thread_lead_lines and
+               len(word_list(texts[first - 1])) <= 5 and not _ends_sentence(texts[first - 1])):
+            first -= 1
+        if before[first] < need:
+            return None
+        # the last post: as long as the thread's longest (a post runs from the lines above its header, the
+        # poster's name, to those above the next header)
+        h = run[-1]
+        lead = int(0 < len(word_list(texts[h - 1])) <= 3 and not _ends_sentence(texts[h - 1]))
+        last = min(h + max(max(b - a for a, b in zip(run, run[1:])) - lead, 1), len(texts))
+        if before[len(texts)] - before[last] < need:
+            last = len(texts)  # nothing of the article after it: the thread runs to the page's end
+        return Thread(first, last, start, len(run), before[first])
+    return None
+
+
 class ThreadDetector(Detector[ThreadSettings]):
     """Propose removing a reader comment thread: a run of dated post headers after the article, to the page's end."""
 
@@ -86,40 +136,10 @@ class ThreadDetector(Detector[ThreadSettings]):
             return []
         spans = [ln for ln in lines(page.text) if ln.text.strip()]
         texts = [ln.text.strip() for ln in spans]
-        heads = [k for k, t in enumerate(texts)
-                 if _header(t, texts[k - 1] if k else None, int(s.thread_header_words))]
-        if len(heads) < s.thread_min_posts:
+        t = find_thread(texts, s)
+        if t is None:
             return []
-        prose = [len(w) if len(w) >= 8 and _ends_sentence(t) else 0
-                 for t in texts for w in [word_list(t)]]
-        before = [0] * (len(texts) + 1)
-        for k, n in enumerate(prose):
-            before[k + 1] = before[k] + n
-        for i, start in enumerate(heads):
-            if before[start] < s.thread_min_article_words:
-                continue
-            run = [start]
-            for h in heads[i + 1:]:
-                if h - run[-1] > s.thread_max_gap:
-                    break
-                run.append(h)
-            if len(run) < s.thread_min_posts:
-                continue
-            first = start
-            while (first > 0 and start - first < s.thread_lead_lines and
-                   len(word_list(texts[first - 1])) <= 5 and not _ends_sentence(texts[first - 1])):
-                first -= 1
-            if before[first] < s.thread_min_article_words:
-                return []
-            # the last post: as long as the thread's longest (a post runs from the lines above its header, the
-            # poster's name, to those above the next header)
-            h = run[-1]
-            lead = int(0 < len(word_list(texts[h - 1])) <= 3 and not _ends_sentence(texts[h - 1]))
-            last = min(h + max(max(b - a for a, b in zip(run, run[1:])) - lead, 1), len(texts))
-            if before[len(texts)] - before[last] < s.thread_min_article_words:
-                last = len(texts)  # nothing of the article after it: the thread runs to the page's end
-            end = spans[last].start if last < len(texts) else len(page.text)
-            reason = (f"a reader comment thread: {len(run)} dated post headers (\"{texts[start][:60]}\" first), "
-                      f"at most {s.thread_max_gap} lines apart, after {before[first]} words of the article")
-            return [Proposal(spans[first].start, end, "", RULE_ID, reason, {"posts": len(run)})]
-        return []
+        end = spans[t.end].start if t.end < len(texts) else len(page.text)
+        reason = (f"a reader comment thread: {t.posts} dated post headers (\"{texts[t.header][:60]}\" first), "
+                  f"at most {s.thread_max_gap} lines apart, after {t.article_words} words of the article")
+        return [Proposal(spans[t.first].start, end, "", RULE_ID, reason, {"posts": t.posts})]
