@@ -70,3 +70,18 @@ def test_a_thread_before_more_of_the_article_is_cut_to_its_last_post_only(ctx: C
     for s in tail:
         assert s in page.text
     assert "Es gibt doch die Fähre, Tom, die fährt jede halbe Stunde." not in page.text
+
+
+def test_a_forum_thread_of_dated_numbered_posts_is_kept_whole_with_keep_comments() -> None:
+    """A forum's post headers may carry no word at all ("03-03-2016, 11:45 #1"): they still open posts, and with
+    --keep-comments the short posts under them stay; a version table ("4.2.3" over "April 2014") is no thread."""
+    from cleaner.stages.chrome.thread import ThreadSettings, find_thread
+
+    posts = []
+    for k, (who, said) in enumerate([("Zaadi", "Ein Brocken fliegt am Dienstag an der Erde vorbei."),
+                                     ("Little_Ally", "Danke!"), ("Zaadi", "Gern."), ("bughunter", "Toll, ich schaue zu.")]):
+        posts += [f"0{k + 3}-03-2016, 11:4{k} #{k + 1}", who, said, "Zitieren"]
+    found = find_thread(posts, ThreadSettings(), min_article_words=0)
+    assert found is not None and found.posts == 4 and found.first == 0
+    versions = ["Release", "Date", "4.2.3", "April 2014", "4.2.4", "May 2014", "4.3", "July 2014", "4.3.1", "August 2014"]
+    assert find_thread(versions, ThreadSettings(), min_article_words=0) is None

@@ -7,8 +7,8 @@ page's end (a thread of 30+ lines starts too early for them); the chrome model, 
 about comments (one keeps them, the others drop them), scores a post's prose as prose.  This detector finds the
 thread by its shape, independent of the language: at least ``thread_min_posts`` post headers, one every
 ``thread_max_gap`` lines at most, after at least ``thread_min_article_words`` words of the page's own prose.  A
-header is a short line with a date or a time that ends with a colon, names a relative time ("3 hours ago"), or
-stands right after a lone name line (the poster); a live blog's timestamps, each after a paragraph, are not
+header is a short line with a date or a time that ends with a colon, carries a post number ("#3"), names a relative
+time ("3 hours ago"), or stands right after a lone name line (the poster); a live blog's timestamps, each after a paragraph, are not
 headers.  The thread goes from its first header (with the user name and the thread's heading just above it) to
 the end of its last post (as long as the thread's longest), or to the end of the page when no more of the
 article's prose follows (a scrape can put a sidebar's dated list before the article's last paragraphs).  With ``--keep-comments`` the detector does not run.
@@ -29,12 +29,14 @@ RULE_ID = "chrome.thread"
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-#: a day or a time (not a bare year: "2019 NFL Playoff Picture" is no post header)
-_WHEN = regex.compile(rf"(?i)(?<!\d)(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}:\d{{2}}|{_MONTH}\s+\d{{1,2}}\b|"
+#: a day or a time (not a bare year: "2019 NFL Playoff Picture" is no post header; nor a version, "4.2.3")
+_WHEN = regex.compile(rf"(?i)(?<![\d.])(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})(?![\d.])|\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}|\d{{1,2}}:\d{{2}}|{_MONTH}\s+\d{{1,2}}\b|"
                       rf"\d{{1,2}}\.?\s+{_MONTH}\b)")
 #: a relative time: "3 hours ago", "vor 2 Tagen", "il y a 5 jours", "hace 3 días", "2 giorni fa", "há 3 dias"
 _AGO = regex.compile(r"(?i)\b(?:\d+|an?|one)\s+\p{L}+\s+ago\b|\bvor\s+\d+\s+\p{L}+|\bil y a\s+\d+|\bhace\s+\d+|"
                      r"\b\d+\s+\p{L}+\s+fa\b|\bhá\s+\d+|\b\d+\s+\p{L}+\s+geleden\b")
+#: a forum post's number beside its date ("03-03-2016, 11:45 #1")
+_POST_NUMBER = regex.compile(r"(?:^|\s)#\d{1,5}\b")
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", "\"", "”")
 _INITIAL = regex.compile(r"(?<!\p{L})\p{L}{1,2}\.$")
 
@@ -57,16 +59,15 @@ class ThreadSettings(Settings):
 
 
 def _header(s: str, prev: str | None, max_words: int) -> bool:
-    """Is the line a post's header: short, dated, and shaped as one (a colon at its end, a relative time, or a
-    lone name line just above it)?"""
-    words = word_list(s)
-    if not words or len(words) > max_words:
+    """Is the line a post's header: short, dated, and shaped as one (a colon at its end, a post number, a
+    relative time, or a lone name line just above it)?"""
+    if not s.strip() or len(word_list(s)) > max_words:  # a header may have no word at all: "03-03-2016, 11:45 #1"
         return False
     if _AGO.search(s):
         return True
     if not _WHEN.search(s):
         return False
-    if s.rstrip().endswith(":"):
+    if s.rstrip().endswith(":") or _POST_NUMBER.search(s):
         return True
     if prev is None:
         return False
