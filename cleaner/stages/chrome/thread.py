@@ -8,10 +8,12 @@ about comments (one keeps them, the others drop them), scores a post's prose as 
 thread by its shape, independent of the language: at least ``thread_min_posts`` post headers, one every
 ``thread_max_gap`` lines at most, after at least ``thread_min_article_words`` words of the page's own prose.  A
 header is a short line with a date or a time that ends with a colon, carries a post number ("#3"), names a relative
-time ("3 hours ago"), or stands right after a lone name line (the poster); a live blog's timestamps, each after a paragraph, are not
-headers.  The thread goes from its first header (with the user name and the thread's heading just above it) to
-the end of its last post (as long as the thread's longest), or to the end of the page when no more of the
-article's prose follows (a scrape can put a sidebar's dated list before the article's last paragraphs).  With ``--keep-comments`` the detector does not run.
+time ("3 hours ago"), or stands right after a lone name line (the poster); a live blog's timestamps, each after a
+paragraph, are not headers.  The thread goes from its first header (with the user name and the thread's heading
+just above it) to the end of its last post (as long as the thread's longest), or to the end of the page when no
+more of the article's prose follows (a scrape can put a sidebar's dated list before the article's last
+paragraphs).  With ``--keep-comments`` the detector does not run, and the chrome model holds the lines of the thread
+`find_thread` finds (with the default settings, no prose needed before it) to its inside bar instead.
 """
 
 from __future__ import annotations
