@@ -31,6 +31,9 @@ from cleaner.rulebook.load import default_rules_dir
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 SETS = ("boilerplate", "boilerplate_htmltotext", "readability")
+#: sets whose gold keeps reader comments and forum posts: run with ``--keep-comments``, as the chrome harm of
+#: issue 20 is defined (without it their threads are chrome by the product's default, not a false positive)
+KEEPS_COMMENTS = ("boilerplate_htmltotext",)
 
 
 def harm_module(bench: Path) -> tuple[Path, ModuleType]:
@@ -45,26 +48,29 @@ def harm_module(bench: Path) -> tuple[Path, ModuleType]:
 
 
 def write_inputs(bench: Path, sets: list[str], inp: Path) -> int:
-    """Each gold text as ``inp/<set>-<id>/<id>.txt``: one page, one site."""
+    """Each gold text as ``inp/<mode>/<set>-<id>/<id>.txt``: one page, one site (mode: ``keep-comments`` for the
+    sets in `KEEPS_COMMENTS`, else ``default``)."""
     n = 0
     for s in sets:
         for g in sorted((bench / s).glob("*.gold.txt")):
             page_id = g.name[: -len(".gold.txt")]
-            d = inp / f"{s}-{page_id}"
+            d = inp / ("keep-comments" if s in KEEPS_COMMENTS else "default") / f"{s}-{page_id}"
             d.mkdir(parents=True, exist_ok=True)
             (d / f"{page_id}.txt").write_bytes(g.read_bytes())
             n += 1
     return n
 
 
-def clean(inp: Path, out: Path, jobs: int) -> None:
+def clean(inp: Path, out: Path, jobs: int, keep_comments: bool = False) -> None:
     errors: list[str] = []
     sources = discover([inp], errors)
     rule_dirs = [default_rules_dir()]
     make_context(rule_dirs)
     engine = LocalEngine(jobs)
     stats = driver.scan(engine, sources, rule_dirs, {})
-    options = {"corpus_fingerprint": stats.get("__fingerprint__", "")} if stats else {}
+    options: dict[str, object] = {"corpus_fingerprint": stats.get("__fingerprint__", "")} if stats else {}
+    if keep_comments:
+        options["keep_comments"] = True
     list(driver.clean(engine, sources, out, rule_dirs, stats, options, done=load_manifest(out)))
 
 
@@ -103,7 +109,9 @@ def main() -> int:
         if not write_inputs(args.bench, args.sets.split(","), inp):
             print(f"no gold texts under {args.bench}", file=sys.stderr)
             return 1
-        clean(inp, out, args.jobs)
+        for mode in ("default", "keep-comments"):
+            if (inp / mode).is_dir():
+                clean(inp / mode, out / mode, args.jobs, keep_comments=mode == "keep-comments")
         summary = json.loads(subprocess.run([sys.executable, str(harm_path), str(inp), str(out), "--json"],
                                             check=True, capture_output=True, text=True).stdout)
         per_rule, examples, listing = by_rule(out, harm)

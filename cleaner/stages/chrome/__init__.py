@@ -7,7 +7,8 @@ absorbs the line rules that matched inside it.
 
 Then detectors find the chrome no rule names, each committed on its own so
 every edit keeps its own rule id and reason: site repetition (``site.py``: lines
-that recur across the site's pages, counted in the scan pass), what rules left of
+that recur across the site's pages, counted in the scan pass), a reader comment
+thread by its dated post headers (``thread.py``), what rules left of
 a widget they cut piece by piece (``leftover.py``), the learned chrome model
 (``model.py``: a line score and the article's extent, weights in
 ``rules/chrome/model.json``; ``docs/stages/chrome-model.md``), chrome-dense
@@ -27,6 +28,7 @@ from cleaner.stages.chrome.dense import BrandLines, DenseParagraphs
 from cleaner.stages.chrome.leftover import Leftovers
 from cleaner.stages.chrome.model import ModelDetector
 from cleaner.stages.chrome.site import SiteLineCollector, SiteRepetition, SiteSettings
+from cleaner.stages.chrome.thread import ThreadDetector
 from cleaner.stages.detector import DetectorStage
 
 #: how many times the detectors after the rules run at most (until they remove nothing more)
@@ -40,7 +42,7 @@ class ChromeStage(DetectorStage):
 
     name = "chrome"
     rule_types = ("line", "sentence", "span", "block", "section", "substitution")
-    detectors = [SiteRepetition, Leftovers, ModelDetector, DenseParagraphs, BrandLines]
+    detectors = [SiteRepetition, ThreadDetector, Leftovers, ModelDetector, DenseParagraphs, BrandLines]
 
     def prepare(self, page: Page, ctx: Context) -> None:
         """What runs before the learned detector (and what the model is trained after): rules, site repetition.

@@ -38,6 +38,7 @@ from cleaner.resources import lexicon
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.base import Context
 from cleaner.stages.chrome.site import SiteLineStats, line_key
+from cleaner.stages.chrome.thread import ThreadSettings, find_thread
 from cleaner.stages.detector import Detector, Settings, setting
 
 RULE_ID = "chrome.model.line"
@@ -380,8 +381,9 @@ def decide(p_line: np.ndarray, x: np.ndarray, texts: list[str], inside_bar: floa
            keep_lists: bool = True, keep_comments: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Which lines go (and which lie inside the article's extent), from the line scores: a line inside the extent
     goes at ``inside_bar``, one outside it at ``outside_bar``.  With ``keep_comments`` a thread's posts (prose,
-    wherever they sit: a forum page is all thread) are held to the inside bar; only the thread's furniture (reply
-    buttons, vote counts, short lines) goes at the outside bar.  With ``keep_lists`` a numbered list or the rows
+    wherever they sit: a forum page is all thread) are held to the inside bar, and so is every line of a thread
+    found by its dated post headers (`cleaner.stages.chrome.thread.find_thread`: short posts and their headers);
+    elsewhere only the thread's furniture (reply buttons, vote counts, short lines) goes at the outside bar.  With ``keep_lists`` a numbered list or the rows
     of a table (and the colon line introducing them) stay wherever they sit: menus are neither.  Training runs
     the same decision to choose the two bars (`cleaner.stages.chrome.train.choose_bars`)."""
     n = len(texts)
@@ -390,6 +392,9 @@ def decide(p_line: np.ndarray, x: np.ndarray, texts: list[str], inside_bar: floa
     bar = np.where(inside, inside_bar, outside_bar)
     if keep_comments:
         bar = np.where(x[:, FEATURES.index("prose")] > 0, inside_bar, bar)
+        thread = find_thread(texts, ThreadSettings(), min_article_words=0)
+        if thread is not None:  # a thread the run keeps: its posts, short ones too, and their headers stay
+            bar[thread.first:thread.end] = inside_bar
     drop = p_line >= bar
     if keep_lists:
         listed = (x[:, FEATURES.index("numbered_run")] >= 3) | (x[:, FEATURES.index("table_run")] >= 4)
