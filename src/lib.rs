@@ -99,7 +99,8 @@ fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
     PyTuple::new(text.py(), cut)
 }
 
-/// py3langid's automaton, over the model's arrays (the transition table read in place, not copied).
+/// py3langid's automaton and scores, over the model's arrays (the transition table and the per-class feature
+/// scores read in place, not copied).
 #[pyclass(frozen)]
 struct LangidWalk {
     next: PyBuffer<u32>,
@@ -107,17 +108,25 @@ struct LangidWalk {
     output: Vec<i64>,
     /// one slot per feature for counting a text's features (all 0 between calls)
     slots: Mutex<Vec<u32>>,
+    /// `ptc` (features x classes, float32) and `pc` (classes), when the walk scores
+    model: Option<(PyBuffer<f32>, Vec<f32>)>,
+    /// numpy's float32 `log1p(c)` at `c - 1`, for the counts up to its length (`set_log1p`)
+    log1p: Mutex<Vec<f32>>,
 }
 
 #[pymethods]
 impl LangidWalk {
-    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature.
+    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature;
+    /// `ptc`, `pc`: the scores of each feature in each class (a C-contiguous float32 buffer) and each class's prior.
     #[new]
+    #[pyo3(signature = (next, row, output, ptc=None, pc=None))]
     fn new(
         py: Python<'_>,
         next: &Bound<'_, PyAny>,
         row: Vec<u64>,
         output: Vec<i64>,
+        ptc: Option<&Bound<'_, PyAny>>,
+        pc: Option<Vec<f32>>,
     ) -> PyResult<Self> {
         let next = PyBuffer::<u32>::get(next)?;
         if !next.is_c_contiguous() {
@@ -130,12 +139,68 @@ impl LangidWalk {
             row_base: row.into_iter().map(|r| r << 8).collect(),
             output,
             slots: Mutex::default(),
+            model: None,
+            log1p: Mutex::default(),
         };
         let automaton = walk.automaton(py);
         automaton.check().map_err(PyValueError::new_err)?;
         let features = automaton.features();
         walk.slots = Mutex::new(vec![0; features]);
+        if let (Some(ptc), Some(pc)) = (ptc, pc) {
+            let ptc = PyBuffer::<f32>::get(ptc)?;
+            if !ptc.is_c_contiguous() {
+                return Err(PyValueError::new_err(
+                    "the feature scores must be contiguous",
+                ));
+            }
+            if pc.is_empty()
+                || ptc.item_count() % pc.len() != 0
+                || ptc.item_count() / pc.len() < features
+            {
+                return Err(PyValueError::new_err(format!(
+                    "{} feature scores for {} features of {} classes",
+                    ptc.item_count(),
+                    features,
+                    pc.len()
+                )));
+            }
+            walk.model = Some((ptc, pc));
+        }
         Ok(walk)
+    }
+
+    /// Give the scores numpy's float32 `log1p` of the counts 1..=len(table) (the counts of a text are at most its
+    /// length in bytes: the caller makes the table that long before scoring a longer text).
+    fn set_log1p(&self, table: Vec<f32>) {
+        *self.log1p.lock().unwrap_or_else(|p| p.into_inner()) = table;
+    }
+
+    /// py3langid's raw scores of `data` (UTF-8 bytes; `_sparse_score` of its features), one float32 a class, as
+    /// a bytearray; None when it has no feature. Raises when a count is beyond the `log1p` table.
+    fn scores<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+    ) -> PyResult<Option<Bound<'py, PyByteArray>>> {
+        let (ptc, pc) = self.model.as_ref().ok_or_else(|| {
+            PyValueError::new_err("this walk was made without the model's scores")
+        })?;
+        let (feats, counts) = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            self.automaton(py).visits(data, &mut slots)
+        };
+        if feats.is_empty() {
+            return Ok(None);
+        }
+        // SAFETY: the buffer is C-contiguous, of `item_count` f32s, and kept alive (read-only) by `self.model`.
+        let ptc =
+            unsafe { std::slice::from_raw_parts(ptc.buf_ptr() as *const f32, ptc.item_count()) };
+        let table = self.log1p.lock().unwrap_or_else(|p| p.into_inner());
+        let y = langid::raw_scores(&feats, &counts, ptc, pc, &table).ok_or_else(|| {
+            PyValueError::new_err("a count beyond the log1p table, or a feature beyond the scores")
+        })?;
+        let bytes: Vec<u8> = y.iter().flat_map(|v| v.to_ne_bytes()).collect();
+        Ok(Some(PyByteArray::new(py, &bytes)))
     }
 
     /// The features in `data` (UTF-8 bytes) and their counts, in the order of first occurrence: two buffers,
