@@ -38,7 +38,7 @@ def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> f
 
 
 def _clear_text_memos() -> None:
-    for f in (text.word_list, text.sentence_bounds):
+    for f in (text.word_list, text._line_words, text.sentence_bounds):
         getattr(getattr(f, "__wrapped__", None), "cache_clear", lambda: None)()
         getattr(f, "cache_clear", lambda: None)()
 

@@ -88,6 +88,28 @@ fn word_bounds<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>
     pairs(text.py(), bounds)
 }
 
+/// The runs of letters and numbers of a text, one space between them (dedup's `norm_key` after folding).
+#[pyfunction]
+fn alnum_runs<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    let runs = with_code_points!(text, text::alnum_runs);
+    // SAFETY: the buffer holds `runs.len()` code points of the kind given (UCS-4); CPython copies it into a new
+    // string of the narrowest kind that holds its widest code point.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            text.py(),
+            pyo3::ffi::PyUnicode_FromKindAndData(
+                pyo3::ffi::PyUnicode_4BYTE_KIND as std::os::raw::c_int,
+                runs.as_ptr().cast(),
+                runs.len() as pyo3::ffi::Py_ssize_t,
+            ),
+        )
+        .and_then(|o| {
+            o.cast_into::<PyString>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+    }
+}
+
 /// The words of a text (`WORD_RE.findall`), as a tuple of strings.
 #[pyfunction]
 fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
@@ -541,5 +563,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
+    m.add_function(wrap_pyfunction!(alnum_runs, m)?)?;
     Ok(())
 }
