@@ -16,6 +16,7 @@ pub mod forest;
 pub mod langid;
 pub mod lexicon;
 pub mod minhash;
+pub mod shape;
 pub mod spam;
 pub mod speller;
 pub mod text;
@@ -108,6 +109,48 @@ fn alnum_runs<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>
                 .map_err(|e| PyValueError::new_err(e.to_string()))
         })
     }
+}
+
+/// One line's shape for the chrome model: (unspaced, ends_sentence, spaces, digits, alnum, marks,
+/// spaced_separators, date, counter, bullet, urlish, numbers) (src/shape.rs).
+type ShapeRow = (
+    bool,
+    bool,
+    usize,
+    usize,
+    usize,
+    usize,
+    usize,
+    bool,
+    bool,
+    bool,
+    bool,
+    usize,
+);
+
+/// The shapes of a page's lines (the chrome model's `line_features`).
+#[pyfunction]
+fn line_shapes(texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<ShapeRow>> {
+    texts
+        .iter()
+        .map(|t| {
+            let s = shape::shape(&code_points(t)?);
+            Ok((
+                s.unspaced,
+                s.ends_sentence,
+                s.spaces,
+                s.digits,
+                s.alnum,
+                s.marks,
+                s.spaced_separators,
+                s.date,
+                s.counter,
+                s.bullet,
+                s.urlish,
+                s.numbers,
+            ))
+        })
+        .collect()
 }
 
 /// The words of a text (`WORD_RE.findall`), as a tuple of strings.
@@ -564,5 +607,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
     m.add_function(wrap_pyfunction!(alnum_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(line_shapes, m)?)?;
     Ok(())
 }

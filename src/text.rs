@@ -33,7 +33,7 @@ impl CodePoint for u32 {
 }
 
 #[inline]
-fn in_table(table: &[(u32, u32)], c: u32) -> bool {
+pub(crate) fn in_table(table: &[(u32, u32)], c: u32) -> bool {
     // the tables are sorted, disjoint, inclusive ranges
     match table.binary_search_by(|&(a, _)| a.cmp(&c)) {
         Ok(_) => true,
