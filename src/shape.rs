@@ -8,29 +8,82 @@
 //! empty. That is exact for any backtracking order, and linear in the line. tests/test_core_shape.py holds each
 //! answer to the pattern it replaces.
 
+use std::sync::OnceLock;
+
 use crate::lexicon::{case_partners, is_word};
 use crate::text::{in_table, is_letter};
 use crate::unicode_tables::{PY_ALNUM, PY_DIGIT, PY_SPACE, RE_DIGIT, RE_SPACE, RE_UNSPACED_SCRIPT};
 
+/// A character class: its table, and its ASCII members as a bit mask (most characters are ASCII: no search).
+struct Class {
+    table: &'static [(u32, u32)],
+    ascii: u128,
+}
+
+impl Class {
+    fn new(table: &'static [(u32, u32)]) -> Self {
+        let ascii = (0..128u32)
+            .filter(|&c| in_table(table, c))
+            .fold(0u128, |m, c| m | (1u128 << c));
+        Class { table, ascii }
+    }
+
+    #[inline]
+    fn has(&self, c: u32) -> bool {
+        if c < 128 {
+            self.ascii >> c & 1 == 1
+        } else {
+            in_table(self.table, c)
+        }
+    }
+}
+
+/// The classes the shapes test, made once.
+struct Classes {
+    re_digit: Class,
+    re_space: Class,
+    unspaced: Class,
+    py_space: Class,
+    py_digit: Class,
+    py_alnum: Class,
+}
+
+fn classes() -> &'static Classes {
+    static CLASSES: OnceLock<Classes> = OnceLock::new();
+    CLASSES.get_or_init(|| Classes {
+        re_digit: Class::new(&RE_DIGIT),
+        re_space: Class::new(&RE_SPACE),
+        unspaced: Class::new(&RE_UNSPACED_SCRIPT),
+        py_space: Class::new(&PY_SPACE),
+        py_digit: Class::new(&PY_DIGIT),
+        py_alnum: Class::new(&PY_ALNUM),
+    })
+}
+
 /// `\d` of the `regex` module.
 #[inline]
 fn is_digit(c: u32) -> bool {
-    if c < 0x80 {
-        return c.wrapping_sub(u32::from(b'0')) < 10;
-    }
-    in_table(&RE_DIGIT, c)
+    classes().re_digit.has(c)
 }
 
 /// `\s` of the `regex` module.
 #[inline]
 fn is_space(c: u32) -> bool {
-    in_table(&RE_SPACE, c)
+    classes().re_space.has(c)
 }
 
 /// Does text char `c` match pattern char `p` under IGNORECASE?
 #[inline]
 fn ci_eq(c: u32, p: u32) -> bool {
-    c == p || case_partners(c).iter().any(|&(_, q)| q == p)
+    if c == p {
+        return true;
+    }
+    if c < 0x80 {
+        // an ASCII character's only partner is its other case (the table agrees; this is the common case)
+        let lower = c | 0x20;
+        return lower.wrapping_sub(u32::from(b'a')) < 26 && lower == p | 0x20;
+    }
+    case_partners(c).iter().any(|&(_, q)| q == p)
 }
 
 /// The positions (0..=n) a pattern can have reached in a line.
@@ -110,28 +163,33 @@ impl Line<'_> {
 
     /// A literal under IGNORECASE (`ci`) or as it is.
     fn literal(&self, r: &Reach, word: &str, ci: bool) -> Reach {
-        let w: Vec<u32> = word.chars().map(u32::from).collect();
-        let mut out = self.none();
-        let n = self.n();
-        for q in 0..n {
-            if r[q]
-                && q + w.len() <= n
-                && self.t[q..q + w.len()]
-                    .iter()
-                    .zip(&w)
-                    .all(|(&c, &p)| if ci { ci_eq(c, p) } else { c == p })
-            {
-                out[q + w.len()] = true;
-            }
-        }
-        out
+        self.literals(r, &[word], ci)
     }
 
     /// Any of the literals.
     fn literals(&self, r: &Reach, words: &[&str], ci: bool) -> Reach {
+        let words: Vec<Vec<u32>> = words
+            .iter()
+            .map(|w| w.chars().map(u32::from).collect())
+            .collect();
+        let same = |c: u32, p: u32| if ci { ci_eq(c, p) } else { c == p };
         let mut out = self.none();
-        for w in words {
-            or_into(&mut out, &self.literal(r, w, ci));
+        let t = self.t;
+        for (q, &c) in t.iter().enumerate() {
+            if !r[q] {
+                continue;
+            }
+            for w in &words {
+                if same(c, w[0])
+                    && q + w.len() <= t.len()
+                    && t[q + 1..q + w.len()]
+                        .iter()
+                        .zip(&w[1..])
+                        .all(|(&c, &p)| same(c, p))
+                {
+                    out[q + w.len()] = true;
+                }
+            }
         }
         out
     }
@@ -199,6 +257,9 @@ fn month(l: &Line<'_>, r: &Reach) -> Reach {
 
 /// `_DATE.search`: `(?i)\b(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|MONTH\s+\d{1,2}\b|\d{1,2}\.?\s+MONTH|(?:19|20)\d\d\b)`
 pub fn has_date(t: &[u32]) -> bool {
+    if !t.iter().any(|&c| is_digit(c)) {
+        return false; // every alternative has a digit
+    }
     let l = Line { t };
     let s0 = l.assert(&l.anywhere(), |q| l.boundary(q));
     let sep = || one_of("./-", true);
@@ -240,6 +301,13 @@ fn at_end(t: &[u32], r: &Reach) -> bool {
 
 /// `_COUNTER.match`: `^\W*\d[\d.,]*\s*[kKmM]?(?:\s+\p{L}+)?\W*$`
 pub fn is_counter(t: &[u32]) -> bool {
+    if !t
+        .iter()
+        .find(|&&c| is_word(c))
+        .is_some_and(|&c| is_digit(c))
+    {
+        return false; // `\W*\d`: the first word character is a digit
+    }
     let l = Line { t };
     let not_word = |c| !is_word(c);
     let r = l.repeat(&l.start(), not_word, 0, usize::MAX);
@@ -255,38 +323,57 @@ pub fn is_counter(t: &[u32]) -> bool {
     at_end(t, &end)
 }
 
-/// `_BULLET.match`: `^(?:[-–—•*·▪►✓✔]|\(?\d{1,3}[.)]|\p{L}[.)])\s`
+/// `_BULLET.match`: `^(?:[-–—•*·▪►✓✔]|\(?\d{1,3}[.)]|\p{L}[.)])\s` (each alternative can only match one way)
 pub fn is_bullet(t: &[u32]) -> bool {
-    let l = Line { t };
-    let s = l.start();
-    let mut r = l.one(&s, one_of("-–—•*·▪►✓✔", false));
-    let mut p = s.clone();
-    or_into(&mut p, &l.one(&s, one_of("(", false)));
-    let p = l.repeat(&p, is_digit, 1, 3);
-    or_into(&mut r, &l.one(&p, one_of(".)", false)));
-    let letter = l.one(&s, is_letter);
-    or_into(&mut r, &l.one(&letter, one_of(".)", false)));
-    any(&l.one(&r, is_space))
+    let at = |i: usize| t.get(i).copied();
+    let closes = |i: usize| at(i).is_some_and(one_of(".)", false));
+    let spaced = |i: usize| at(i).is_some_and(is_space);
+    let Some(first) = at(0) else {
+        return false;
+    };
+    if one_of("-–—•*·▪►✓✔", false)(first) && spaced(1) {
+        return true;
+    }
+    let open = usize::from(first == u32::from('('));
+    let digits = t[open..].iter().take_while(|&&c| is_digit(c)).count();
+    if (1..=3).contains(&digits) && closes(open + digits) && spaced(open + digits + 1) {
+        return true;
+    }
+    is_letter(first) && closes(1) && spaced(2)
 }
 
-/// `_URLISH.search`: `(?i)https?://|www\.|\S@\S|\.(?:com|org|net|de|fr|uk)\b`
+/// `_URLISH.search`: `(?i)https?://|www\.|\S@\S|\.(?:com|org|net|de|fr|uk)\b`, looked for around each `:`, `.`
+/// and `@` (every alternative has one).
 pub fn is_urlish(t: &[u32]) -> bool {
     let l = Line { t };
-    let s = l.anywhere();
-    let h = l.literal(&s, "http", true);
-    let mut hs = h.clone();
-    or_into(&mut hs, &l.literal(&h, "s", true));
-    if any(&l.literal(&hs, "://", true)) || any(&l.literal(&s, "www.", true)) {
-        return true;
+    let n = t.len();
+    let ci_at = |start: usize, word: &str| {
+        let len = word.chars().count();
+        start + len <= n
+            && t[start..start + len]
+                .iter()
+                .zip(word.chars())
+                .all(|(&c, p)| ci_eq(c, u32::from(p)))
+    };
+    for (q, &c) in t.iter().enumerate() {
+        let found = if ci_eq(c, u32::from(':')) {
+            ci_at(q + 1, "//")
+                && ((q >= 4 && ci_at(q - 4, "http")) || (q >= 5 && ci_at(q - 5, "https")))
+        } else if ci_eq(c, u32::from('.')) {
+            (q >= 3 && ci_at(q - 3, "www"))
+                || ["com", "org", "net", "de", "fr", "uk"]
+                    .iter()
+                    .any(|tld| ci_at(q + 1, tld) && l.boundary(q + 1 + tld.len()))
+        } else if ci_eq(c, u32::from('@')) {
+            q > 0 && q + 1 < n && !is_space(t[q - 1]) && !is_space(t[q + 1])
+        } else {
+            false
+        };
+        if found {
+            return true;
+        }
     }
-    let at = l.one(&s, |c| !is_space(c));
-    let at = l.literal(&at, "@", true);
-    if any(&l.one(&at, |c| !is_space(c))) {
-        return true;
-    }
-    let dot = l.literal(&s, ".", true);
-    let tld = l.literals(&dot, &["com", "org", "net", "de", "fr", "uk"], true);
-    any(&l.assert(&tld, |q| l.boundary(q)))
+    false
 }
 
 /// `len(_SPACED_SEPARATOR.findall(s))`: `\s[|•·»/]\s`, leftmost and not overlapping.
@@ -362,12 +449,13 @@ pub fn shape(t: &[u32]) -> Shape {
     let closer = |c: u32| CLOSERS.chars().any(|p| u32::from(p) == c);
     let kept = t.iter().rposition(|&c| !closer(c)).map_or(0, |i| i + 1);
     let ends_sentence = kept > 0 && SENTENCE_FINAL.chars().any(|p| u32::from(p) == t[kept - 1]);
+    let k = classes();
     Shape {
-        unspaced: t.iter().any(|&c| in_table(&RE_UNSPACED_SCRIPT, c)),
+        unspaced: t.iter().any(|&c| k.unspaced.has(c)),
         ends_sentence,
-        spaces: t.iter().filter(|&&c| in_table(&PY_SPACE, c)).count(),
-        digits: t.iter().filter(|&&c| in_table(&PY_DIGIT, c)).count(),
-        alnum: t.iter().filter(|&&c| in_table(&PY_ALNUM, c)).count(),
+        spaces: t.iter().filter(|&&c| k.py_space.has(c)).count(),
+        digits: t.iter().filter(|&&c| k.py_digit.has(c)).count(),
+        alnum: t.iter().filter(|&&c| k.py_alnum.has(c)).count(),
         marks: t
             .iter()
             .filter(|&&c| matches!(c, 0x3A | 0x2E | 0x7C))
