@@ -58,21 +58,84 @@ fn substring<'py>(
     }
 }
 
+/// `span(start, end, text)` made as `tuple.__new__(span, (start, end, text))` makes it: an instance of the tuple
+/// type `span` (the views' named tuple `Span`), its three items set in place.
+fn new_span<'py>(
+    span: &Bound<'py, PyType>,
+    start: usize,
+    end: usize,
+    text: Bound<'py, PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = span.py();
+    let items = [
+        start.into_pyobject(py)?.into_any(),
+        end.into_pyobject(py)?.into_any(),
+        text.into_any(),
+    ];
+    // SAFETY: `span` is a subtype of tuple (checked by the callers, `spans`); its `tp_alloc` makes an instance with
+    // room for 3 items, each set once with a new reference, as CPython's `tuple_subtype_new` does.
+    unsafe {
+        let tp = span.as_type_ptr();
+        let alloc = (*tp).tp_alloc.unwrap_or(pyo3::ffi::PyType_GenericAlloc);
+        let obj = alloc(tp, 3);
+        if obj.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        for (i, item) in items.into_iter().enumerate() {
+            pyo3::ffi::PyTuple_SET_ITEM(obj, i as pyo3::ffi::Py_ssize_t, item.into_ptr());
+        }
+        Ok(Bound::from_owned_ptr(py, obj))
+    }
+}
+
+/// A list of `span(base + a, base + b, text[a:b])` for the bounds.
+fn spans<'py>(
+    text: &Bound<'py, PyString>,
+    bounds: Vec<(usize, usize)>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    if !span.is_subclass_of::<PyTuple>()? {
+        return Err(PyValueError::new_err("a span type is a tuple type"));
+    }
+    let out = PyList::empty(text.py());
+    for (a, b) in bounds {
+        out.append(new_span(span, base + a, base + b, substring(text, a, b)?)?)?;
+    }
+    Ok(out)
+}
+
 /// The lines of a text (`cleaner.core.text.lines`): a list of `span(start, end, line)`, where `span` is a tuple
-/// type (the views' named tuple `Span`), each made as its own `__new__` makes it: `tuple.__new__(span, (...))`.
+/// type (the views' named tuple `Span`).
 #[pyfunction]
 fn lines<'py>(
     text: &Bound<'py, PyString>,
     span: &Bound<'py, PyType>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let py = text.py();
     let bounds = with_code_points!(text, text::line_bounds);
-    let new = py.get_type::<PyTuple>().getattr("__new__")?;
-    let out = PyList::empty(py);
-    for (a, b) in bounds {
-        out.append(new.call1((span, (a, b, substring(text, a, b)?)))?)?;
-    }
-    Ok(out)
+    spans(text, bounds, 0, span)
+}
+
+/// The sentences of a line or paragraph as `span(base + start, base + end, sentence)` (`text.sentences`).
+#[pyfunction]
+fn sentences<'py>(
+    text: &Bound<'py, PyString>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let bounds = with_code_points!(text, text::sentence_bounds);
+    spans(text, bounds, base, span)
+}
+
+/// The words of a text as `span(base + start, base + end, word)` (`text.words`).
+#[pyfunction]
+fn word_spans<'py>(
+    text: &Bound<'py, PyString>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let bounds = with_code_points!(text, text::word_bounds);
+    spans(text, bounds, base, span)
 }
 
 /// The (start, end) of each sentence of a line or paragraph (`cleaner.text.sentence_bounds`).
@@ -608,5 +671,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(words, m)?)?;
     m.add_function(wrap_pyfunction!(alnum_runs, m)?)?;
     m.add_function(wrap_pyfunction!(line_shapes, m)?)?;
+    m.add_function(wrap_pyfunction!(sentences, m)?)?;
+    m.add_function(wrap_pyfunction!(word_spans, m)?)?;
     Ok(())
 }

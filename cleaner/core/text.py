@@ -116,8 +116,8 @@ def _line_words(text: str) -> tuple[str, ...]:
 
 
 def sentences(text: str, base: int = 0) -> list[Span]:
-    """Sentences of one line or paragraph (``base`` is its offset in the page)."""
-    return [Span(base + a, base + b, text[a:b]) for a, b in _core.sentence_bounds(text)]
+    """Sentences of one line or paragraph (``base`` is its offset in the page); the core makes the spans."""
+    return _core.sentences(text, base, Span)  # type: ignore[no-any-return]
 
 
 def sentence_texts(text: str) -> list[str]:
@@ -146,9 +146,8 @@ def words_by_line(text: str) -> list[str]:
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:
-    """The words with their spans (``base`` is the text's offset in the page)."""
-    for a, b in _core.word_bounds(text):
-        yield Span(base + a, base + b, text[a:b])
+    """The words with their spans (``base`` is the text's offset in the page); the core makes the spans."""
+    return iter(_core.word_spans(text, base, Span))
 
 
 def removal_span(text: str, start: int, end: int) -> tuple[int, int]:
