@@ -25,7 +25,8 @@ from cleaner.stages.chrome import model as chrome_model
 from cleaner.stages.chrome.site import line_key
 from cleaner.stages.dedup import DedupStage
 from cleaner.stages.dedup import corpus as dedup_corpus
-from cleaner.stages.spam import OffLanguage, SpamStage
+from cleaner.stages.dedup.settings import CorpusCopySettings
+from cleaner.stages.spam import OffLanguageJudge, OffLanguageSettings, SpamStage
 
 
 def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> float:
@@ -51,7 +52,7 @@ def _clear_text_memos() -> None:
         _clear_memo(f)
 
 
-def _dedup_scan(cfg: dict[str, object], pages: list[str]) -> None:
+def _dedup_scan(cfg: CorpusCopySettings, pages: list[str]) -> None:
     collector = dedup_corpus.CorpusCollector(cfg)
     for k, page in enumerate(pages):
         collector.add(page, "", str(k))
@@ -82,8 +83,8 @@ def main() -> None:
     mb = sum(len(p.encode("utf-8", "surrogatepass")) for p in pages) / 1e6
     sentences = [s for ln in lines for s in text.sentence_texts(ln)]
     ctx = make_context([default_rules_dir()])  # the shipped settings, as `cleaner run` loads them
-    quoted = OffLanguage(ctx.settings("spam", SpamStage.defaults))
-    dedup_cfg = ctx.settings("dedup", DedupStage.defaults)
+    quoted = OffLanguageJudge(OffLanguageSettings.from_values(ctx.settings("spam", SpamStage.defaults)))
+    dedup_cfg = CorpusCopySettings.from_values(ctx.settings("dedup", DedupStage.defaults))
     lex = chrome_model.chrome_lexicon()
     spans = getattr(lex, "spans", None) or (lambda s: [m.span() for m in lex.finditer(s)])  # type: ignore[union-attr]
     model = chrome_model.ChromeModel.load(default_rules_dir() / "chrome" / "model.json")
