@@ -37,6 +37,16 @@ def _texts() -> list[str]:
     return pages + lines[:400] + noise + ["x" * 5000, "", "caf\udce9 \x00 ok", "ÉCRIT EN MAJUSCULES"]
 
 
+def _avx512() -> bool:
+    try:
+        return "avx512f" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+
+
+needs_avx512 = pytest.mark.skipif(not _avx512(), reason="the core sums in the order of numpy's AVX-512 BLAS kernel")
+
+
 @pytest.fixture(scope="module")
 def reference() -> LanguageIdentifier:
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
@@ -65,21 +75,12 @@ def test_walk_agrees_on_any_bytes(data: bytes) -> None:
     _same_walk(data)
 
 
+@needs_avx512
 def test_classification_agrees_with_py3langid_bit_for_bit(reference: LanguageIdentifier) -> None:
     ident = langid._identifier()
     for text in _texts():
         assert np.array_equal(ident._decide(text), reference._decide(text))
         assert ident.classify(text) == reference.classify(text)
-
-
-def _avx512() -> bool:
-    try:
-        return "avx512f" in Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-
-
-needs_avx512 = pytest.mark.skipif(not _avx512(), reason="the core sums in the order of numpy's AVX-512 BLAS kernel")
 
 
 def _same_scores(reference: LanguageIdentifier, data: bytes) -> None:
