@@ -135,14 +135,15 @@ def word_list(text: str) -> tuple[str, ...]:
     return _line_words(text)
 
 
+@last_text_memo  # spam's and the spelling's collectors read the same page's words in turn, and so do their stages
 def page_words(text: str) -> tuple[str, ...]:
     """The words of a whole page (as `word_list`)."""
-    return _core.words(text)
+    return _core.words(text)  # type: ignore[no-any-return]
 
 
 def words_by_line(text: str) -> list[str]:
     """The words of a page as a list (a word never spans a newline, so they are its lines' words)."""
-    return list(_core.words(text))
+    return list(page_words(text))
 
 
 def words(text: str, base: int = 0) -> Iterator[Span]:
