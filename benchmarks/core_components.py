@@ -1,8 +1,8 @@
 """Time each concern the compiled core took over, in one process, on the bench pages: the text views (words,
 sentence bounds of every line), language ID (every line with 20+ letters, and each page), the speller's
 candidate search (the pages' words no list knows), spam's quoted-only test (every sentence), dedup's scan of
-each page (keys and MinHash signatures), and the chrome model's lexicon (every line) and tree scores (each
-page's feature matrix, with and without the contributions).  Run it with each checkout's code (``PYTHONPATH=TREE``) to
+each page (keys and MinHash signatures) and its line keys, and the chrome model's lexicon (every line), line
+features (each page's matrix) and tree scores (with and without the contributions).  Run it with each checkout's code (``PYTHONPATH=TREE``) to
 compare the Python implementations with the core's: the same inputs, the best of ``--repeat`` timings, CPU time
 of this process (``time.process_time``), memos cleared before each timing.
 
@@ -22,9 +22,11 @@ from cleaner.core.pipeline import make_context
 from cleaner.resources import langid
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.chrome import model as chrome_model
+from cleaner.stages.chrome.site import line_key
 from cleaner.stages.dedup import DedupStage
 from cleaner.stages.dedup import corpus as dedup_corpus
-from cleaner.stages.spam import OffLanguage, SpamStage
+from cleaner.stages.dedup.settings import CorpusCopySettings
+from cleaner.stages.spam import OffLanguageJudge, OffLanguageSettings, SpamStage
 
 
 def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> float:
@@ -37,20 +39,32 @@ def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> f
     return min(times)
 
 
+def _clear_memo(f: Callable[..., object]) -> None:
+    """Empty a function's memo: its own ``cache_clear``, or that of the `lru_cache` a `line_memo` closes over."""
+    for g in (f, getattr(f, "__wrapped__", None)):
+        getattr(g, "cache_clear", lambda: None)()
+    for cell in getattr(f, "__closure__", None) or ():
+        getattr(cell.cell_contents, "cache_clear", lambda: None)()
+
+
 def _clear_text_memos() -> None:
-    for f in (text.word_list, text.sentence_bounds):
-        getattr(getattr(f, "__wrapped__", None), "cache_clear", lambda: None)()
-        getattr(f, "cache_clear", lambda: None)()
+    for f in (text.word_list, getattr(text, "_line_words", text.word_list), text.sentence_bounds):
+        _clear_memo(f)
 
 
-def _dedup_scan(cfg: dict[str, object], pages: list[str]) -> None:
+def _dedup_scan(cfg: CorpusCopySettings, pages: list[str]) -> None:
     collector = dedup_corpus.CorpusCollector(cfg)
     for k, page in enumerate(pages):
         collector.add(page, "", str(k))
 
 
 def _clear_norm_key() -> None:
-    getattr(getattr(dedup_corpus.norm_key, "__wrapped__", None), "cache_clear", lambda: None)()
+    _clear_memo(dedup_corpus.norm_key)
+
+
+def _clear_line_memos() -> None:
+    _clear_text_memos()
+    _clear_memo(line_key)
 
 
 def main() -> None:
@@ -69,12 +83,13 @@ def main() -> None:
     mb = sum(len(p.encode("utf-8", "surrogatepass")) for p in pages) / 1e6
     sentences = [s for ln in lines for s in text.sentence_texts(ln)]
     ctx = make_context([default_rules_dir()])  # the shipped settings, as `cleaner run` loads them
-    quoted = OffLanguage(ctx.settings("spam", SpamStage.defaults))
-    dedup_cfg = ctx.settings("dedup", DedupStage.defaults)
+    quoted = OffLanguageJudge(OffLanguageSettings.from_values(ctx.settings("spam", SpamStage.defaults)))
+    dedup_cfg = CorpusCopySettings.from_values(ctx.settings("dedup", DedupStage.defaults))
     lex = chrome_model.chrome_lexicon()
     spans = getattr(lex, "spans", None) or (lambda s: [m.span() for m in lex.finditer(s)])  # type: ignore[union-attr]
     model = chrome_model.ChromeModel.load(default_rules_dir() / "chrome" / "model.json")
-    matrices = [chrome_model.line_features(t, "", None, lex) for t in ([ln.strip() for ln in p.split("\n") if ln.strip()] for p in pages) if t]
+    page_lines = [t for t in ([ln.strip() for ln in p.split("\n") if ln.strip()] for p in pages) if t]
+    matrices = [chrome_model.line_features(t, "", None, lex) for t in page_lines]
     removed = [x[: max(1, len(x) // 4)] for x in matrices]  # the explained rows: those a page removes
     rows = [
         (f"words of {len(lines)} lines", lambda: [text.word_list(ln) for ln in lines], _clear_text_memos),
@@ -85,7 +100,10 @@ def main() -> None:
         (f"candidates of {len(unknown)} unknown words", lambda: [speller.candidates(w) for w in unknown], lambda: None),  # type: ignore[attr-defined]
         (f"quoted-only test of {len(sentences)} sentences", lambda: [quoted._quoted_only(s) for s in sentences], lambda: None),
         (f"dedup scan of {len(pages)} pages (keys, MinHash)", lambda: _dedup_scan(dedup_cfg, pages), _clear_norm_key),
+        (f"dedup keys of {len(lines)} lines (norm_key)", lambda: [dedup_corpus.norm_key(ln) for ln in lines], _clear_norm_key),
         (f"chrome lexicon of {len(lines)} lines", lambda: [spans(ln) for ln in lines], lambda: None),
+        (f"chrome line features of {len(page_lines)} pages", lambda: [chrome_model.line_features(t, "", None, lex) for t in page_lines],
+         _clear_line_memos),
         (f"chrome tree scores of {sum(map(len, matrices))} lines", lambda: [model.scores(x) for x in matrices], lambda: None),
         (f"... with contributions, {sum(map(len, removed))} lines", lambda: [model.scores(x, explain=True) for x in removed], lambda: None),
     ]

@@ -27,7 +27,7 @@ pub fn is_word(c: u32) -> bool {
 
 /// The pattern code points a text code point matches under IGNORECASE besides itself.
 #[inline]
-fn case_partners(c: u32) -> &'static [(u32, u32)] {
+pub fn case_partners(c: u32) -> &'static [(u32, u32)] {
     let lo = RE_CASE_PAIRS.partition_point(|&(t, _)| t < c);
     let hi = lo + RE_CASE_PAIRS[lo..].partition_point(|&(t, _)| t == c);
     &RE_CASE_PAIRS[lo..hi]

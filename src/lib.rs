@@ -16,6 +16,7 @@ pub mod forest;
 pub mod langid;
 pub mod lexicon;
 pub mod minhash;
+pub mod shape;
 pub mod spam;
 pub mod speller;
 pub mod text;
@@ -57,21 +58,84 @@ fn substring<'py>(
     }
 }
 
+/// `span(start, end, text)` made as `tuple.__new__(span, (start, end, text))` makes it: an instance of the tuple
+/// type `span` (the views' named tuple `Span`), its three items set in place.
+fn new_span<'py>(
+    span: &Bound<'py, PyType>,
+    start: usize,
+    end: usize,
+    text: Bound<'py, PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = span.py();
+    let items = [
+        start.into_pyobject(py)?.into_any(),
+        end.into_pyobject(py)?.into_any(),
+        text.into_any(),
+    ];
+    // SAFETY: `span` is a subtype of tuple (checked by the callers, `spans`); its `tp_alloc` makes an instance with
+    // room for 3 items, each set once with a new reference, as CPython's `tuple_subtype_new` does.
+    unsafe {
+        let tp = span.as_type_ptr();
+        let alloc = (*tp).tp_alloc.unwrap_or(pyo3::ffi::PyType_GenericAlloc);
+        let obj = alloc(tp, 3);
+        if obj.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        for (i, item) in items.into_iter().enumerate() {
+            pyo3::ffi::PyTuple_SET_ITEM(obj, i as pyo3::ffi::Py_ssize_t, item.into_ptr());
+        }
+        Ok(Bound::from_owned_ptr(py, obj))
+    }
+}
+
+/// A list of `span(base + a, base + b, text[a:b])` for the bounds.
+fn spans<'py>(
+    text: &Bound<'py, PyString>,
+    bounds: Vec<(usize, usize)>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    if !span.is_subclass_of::<PyTuple>()? {
+        return Err(PyValueError::new_err("a span type is a tuple type"));
+    }
+    let out = PyList::empty(text.py());
+    for (a, b) in bounds {
+        out.append(new_span(span, base + a, base + b, substring(text, a, b)?)?)?;
+    }
+    Ok(out)
+}
+
 /// The lines of a text (`cleaner.core.text.lines`): a list of `span(start, end, line)`, where `span` is a tuple
-/// type (the views' named tuple `Span`), each made as its own `__new__` makes it: `tuple.__new__(span, (...))`.
+/// type (the views' named tuple `Span`).
 #[pyfunction]
 fn lines<'py>(
     text: &Bound<'py, PyString>,
     span: &Bound<'py, PyType>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let py = text.py();
     let bounds = with_code_points!(text, text::line_bounds);
-    let new = py.get_type::<PyTuple>().getattr("__new__")?;
-    let out = PyList::empty(py);
-    for (a, b) in bounds {
-        out.append(new.call1((span, (a, b, substring(text, a, b)?)))?)?;
-    }
-    Ok(out)
+    spans(text, bounds, 0, span)
+}
+
+/// The sentences of a line or paragraph as `span(base + start, base + end, sentence)` (`text.sentences`).
+#[pyfunction]
+fn sentences<'py>(
+    text: &Bound<'py, PyString>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let bounds = with_code_points!(text, text::sentence_bounds);
+    spans(text, bounds, base, span)
+}
+
+/// The words of a text as `span(base + start, base + end, word)` (`text.words`).
+#[pyfunction]
+fn word_spans<'py>(
+    text: &Bound<'py, PyString>,
+    base: usize,
+    span: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyList>> {
+    let bounds = with_code_points!(text, text::word_bounds);
+    spans(text, bounds, base, span)
 }
 
 /// The (start, end) of each sentence of a line or paragraph (`cleaner.text.sentence_bounds`).
@@ -88,6 +152,70 @@ fn word_bounds<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>
     pairs(text.py(), bounds)
 }
 
+/// The runs of letters and numbers of a text, one space between them (dedup's `norm_key` after folding).
+#[pyfunction]
+fn alnum_runs<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    let runs = with_code_points!(text, text::alnum_runs);
+    // SAFETY: the buffer holds `runs.len()` code points of the kind given (UCS-4); CPython copies it into a new
+    // string of the narrowest kind that holds its widest code point.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            text.py(),
+            pyo3::ffi::PyUnicode_FromKindAndData(
+                pyo3::ffi::PyUnicode_4BYTE_KIND as std::os::raw::c_int,
+                runs.as_ptr().cast(),
+                runs.len() as pyo3::ffi::Py_ssize_t,
+            ),
+        )
+        .and_then(|o| {
+            o.cast_into::<PyString>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+    }
+}
+
+/// One line's shape for the chrome model: (unspaced, ends_sentence, spaces, digits, alnum, marks,
+/// spaced_separators, date, counter, bullet, urlish, numbers) (src/shape.rs).
+type ShapeRow = (
+    bool,
+    bool,
+    usize,
+    usize,
+    usize,
+    usize,
+    usize,
+    bool,
+    bool,
+    bool,
+    bool,
+    usize,
+);
+
+/// The shapes of a page's lines (the chrome model's `line_features`).
+#[pyfunction]
+fn line_shapes(texts: Vec<Bound<'_, PyString>>) -> PyResult<Vec<ShapeRow>> {
+    texts
+        .iter()
+        .map(|t| {
+            let s = shape::shape(&code_points(t)?);
+            Ok((
+                s.unspaced,
+                s.ends_sentence,
+                s.spaces,
+                s.digits,
+                s.alnum,
+                s.marks,
+                s.spaced_separators,
+                s.date,
+                s.counter,
+                s.bullet,
+                s.urlish,
+                s.numbers,
+            ))
+        })
+        .collect()
+}
+
 /// The words of a text (`WORD_RE.findall`), as a tuple of strings.
 #[pyfunction]
 fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
@@ -99,7 +227,8 @@ fn words<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyTuple>> {
     PyTuple::new(text.py(), cut)
 }
 
-/// py3langid's automaton, over the model's arrays (the transition table read in place, not copied).
+/// py3langid's automaton and scores, over the model's arrays (the transition table and the per-class feature
+/// scores read in place, not copied).
 #[pyclass(frozen)]
 struct LangidWalk {
     next: PyBuffer<u32>,
@@ -107,17 +236,25 @@ struct LangidWalk {
     output: Vec<i64>,
     /// one slot per feature for counting a text's features (all 0 between calls)
     slots: Mutex<Vec<u32>>,
+    /// `ptc` (features x classes, float32) and `pc` (classes), when the walk scores
+    model: Option<(PyBuffer<f32>, Vec<f32>)>,
+    /// numpy's float32 `log1p(c)` at `c - 1`, for the counts up to its length (`set_log1p`)
+    log1p: Mutex<Vec<f32>>,
 }
 
 #[pymethods]
 impl LangidWalk {
-    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature.
+    /// `next`: the transition table (a buffer of uint32); `row`: each state's row; `output`: each state's feature;
+    /// `ptc`, `pc`: the scores of each feature in each class (a C-contiguous float32 buffer) and each class's prior.
     #[new]
+    #[pyo3(signature = (next, row, output, ptc=None, pc=None))]
     fn new(
         py: Python<'_>,
         next: &Bound<'_, PyAny>,
         row: Vec<u64>,
         output: Vec<i64>,
+        ptc: Option<&Bound<'_, PyAny>>,
+        pc: Option<Vec<f32>>,
     ) -> PyResult<Self> {
         let next = PyBuffer::<u32>::get(next)?;
         if !next.is_c_contiguous() {
@@ -130,12 +267,68 @@ impl LangidWalk {
             row_base: row.into_iter().map(|r| r << 8).collect(),
             output,
             slots: Mutex::default(),
+            model: None,
+            log1p: Mutex::default(),
         };
         let automaton = walk.automaton(py);
         automaton.check().map_err(PyValueError::new_err)?;
         let features = automaton.features();
         walk.slots = Mutex::new(vec![0; features]);
+        if let (Some(ptc), Some(pc)) = (ptc, pc) {
+            let ptc = PyBuffer::<f32>::get(ptc)?;
+            if !ptc.is_c_contiguous() {
+                return Err(PyValueError::new_err(
+                    "the feature scores must be contiguous",
+                ));
+            }
+            if pc.is_empty()
+                || ptc.item_count() % pc.len() != 0
+                || ptc.item_count() / pc.len() < features
+            {
+                return Err(PyValueError::new_err(format!(
+                    "{} feature scores for {} features of {} classes",
+                    ptc.item_count(),
+                    features,
+                    pc.len()
+                )));
+            }
+            walk.model = Some((ptc, pc));
+        }
         Ok(walk)
+    }
+
+    /// Give the scores numpy's float32 `log1p` of the counts 1..=len(table) (the counts of a text are at most its
+    /// length in bytes: the caller makes the table that long before scoring a longer text).
+    fn set_log1p(&self, table: Vec<f32>) {
+        *self.log1p.lock().unwrap_or_else(|p| p.into_inner()) = table;
+    }
+
+    /// py3langid's raw scores of `data` (UTF-8 bytes; `_sparse_score` of its features), one float32 a class, as
+    /// a bytearray; None when it has no feature. Raises when a count is beyond the `log1p` table.
+    fn scores<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+    ) -> PyResult<Option<Bound<'py, PyByteArray>>> {
+        let (ptc, pc) = self.model.as_ref().ok_or_else(|| {
+            PyValueError::new_err("this walk was made without the model's scores")
+        })?;
+        let (feats, counts) = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            self.automaton(py).visits(data, &mut slots)
+        };
+        if feats.is_empty() {
+            return Ok(None);
+        }
+        // SAFETY: the buffer is C-contiguous, of `item_count` f32s, and kept alive (read-only) by `self.model`.
+        let ptc =
+            unsafe { std::slice::from_raw_parts(ptc.buf_ptr() as *const f32, ptc.item_count()) };
+        let table = self.log1p.lock().unwrap_or_else(|p| p.into_inner());
+        let y = langid::raw_scores(&feats, &counts, ptc, pc, &table).ok_or_else(|| {
+            PyValueError::new_err("a count beyond the log1p table, or a feature beyond the scores")
+        })?;
+        let bytes: Vec<u8> = y.iter().flat_map(|v| v.to_ne_bytes()).collect();
+        Ok(Some(PyByteArray::new(py, &bytes)))
     }
 
     /// The features in `data` (UTF-8 bytes) and their counts, in the order of first occurrence: two buffers,
@@ -476,5 +669,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sentence_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(word_bounds, m)?)?;
     m.add_function(wrap_pyfunction!(words, m)?)?;
+    m.add_function(wrap_pyfunction!(alnum_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(line_shapes, m)?)?;
+    m.add_function(wrap_pyfunction!(sentences, m)?)?;
+    m.add_function(wrap_pyfunction!(word_spans, m)?)?;
     Ok(())
 }

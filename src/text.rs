@@ -33,7 +33,7 @@ impl CodePoint for u32 {
 }
 
 #[inline]
-fn in_table(table: &[(u32, u32)], c: u32) -> bool {
+pub(crate) fn in_table(table: &[(u32, u32)], c: u32) -> bool {
     // the tables are sorted, disjoint, inclusive ranges
     match table.binary_search_by(|&(a, _)| a.cmp(&c)) {
         Ok(_) => true,
@@ -59,6 +59,37 @@ fn is_word_char(c: u32) -> bool {
             || c.wrapping_sub(u32::from(b'0')) < 10;
     }
     in_table(&RE_LETTER, c) || in_table(&RE_MARK, c) || in_table(&RE_NUMBER, c)
+}
+
+/// `[\p{L}\p{N}]` of the `regex` module.
+#[inline]
+fn is_letter_or_number(c: u32) -> bool {
+    if c < 0x80 {
+        return (c | 0x20).wrapping_sub(u32::from(b'a')) < 26
+            || c.wrapping_sub(u32::from(b'0')) < 10;
+    }
+    in_table(&RE_LETTER, c) || in_table(&RE_NUMBER, c)
+}
+
+/// `" ".join(regex.sub(r"[^\p{L}\p{N}\s]+", " ", t).split())`: the runs of letters and numbers, one space between
+/// them. (Every `\s` of the `regex` module is white space to `str.split` and no letter or number is, so what the
+/// substitution keeps besides letters and numbers only separates them.)
+pub fn alnum_runs<C: CodePoint>(t: &[C]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(t.len());
+    let mut gap = false;
+    for c in t {
+        let c = c.cp();
+        if is_letter_or_number(c) {
+            if gap && !out.is_empty() {
+                out.push(0x20);
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// `\s` of the `regex` module.
@@ -219,6 +250,22 @@ pub fn sentence_bounds<C: CodePoint>(t: &[C]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod alnum_tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_letters_and_numbers() {
+        let t: Vec<u32> = "  don't -- stop 42x\u{00e9}! "
+            .chars()
+            .map(u32::from)
+            .collect();
+        let want: Vec<u32> = "don t stop 42x\u{00e9}".chars().map(u32::from).collect();
+        assert_eq!(alnum_runs(&t), want);
+        assert!(alnum_runs(&[0xD800u32, 0x20, 0x0]).is_empty());
+    }
 }
 
 #[cfg(test)]

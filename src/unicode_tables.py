@@ -1,6 +1,7 @@
 """Write src/unicode_tables.rs: the character classes the text views test, as the Python side sees them.
 
-The views' definitions are Python's (and the chrome lexicon's: the `regex` module's \\w and IGNORECASE): `WORD_RE` (the `regex` module's \\p{L}, \\p{M}, \\p{N}), the sentence
+The views' definitions are Python's (and the chrome lexicon's and line shapes': the `regex` module's \\w, \\d,
+scripts and IGNORECASE; str.isdigit and str.isalnum): `WORD_RE` (the `regex` module's \\p{L}, \\p{M}, \\p{N}), the sentence
 splitter's \\s (the `regex` module's) and the abbreviation check's str.split/str.strip/str.isalpha (Python's own
 tables, an older Unicode version than the `regex` module's).  Generating the core's tables from the same sources
 pins both sides to one definition; tests/test_core_text.py checks every code point against them.
@@ -30,6 +31,11 @@ CLASSES: dict[str, Callable[[str], bool]] = {
     "RE_WORD": _regex_class(r"\w"),
     "PY_SPACE": str.isspace,
     "PY_ALPHA": str.isalpha,
+    # the chrome model's line shapes (src/shape.rs)
+    "RE_DIGIT": _regex_class(r"\d"),
+    "RE_UNSPACED_SCRIPT": _regex_class(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Hangul}]"),
+    "PY_DIGIT": str.isdigit,
+    "PY_ALNUM": str.isalnum,
 }
 
 

@@ -65,6 +65,14 @@ def reference_words(s: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(s))
 
 
+def reference_sentences(s: str, base: int) -> list[text.Span]:
+    return [text.Span(base + a, base + b, s[a:b]) for a, b in reference_sentence_bounds(s)]
+
+
+def reference_word_spans(s: str, base: int) -> list[text.Span]:
+    return [text.Span(base + m.start(), base + m.end(), m.group()) for m in WORD_RE.finditer(s)]
+
+
 def same_views(s: str) -> None:
     assert _core.sentence_bounds(s) == reference_sentence_bounds(s)
     assert _core.words(s) == reference_words(s)
@@ -74,6 +82,11 @@ def same_views(s: str) -> None:
     got = text.lines(s)
     assert got == reference_lines(s) and all(type(ln) is text.Span for ln in got)
     assert text.lines(s + "\n\n" + s) == reference_lines(s + "\n\n" + s)
+    for base in (0, 7):
+        got = text.sentences(s, base)
+        assert got == reference_sentences(s, base) and all(type(x) is text.Span for x in got)
+        got = list(text.words(s, base))
+        assert got == reference_word_spans(s, base) and all(type(x) is text.Span for x in got)
 
 
 # the characters the views treat specially, and some of every storage width
@@ -100,6 +113,13 @@ def test_views_match_the_definition_on_arbitrary_text(s: str) -> None:
 @given(st.text(st.characters(codec=None), max_size=200))
 def test_views_match_on_any_code_points(s: str) -> None:
     same_views(s)
+
+
+def test_spans_are_made_only_of_tuple_types() -> None:
+    with pytest.raises(ValueError):
+        _core.sentences("a. b", 0, dict)
+    s = text.sentences("One. Two.", 3)[1]
+    assert s.start == 8 and s.text == "Two." and s.stripped == "Two." and s._replace(start=0) == (0, 12, "Two.")
 
 
 def test_huge_lines_and_surrogates_cross_unchanged() -> None:

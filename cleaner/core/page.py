@@ -211,6 +211,8 @@ class Page:
             return []
         segs = self._segments()
         starts = self._segment_starts()
+        edited = [k for k, s in enumerate(segs) if s.edit is not None]  # once, not per proposal (a page's removals
+        # each scanned the segments they span: quadratic on a page with thousands of edits)
 
         def seg_of_char(pos: int) -> int:
             return bisect.bisect_right(starts, pos) - 1
@@ -229,8 +231,8 @@ class Page:
                     raw_end, cur_end = sj.raw_start + (b - sj.cur_start), b
                 else:
                     raw_end, cur_end = sj.raw_end, sj.cur_start + sj.cur_len
-                edit_segs = [k for k in range(i, j + 1) if segs[k].edit is not None]
-                last = edit_segs[-1] if edit_segs else -1
+                k = bisect.bisect_right(edited, j) - 1  # the last edit among segments i..j, or -1
+                last = edited[k] if k >= 0 and edited[k] >= i else -1
                 slot = i
             elif a < len(text):
                 i = seg_of_char(a)

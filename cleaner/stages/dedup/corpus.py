@@ -28,20 +28,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import regex
 
 from cleaner import _core
 from cleaner.core.text import line_memo
 from cleaner.stages.dedup.settings import CorpusCopySettings
 
-_PUNCT = regex.compile(r"[^\p{L}\p{N}\s]+")
-
 
 @line_memo  # the scan keys every line, and dedup keys the same lines again in each round and while settling
 def norm_key(s: str) -> str:
-    """Case-, punctuation- and space-insensitive form of a line or sentence."""
+    """Case-, punctuation- and space-insensitive form of a line or sentence: its letters and numbers, folded, one
+    space between each run of them (the core's `alnum_runs`; tests/test_core_keys.py holds it to the regex
+    substitution it replaced)."""
     s = s.lower() if s.isascii() else unicodedata.normalize("NFKC", s).casefold()  # NFKC and casefold: ASCII is lower()
-    return " ".join(_PUNCT.sub(" ", s).split())
+    return _core.alnum_runs(s)
 
 
 def key_hash(key: str) -> int:
