@@ -83,7 +83,7 @@ _MAC_QUOTE_PAIR = regex.compile(rf"(?<!(?!{_UNSPACED_LETTER})[\p{{L}}\p{{M}}])ì
 _MAC_O = regex.compile("ó")
 _TOKEN = regex.compile(r"\p{L}+")
 _SEPARATORS = frozenset("\u00a0·•–—…’‘“”|")
-_ACCENTED_LETTER = regex.compile(r"[A-Za-z]*[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡][A-Za-z]*")
+_ACCENTED = regex.compile(r"[áéóúñàèòùçãõâêôäöüÁÉÓÚÑ¿¡]")  # a page that writes one of these writes accented Latin
 
 # a lower-case word glued to a capitalised one, not inside a handle, path, member access or call
 _GLUED_CASE = regex.compile(r"(?<![\w@#/.$-])([a-z]{3,})([A-Z][a-z]{2,})\b(?![(\[]|[.@/]\w|[-_$])")
@@ -240,7 +240,7 @@ def mac_roman(page: Page, cfg: dict[str, Any]) -> list[Proposal]:
     if text.isascii() or not any(ch in text for ch in _MAC_ROMAN_PUNCT):
         return []
     props: list[Proposal] = []
-    accented = {w for w in _ACCENTED_LETTER.findall(text)}
+    accented = _ACCENTED.search(text) is not None  # (the words around the letter were collected, then only counted)
     if accented and cfg["mac_roman_tokens"]:
         props.extend(mac_roman_tokens(page, text, cfg))
     if not accented:  # a page that writes accented Latin letters is not English mojibake

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from cleaner._core import Forest, Lexicon
+from cleaner._core import Forest, Lexicon, line_shapes
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import line_with_newline, lines, word_list
 from cleaner.resources import lexicon
@@ -66,20 +66,10 @@ _STOPLIST_LANGS = {
     "Hebrew": ("he",),
 }
 _SCRIPT = {name: regex.compile(rf"\p{{Script={name}}}") for name in _STOPLIST_LANGS}
-_CLOSERS = "\"'’”)]»"
-_SENTENCE_FINAL = (".", "!", "?", "…", "。", "！", "？")
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
-_DATE = regex.compile(rf"(?i)\b(?:\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}:\d{{2}}|{_MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\.?\s+{_MONTH}|(?:19|20)\d\d\b)")
-_COUNTER = regex.compile(r"^\W*\d[\d.,]*\s*[kKmM]?(?:\s+\p{L}+)?\W*$")
-_BULLET = regex.compile(r"^(?:[-–—•*·▪►✓✔]|\(?\d{1,3}[.)]|\p{L}[.)])\s")
-_URLISH = regex.compile(r"(?i)https?://|www\.|\S@\S|\.(?:com|org|net|de|fr|uk)\b")
-_SPACED_SEPARATOR = regex.compile(r"\s[|•·»/]\s")
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Hangul}]")
 
-
-def _ends_sentence(s: str) -> bool:
-    return s.rstrip(_CLOSERS).endswith(_SENTENCE_FINAL)
+# A line's shape (its character counts, whether it ends a sentence, is written without spaces, and the answers of
+# the date, counter, bullet, URL, separator and number patterns) is measured by the core: src/shape.rs, held by
+# tests/test_core_shape.py to the regexes and str methods it replaced.
 
 
 @cache
@@ -161,7 +151,6 @@ def gate_features(x: np.ndarray) -> np.ndarray:
 
 
 _ENUMERATOR = regex.compile(r"^[\s\W]{0,2}?[(\[]?(\d{1,3})[.)\]]?\s+\S")
-_NUMBER = regex.compile(r"(?<![\p{L}\d])\d[\d.,:%]*(?![\p{L}\d])")
 _NOT_PUNCT = regex.compile(r"[\p{L}\p{N}\s]+")
 
 
@@ -243,37 +232,36 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
     site_pages = stats.pages.get(site, 0) if stats else 0
     site_counts = stats.lines.get(site, {}) if stats else {}
     xsites = stats.sites if stats else {}
-    on_page = Counter(" ".join(s.casefold().split()) for s in texts)
+    folded = [" ".join(s.casefold().split()) for s in texts]  # each line's key, made once
+    on_page = Counter(folded)
     rows = []
-    for s, w in zip(texts, ws):
+    shapes = line_shapes(texts)
+    for s, w, key, (unspaced, es, spaces, n_digits, n_alnum, marks, separators, dated, counter, bullet, urlish,
+                    _) in zip(texts, ws, folded, shapes):
         chars = len(s)
         nw = len(w)
-        if _UNSPACED.search(s):
+        if unspaced:
             nw = max(nw, chars // 3)  # a Chinese or Japanese line: about three characters a word
-        es = _ends_sentence(s)
         stop_share = sum(x.casefold() in stops for x in w) / len(w) if w and stops else 0.0
         is_prose = (nw >= 8 and es and (stop_share >= 0.2 or not stops)) or nw >= 30
         lettered = [x for x in w if x[:1].isalpha()]
         cap = sum(x[:1].isupper() for x in lettered) / len(lettered) if lettered else 0.0
-        # per-character counts through C-level map (a line is never both alphanumeric and space)
-        spaces = sum(map(str.isspace, s))
-        digits = sum(map(str.isdigit, s)) / chars
-        punct = (chars - sum(map(str.isalnum, s)) - spaces) / chars
+        digits = n_digits / chars
+        punct = (chars - n_alnum - spaces) / chars  # a line is never both alphanumeric and space
         cover = 0
         hits = 0
         if lex is not None:
             for a, b in lex.spans(s):
                 cover += b - a
                 hits += 1
-        cover_share = cover / max(chars - spaces - s.count(":") - s.count(".") - s.count("|"), 1)
+        cover_share = cover / max(chars - spaces - marks, 1)
         k = line_key(s)
         sc = site_counts.get(k, 0)
         xs = max(xsites.get(k, 1) - 1, 0)
         rows.append((math.log1p(nw), math.log1p(chars), nw <= 3, nw <= 1, es, s.endswith(":"), s.endswith("?"),
-                     stop_share, not stops, is_prose, cap, digits, punct, len(_SPACED_SEPARATOR.findall(s)) >= 2,
-                     _DATE.search(s) is not None and nw <= 12, _COUNTER.match(s) is not None,
-                     _BULLET.match(s) is not None, _URLISH.search(s) is not None, min(cover_share, 1.0),
-                     cover_share >= 0.6, hits > 0, on_page[" ".join(s.casefold().split())] > 1,
+                     stop_share, not stops, is_prose, cap, digits, punct, separators >= 2,
+                     dated and nw <= 12, counter, bullet, urlish, min(cover_share, 1.0),
+                     cover_share >= 0.6, hits > 0, on_page[key] > 1,
                      sc / site_pages if site_pages >= 2 else 0.0, math.log1p(min(xs, 20)), xs >= 2))
     base = np.array(rows, dtype=float).reshape(n, len(BASE))
     col = {name: base[:, j] for j, name in enumerate(BASE)}
@@ -294,7 +282,7 @@ def line_features(texts: list[str], site: str, stats: SiteLineStats | None,
     cum = np.cumsum(pw)
     place = np.column_stack([idx / max(n - 1, 1), idx == 0, before, after, dist, (cum - pw) / tot, (tot - cum) / tot,
                              (idx < a) & (idx >= a - 3)])
-    numbers = [len(_NUMBER.findall(s)) for s in texts]
+    numbers = [shape[-1] for shape in shapes]
     skeleton = [(_NOT_PUNCT.sub("", s) or None) if not p else None for s, p in zip(texts, prose)]
     colon = np.array([s.endswith(":") for s in texts], dtype=float)
     lists = np.column_stack([np.minimum(_numbered(texts), 10), np.minimum(_runs_of([c if c >= 3 else None for c in numbers]), 10),
