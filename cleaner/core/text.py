@@ -90,9 +90,9 @@ def paragraphs(text: str) -> list[Span]:
 # Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
 # settling runs them a second time), so what a stage computes from a line alone (a dedup key, a site key, a
 # normalized line) is kept by the line's text, and so are a line's words (a tuple: the core finds them in about a
-# microsecond a line, but nine lines in ten were asked about before).  Sentence bounds are not.  Long lines are computed afresh rather than pinned in memory, and the memos are small
-# (a line's words are separate string objects, ~3.7 kB for a line of 370 characters, so 32k lines would hold
-# 120 MB).
+# microsecond a line, but nine lines in ten were asked about before).  Sentence bounds are not.  Long lines are
+# computed afresh rather than pinned in memory, and the memos are small (a line's words are separate string
+# objects, ~3.7 kB for a line of 370 characters, so 32k lines would hold 120 MB).
 _MEMO_MAX_CHARS = 2000
 _MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
 
