@@ -366,6 +366,8 @@ class Speller:
         self._stable: dict[tuple[str, bool], Verdict] = {}
         #: deciding for words given alone, not on a page (`cleaner spell` without `--context`): `_check_isolated`
         self.isolated = False
+        #: the glue settings' function words (also no base of a derivation, and how bound each is: `_bound`)
+        self.function_words = frozenset(cfg.glued["function_words"])
         learned = [w for w, n in self.corpus_count.items()
                    if n >= cfg.corpus_min_count and self.corpus_pages.get(w, 0) >= cfg.corpus_min_pages and w.isalpha()]
         self.learned = set(learned)
@@ -400,12 +402,8 @@ class Speller:
 
     # -- candidates ------------------------------------------------------------------------------
     def max_edits(self, n: int, key: str = "max_edits") -> int:
-        best = 0
         table = self.cfg.page_vocab["max_edits"] if key == "page_vocab_max_edits" else getattr(self.cfg, key)
-        for min_len, edits in table:
-            if n >= min_len:
-                best = int(edits)
-        return best
+        return int(_step(table, n, below=0))
 
     def candidates(self, low: str, edits_key: str = "max_edits") -> list[Candidate]:
         n = len(low)
@@ -673,7 +671,7 @@ class Speller:
             return f"best candidate '{best.word}' is {best.edits} edits away; the general list fixes at most {cfg.general_max_edits}"
         # two edits from a common word the page writes often may cost more ('abought' on a page writing 'about' six
         # times): writers misspell common words in more ways; a rarer word's near neighbour is often a word ('simulable')
-        page_max = (_by_length(cfg.page_vocab["max_cost"], self.page_count[best.word.casefold()])
+        page_max = (_step(cfg.page_vocab["max_cost"], self.page_count[best.word.casefold()])
                     if on_page and self.zipf(best.word.casefold()) >= float(cfg.page_vocab["costly_min_zipf"]) else float(cfg.page_vocab["max_cost"][0][1]))
         if on_page and best.edits > 1 and best.cost > page_max:
             return f"'{best.word}' (a word of the page) needs {best.edits} edits costing {best.cost:.1f}"
@@ -713,10 +711,7 @@ class Speller:
                   else cfg.overwhelming_general)
             if title:
                 return f"a real {self.lang} word (Zipf {z:.2f}), capitalised: a name as often as not"
-            margin = float(ow["min_margin"])
-            for from_zipf, m in ow.get("margins", []):
-                if z >= from_zipf:
-                    margin = float(m)
+            margin = _step(ow.get("margins", []), z, below=float(ow["min_margin"]))
             if not (z < ow["max_zipf"] and best.edits <= ow["max_edits"] and best.zipf - z >= margin):
                 return (f"a real {self.lang} word (Zipf {z:.2f}); '{best.word}' (Zipf {best.zipf:.2f}) is not overwhelming evidence "
                         f"(needs Zipf < {ow['max_zipf']}, {ow['max_edits']} edit, {margin} commoner)")
@@ -762,9 +757,9 @@ class Speller:
             return None
         listed = z >= float(self.cfg.real_zipf)
         best: tuple[float, str, str] | None = None
-        joiners = set(cfg["function_words"])
+        joiners = self.function_words
         prefixes, suffixes = set(self.cfg.derivation["prefixes"]), {*self.cfg.derivation["suffixes"], *cfg["suffix_words"]}
-        openers = cfg["listed_openers"]
+        openers, closers = cfg["listed_openers"], cfg["listed_closers"]
         pronominal = cfg["pronominal_adverbs"]
         readings: list[float] = []
         for i in range(1, len(low)):
@@ -790,11 +785,10 @@ class Speller:
             # is no piece of words on that side ('the', 'of'; not 'be', 'over', -'on') a rarer long half, or a very
             # common short one, is glue too ('thebubonic', 'yourown')
             bound = self._bound(fw, first)
-            if zc < _by_length(cfg["unbound_content_min_zipf" if bound <= int(cfg["bound_max_words"]) else "content_min_zipf"], len(content)):
+            if zc < _step(cfg["unbound_content_min_zipf" if bound <= int(cfg["bound_max_words"]) else "content_min_zipf"], len(content)):
                 continue
             # a run wordfreq lists: after 'the', a pronoun or a demonstrative, or before 'the' or 'that', a common word
             # (not 'was', 'we', 'her', 'ever', which open names and brands: 'wescott', 'herford', 'everbank')
-            closers = cfg["listed_closers"]
             if listed and not ((first and fw in openers and zc >= float(openers[fw]))
                                or (not first and fw in closers and zc >= float(closers[fw]))):
                 continue
@@ -803,7 +797,7 @@ class Speller:
                 best = (zc, left, right)
         if best is None:
             return None if listed else self._content_glue(low, prefixes)
-        if sorted(readings)[-2:-1] and best[0] - sorted(readings)[-2] < float(cfg["readings_margin"]):
+        if len(readings) > 1 and best[0] - sorted(readings)[-2] < float(cfg["readings_margin"]):
             # 'wereplace': 'were place' or 'we replace' (Zipf 5.71 and 4.58)? Only the sentence tells; 'couplethis' is
             # 'couple this' (5.19), hardly 'couplet his' (2.51)
             return None
@@ -814,7 +808,7 @@ class Speller:
         ('in' + 'side', 'be' + 'hind' as first half; 'pers' + 'on' as second): how often it is a piece of words."""
         if self.general is None:
             return 0
-        return _bound_counts(self.general, tuple(self.cfg.glued["function_words"])).get((function_word, first), 0)
+        return _bound_counts(self.general, self.function_words).get((function_word, first), 0)
 
     def _content_glue(self, low: str, prefixes: set[str]) -> tuple[str, str, str] | None:
         """'workerslunch' -> ('workers', 'lunch'): two common content words glued, in a language that does not
@@ -828,7 +822,7 @@ class Speller:
         m = int(cfg["min_half"])
         suffixes = {*self.cfg.derivation["suffixes"], *self.cfg.glued["suffix_words"]}
         splits = [(low[:i], low[i:]) for i in range(m, len(low) - m + 1)
-                  if self.zipf(low[:i]) >= _by_length(cfg["min_zipf"], i) and self.zipf(low[i:]) >= _by_length(cfg["min_zipf"], len(low) - i)]
+                  if self.zipf(low[:i]) >= _step(cfg["min_zipf"], i) and self.zipf(low[i:]) >= _step(cfg["min_zipf"], len(low) - i)]
         if (len(splits) != 1 or splits[0][0] in prefixes or splits[0][0] in cfg["combining_forms"] or splits[0][1] in suffixes
                 or self.derived(low) is not None):
             # none, or several readings ('notable' -> 'not able'? 'no table'?): a guess; a prefix or a combining form
@@ -860,7 +854,7 @@ class Speller:
         """'nestings', 'computably', 'hyperoperation', 'unexploitable': a known word with a productive prefix
         or suffix is a word of its own (jargon coins them freely), not a typo of a neighbour."""
         cfg = self.cfg.derivation
-        function_words = frozenset(self.cfg.glued["function_words"])
+        function_words = self.function_words
 
         def real(w: str) -> bool:
             return len(w) >= cfg["min_base"] and (w in self.vocab_words or self.zipf(w) >= cfg["min_zipf"])
@@ -964,10 +958,10 @@ def _stray_letter(low: str, cand: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _bound_counts(general: General, function_words: tuple[str, ...], min_zipf: float = 2.5) -> dict[tuple[str, bool], int]:
+def _bound_counts(general: General, function_words: frozenset[str], min_zipf: float = 2.5) -> dict[tuple[str, bool], int]:
     """For each function word and side (True: first half), how many words of ``general`` at ``min_zipf`` or more are
     it and another such word that is no function word: learnt from the list, so no list of affixes is kept by hand."""
-    fws = set(function_words)
+    fws = function_words
     common = {w: z for w, z in general.zipf.items() if z >= min_zipf}
     out: Counter[tuple[str, bool]] = Counter()
     for w in common:
@@ -980,11 +974,12 @@ def _bound_counts(general: General, function_words: tuple[str, ...], min_zipf: f
     return dict(out)
 
 
-def _by_length(table: list[list[float]], n: int) -> float:
-    """The value of a [[from length, value], ...] table for a word of ``n`` letters (infinite below its first row)."""
-    out = math.inf
-    for from_len, value in table:
-        if n >= from_len:
+def _step(table: list[list[float]], x: float, below: float = math.inf) -> float:
+    """The value of a [[from, value], ...] table at ``x`` (a word's length, a count, a Zipf): the last row whose
+    ``from`` is at most ``x``; ``below`` under its first row."""
+    out = below
+    for start, value in table:
+        if x >= start:
             out = float(value)
     return out
 

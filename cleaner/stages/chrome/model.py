@@ -365,25 +365,35 @@ def article_extent(p: np.ndarray, words: np.ndarray) -> tuple[int, int]:
     return best_run(gain, (0, -1))
 
 
+def extent(p_line: np.ndarray, x: np.ndarray, texts: list[str], keep_comments: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """What no bar of `decide` changes (training tries every pair of bars on one page): the lines inside the
+    article's extent, and the lines held to the inside bar (those, and with ``keep_comments`` a thread's posts,
+    prose wherever they sit, and every line of a thread found by its dated post headers)."""
+    n = len(texts)
+    a, b = article_extent(p_line, np.array([len(word_list(s)) for s in texts], dtype=float))
+    inside = (np.arange(n) >= a) & (np.arange(n) <= b)
+    held = inside.copy()
+    if keep_comments:
+        held |= x[:, FEATURES.index("prose")] > 0
+        thread = find_thread(texts, ThreadSettings(), min_article_words=0)
+        if thread is not None:  # a thread the run keeps: its posts, short ones too, and their headers stay
+            held[thread.first:thread.end] = True
+    return inside, held
+
+
 def decide(p_line: np.ndarray, x: np.ndarray, texts: list[str], inside_bar: float, outside_bar: float,
-           keep_lists: bool = True, keep_comments: bool = False) -> tuple[np.ndarray, np.ndarray]:
+           keep_lists: bool = True, keep_comments: bool = False,
+           planned: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which lines go (and which lie inside the article's extent), from the line scores: a line inside the extent
     goes at ``inside_bar``, one outside it at ``outside_bar``.  With ``keep_comments`` a thread's posts (prose,
     wherever they sit: a forum page is all thread) are held to the inside bar, and so is every line of a thread
     found by its dated post headers (`cleaner.stages.chrome.thread.find_thread`: short posts and their headers);
-    elsewhere only the thread's furniture (reply buttons, vote counts, short lines) goes at the outside bar.  With ``keep_lists`` a numbered list or the rows
-    of a table (and the colon line introducing them) stay wherever they sit: menus are neither.  Training runs
+    elsewhere only the thread's furniture (reply buttons, vote counts, short lines) goes at the outside bar.  With
+    ``keep_lists`` a numbered list or the rows of a table (and the colon line introducing them) stay wherever they
+    sit: menus are neither.  ``planned``: `extent`'s answer for these lines, when the caller has it.  Training runs
     the same decision to choose the two bars (`cleaner.stages.chrome.train.choose_bars`)."""
-    n = len(texts)
-    a, b = article_extent(p_line, np.array([len(word_list(s)) for s in texts], dtype=float))
-    inside = (np.arange(n) >= a) & (np.arange(n) <= b)
-    bar = np.where(inside, inside_bar, outside_bar)
-    if keep_comments:
-        bar = np.where(x[:, FEATURES.index("prose")] > 0, inside_bar, bar)
-        thread = find_thread(texts, ThreadSettings(), min_article_words=0)
-        if thread is not None:  # a thread the run keeps: its posts, short ones too, and their headers stay
-            bar[thread.first:thread.end] = inside_bar
-    drop = p_line >= bar
+    inside, held = planned if planned is not None else extent(p_line, x, texts, keep_comments)
+    drop = p_line >= np.where(held, inside_bar, outside_bar)
     if keep_lists:
         listed = (x[:, FEATURES.index("numbered_run")] >= 3) | (x[:, FEATURES.index("table_run")] >= 4)
         intro = np.array([s.endswith(":") for s in texts], dtype=bool) & np.append(listed[1:], False)

@@ -278,7 +278,7 @@ def _token_matrix(texts: list[str], gold: str) -> tuple[np.ndarray, np.ndarray]:
 def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
     """For every pair of bars, per held-out group: the token F1 against the gold of each scraped page and the
     share of words each clean page loses, with the model of that fold (trained on the other groups)."""
-    from cleaner.stages.chrome.model import ChromeModel, ModelSettings, decide
+    from cleaner.stages.chrome.model import ChromeModel, ModelSettings, decide, extent
 
     groups = _groups(rows)
     out: dict[tuple[float, float], dict[str, list[float]]] = {
@@ -292,8 +292,9 @@ def bar_scores(rows: Rows) -> dict[tuple[float, float], dict[str, list[float]]]:
             m, gold = _token_matrix(texts, rows.gold[k])
             gated = model.page_chrome(x) >= float(ModelSettings().model_gate)
             p = model.line_probs(x)
+            planned = extent(p, x, texts, rows.keep_comments[k]) if gated else None  # the same for every pair of bars
             for bars, per in out.items():
-                drop = decide(p, x, texts, bars[0], bars[1], keep_comments=rows.keep_comments[k])[0] if gated \
+                drop = decide(p, x, texts, bars[0], bars[1], planned=planned)[0] if gated \
                     else np.zeros(len(texts), dtype=bool)
                 kept = m[~drop].sum(axis=0)
                 if rows.clean[k]:
