@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::text::in_table;
 use crate::unicode_tables::{RE_CASE_PAIRS, RE_WORD};
 
 /// `\w` of the `regex` module.
@@ -18,11 +19,7 @@ pub fn is_word(c: u32) -> bool {
         let b = c as u8;
         return b.is_ascii_alphanumeric() || b == b'_';
     }
-    match RE_WORD.binary_search_by(|&(a, _)| a.cmp(&c)) {
-        Ok(_) => true,
-        Err(0) => false,
-        Err(i) => c <= RE_WORD[i - 1].1,
-    }
+    in_table(&RE_WORD, c)
 }
 
 /// The pattern code points a text code point matches under IGNORECASE besides itself.
