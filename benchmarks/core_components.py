@@ -18,11 +18,11 @@ from pathlib import Path
 
 from cleaner.cli.spell import build_speller
 from cleaner.core import text
+from cleaner.core.memo import clear_memos
 from cleaner.core.pipeline import make_context
 from cleaner.resources import langid
 from cleaner.rulebook.load import default_rules_dir
 from cleaner.stages.chrome import model as chrome_model
-from cleaner.stages.chrome.site import line_key
 from cleaner.stages.dedup import DedupStage
 from cleaner.stages.dedup import corpus as dedup_corpus
 from cleaner.stages.dedup.settings import CorpusCopySettings
@@ -39,32 +39,15 @@ def _best(fn: Callable[[], object], repeat: int, clear: Callable[[], None]) -> f
     return min(times)
 
 
-def _clear_memo(f: Callable[..., object]) -> None:
-    """Empty a function's memo: its own ``cache_clear``, or that of the `lru_cache` a `line_memo` closes over."""
-    for g in (f, getattr(f, "__wrapped__", None)):
-        getattr(g, "cache_clear", lambda: None)()
-    for cell in getattr(f, "__closure__", None) or ():
-        getattr(cell.cell_contents, "cache_clear", lambda: None)()
-
-
-def _clear_text_memos() -> None:
-    for f in (text.word_list, getattr(text, "_line_words", text.word_list), text.sentence_bounds):
-        _clear_memo(f)
+def _clear_values() -> None:
+    """A cold start for the per-line and per-word work: the memos of texts, lines and words emptied (tables kept)."""
+    clear_memos(("text", "line", "word"))
 
 
 def _dedup_scan(cfg: CorpusCopySettings, pages: list[str]) -> None:
     collector = dedup_corpus.CorpusCollector(cfg)
     for k, page in enumerate(pages):
         collector.add(page, "", str(k))
-
-
-def _clear_norm_key() -> None:
-    _clear_memo(dedup_corpus.norm_key)
-
-
-def _clear_line_memos() -> None:
-    _clear_text_memos()
-    _clear_memo(line_key)
 
 
 def main() -> None:
@@ -92,18 +75,18 @@ def main() -> None:
     matrices = [chrome_model.line_features(t, "", None, lex) for t in page_lines]
     removed = [x[: max(1, len(x) // 4)] for x in matrices]  # the explained rows: those a page removes
     rows = [
-        (f"words of {len(lines)} lines", lambda: [text.word_list(ln) for ln in lines], _clear_text_memos),
-        (f"sentence bounds of {len(lines)} lines", lambda: [text.sentence_bounds(ln) for ln in lines], _clear_text_memos),
+        (f"words of {len(lines)} lines", lambda: [text.word_list(ln) for ln in lines], _clear_values),
+        (f"sentence bounds of {len(lines)} lines", lambda: [text.sentence_bounds(ln) for ln in lines], _clear_values),
         (f"words of {len(pages)} pages", lambda: [text.page_words(p + " ") for p in pages], lambda: None),
         (f"langid of {len(long_lines)} lines", lambda: [detect(ln) for ln in long_lines], lambda: None),
         (f"langid of {len(pages)} pages", lambda: [langid.page_language(p) for p in pages], lambda: None),
         (f"candidates of {len(unknown)} unknown words", lambda: [speller.candidates(w) for w in unknown], lambda: None),  # type: ignore[attr-defined]
         (f"quoted-only test of {len(sentences)} sentences", lambda: [quoted._quoted_only(s) for s in sentences], lambda: None),
-        (f"dedup scan of {len(pages)} pages (keys, MinHash)", lambda: _dedup_scan(dedup_cfg, pages), _clear_norm_key),
-        (f"dedup keys of {len(lines)} lines (norm_key)", lambda: [dedup_corpus.norm_key(ln) for ln in lines], _clear_norm_key),
+        (f"dedup scan of {len(pages)} pages (keys, MinHash)", lambda: _dedup_scan(dedup_cfg, pages), _clear_values),
+        (f"dedup keys of {len(lines)} lines (norm_key)", lambda: [dedup_corpus.norm_key(ln) for ln in lines], _clear_values),
         (f"chrome lexicon of {len(lines)} lines", lambda: [spans(ln) for ln in lines], lambda: None),
         (f"chrome line features of {len(page_lines)} pages", lambda: [chrome_model.line_features(t, "", None, lex) for t in page_lines],
-         _clear_line_memos),
+         _clear_values),
         (f"chrome tree scores of {sum(map(len, matrices))} lines", lambda: [model.scores(x) for x in matrices], lambda: None),
         (f"... with contributions, {sum(map(len, removed))} lines", lambda: [model.scores(x, explain=True) for x in removed], lambda: None),
     ]

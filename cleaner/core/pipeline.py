@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner._version import __version__
+from cleaner.core.memo import resource
 from cleaner.core.page import Edit, Page
 from cleaner.io.changelog import page_header, serialize_log
 from cleaner.io.pages import (
@@ -92,17 +93,17 @@ def clean_page(page: Page, ctx: Context, stages: list[Stage]) -> Page:
     return page
 
 
-#: the stages that look again while a page settles, one set per list of names (built once per process)
-_SETTLERS: dict[tuple[str, ...], dict[str, Stage]] = {}
+@resource
+def _settlers(names: tuple[str, ...]) -> dict[str, Stage]:
+    """The stages that look again while a page settles, one set per list of names (built once per process)."""
+    return {s.name: s for s in build_stages(names)}
 
 
 def settle(page: Page, ctx: Context, plan: Settle) -> None:
     """The fixed point after a stage that asks for one (dedup): each round the neighbours it names look again
     when it says they can matter, then the stage makes its own pass; the loop ends when a round changes nothing
     (so cleaning the clean text again finds nothing more) or after ``plan.max_rounds``."""
-    settlers = _SETTLERS.get(plan.neighbours)
-    if settlers is None:
-        settlers = _SETTLERS[plan.neighbours] = {s.name: s for s in build_stages(plan.neighbours)}
+    settlers = _settlers(plan.neighbours)
     chosen = ctx.options.get("stages")  # a stage switched off for the run does not settle either
     neighbours = [n for n in plan.neighbours if not chosen or n in chosen]
     for _ in range(plan.max_rounds):

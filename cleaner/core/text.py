@@ -6,11 +6,11 @@ propose is in current-text coordinates that `Page.commit` can map back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import lru_cache, wraps
-from typing import NamedTuple, TypeVar
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from cleaner import _core
+from cleaner.core.memo import line_memo, text_memo
 
 # Words and sentences are found by the compiled core (src/text.rs), on the string's code points in place:
 # a word is `\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}+)*` (the `regex` module's classes); a sentence ends at . ! ? …
@@ -31,30 +31,12 @@ class Span(NamedTuple):
         return self.text.strip()
 
 
-_T = TypeVar("_T")
-
-
-def last_text_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
-    """``fn`` of a page's text, kept for the last text asked about: the stages and detectors ask again and again
-    about one page's text between two commits.  The text is compared by identity (held here, it cannot have been
-    replaced by another string at its address), so a check costs nothing whatever the page's size."""
-    last: list[tuple[str, _T]] = []
-
-    @wraps(fn)
-    def of_text(text: str) -> _T:
-        if not last or last[0][0] is not text:
-            last[:] = [(text, fn(text))]
-        return last[0][1]
-
-    return of_text
-
-
 def lines(text: str) -> list[Span]:
     """Lines without their newline; ``end`` is the offset of the newline (or end of text)."""
     return list(_split_lines(text))  # a list of its own: a caller may change it
 
 
-@last_text_memo  # two calls in three were for the text of the call before, on the benchmark corpus
+@text_memo  # two calls in three were for the text of the call before, on the benchmark corpus
 def _split_lines(text: str) -> list[Span]:
     """Split at each ``\n`` (the rest after the last one is a line when not empty): the core makes the spans."""
     return _core.lines(text, Span)  # type: ignore[no-any-return]
@@ -89,25 +71,9 @@ def paragraphs(text: str) -> list[Span]:
 
 # Tokenize once: every stage looks at the same lines again (chrome, spam and dedup each split them, and dedup's
 # settling runs them a second time), so what a stage computes from a line alone (a dedup key, a site key, a
-# normalized line) is kept by the line's text, and so are a line's words (a tuple: the core finds them in about a
-# microsecond a line, but nine lines in ten were asked about before).  Sentence bounds are not.  Long lines are
-# computed afresh rather than pinned in memory, and the memos are small (a line's words are separate string
-# objects, ~3.7 kB for a line of 370 characters, so 32k lines would hold 120 MB).
-_MEMO_MAX_CHARS = 2000
-_MEMO_LINES = 4096  # a page's lines over its stages' passes, and the chrome lines that recur on page after page
-
-
-def line_memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
-    """``fn`` of a line, computed once per distinct line (lines of at most ``_MEMO_MAX_CHARS``)."""
-    memo = lru_cache(maxsize=_MEMO_LINES)(fn)
-
-    @wraps(fn)
-    def of_line(text: str) -> _T:
-        return fn(text) if len(text) > _MEMO_MAX_CHARS else memo(text)
-
-    of_line.cache_clear = memo.cache_clear  # type: ignore[attr-defined]  # for benchmarks and tests
-    of_line.cache_info = memo.cache_info  # type: ignore[attr-defined]
-    return of_line
+# normalized line) is kept by the line's text (`line_memo`, the policy in `cleaner.core.memo`), and so are a line's
+# words (a tuple: the core finds them in about a microsecond a line, but nine lines in ten were asked about
+# before).  Sentence bounds are not.
 
 
 @line_memo  # nine calls in ten were for a line asked about before (each detector and round reads the page's words)
@@ -135,7 +101,7 @@ def word_list(text: str) -> tuple[str, ...]:
     return _line_words(text)
 
 
-@last_text_memo  # spam's and the spelling's collectors read the same page's words in turn, and so do their stages
+@text_memo  # spam's and the spelling's collectors read the same page's words in turn, and so do their stages
 def page_words(text: str) -> tuple[str, ...]:
     """The words of a whole page (as `word_list`)."""
     return _core.words(text)  # type: ignore[no-any-return]

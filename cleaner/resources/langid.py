@@ -9,7 +9,6 @@ language from ``page.meta["lang"]``.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 import regex
 
 from cleaner import _core
+from cleaner.core.memo import line_memo, resource
 from cleaner.resources.arraycache import cached_arrays, source_stamp
 
 _LETTER = regex.compile(r"\p{L}")
@@ -25,7 +25,7 @@ _LETTER = regex.compile(r"\p{L}")
 _MIN_LETTERS = 20
 
 
-@lru_cache(maxsize=1)
+@resource
 def _identifier() -> Any:
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
@@ -94,7 +94,7 @@ def _classify(text: str) -> tuple[str, float]:
     return str(lang), float(prob)
 
 
-@lru_cache(maxsize=1 << 14)  # repeated lines (chrome, quotes, duplicates) are classified once
+@line_memo  # repeated lines (chrome, quotes, duplicates) are classified once
 def detect(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, probability 0..1) of one piece of text; ("", 0.0) when it has no letters."""
     return _classify(text)

@@ -22,7 +22,6 @@ import gzip
 import hashlib
 import math
 from collections.abc import Iterator
-from functools import cache, lru_cache
 from importlib.metadata import version
 
 import msgpack
@@ -39,6 +38,7 @@ from wordfreq import (
     smash_numbers,
 )
 
+from cleaner.core.memo import resource, word_memo
 from cleaner.resources.arraycache import cached_arrays, source_stamp
 
 _MINIMUM = 1e-9  # wordfreq's zipf_to_freq(0.0): an unknown word is 0 on the Zipf scale
@@ -129,7 +129,7 @@ class WordTable:
         return None
 
 
-@cache
+@resource
 def _table(lang: str) -> WordTable:
     return WordTable(lang)
 
@@ -158,13 +158,13 @@ def _frequency(word: str, lang: str) -> float:
     return round(unrounded, leading_zeroes + 3)
 
 
-@lru_cache(maxsize=1 << 16)  # ~13 MB when full (200 bytes an entry); a worker holds it for the whole run
+@word_memo  # ~13 MB when full (200 bytes an entry); a worker holds it for the whole run
 def zipf(word: str, lang: str = "en") -> float:
     """Zipf frequency (0 = unknown, 3 = once per million words, 7 = 'the'), as ``wordfreq.zipf_frequency``."""
     return round(math.log(_frequency(word, lang), 10) + 9, 2)
 
 
-@cache
+@resource
 def has_list(lang: str) -> bool:
     """Does wordfreq have a word list of this language itself (not the nearest match it would fall back to)?"""
     return lang in available_languages("best")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
-from functools import cache
 from typing import Any
 
+from cleaner.core.memo import resource
 
-@cache
+
+@resource
 def _libc() -> Any:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from cleaner.core.memo import MemoDict
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import Span, line_with_newline, removal_span
 from cleaner.rulebook.load import RULE_TYPES, Rule, RuleType, register_type
@@ -74,30 +75,23 @@ def _phrase_set(rule: Rule) -> set[str]:
 
 # Verdicts of rules on lines and sentences, by text: a page's lines come back when dedup settles the page,
 # and the site's chrome lines recur on page after page, while a regex call with a timeout costs ~1.7 us.
-# Keyed by a serial kept in the rule's compiled patterns (shared by copies of a rule, which match alike);
-# cleared when full, so it holds at most _MAX_VERDICT_TEXTS texts (of at most _MAX_VERDICT_CHARS).
-_VERDICTS: dict[str, dict[tuple[int, str], bool]] = {}
-_MAX_VERDICT_TEXTS = 4096
-_MAX_VERDICT_CHARS = 2000
+# Keyed by a serial kept in the rule's compiled patterns (shared by copies of a rule, which match alike).
+_VERDICTS = MemoDict("rule verdicts")
 _SERIALS = itertools.count()
 
 
 def matches(rule: Rule, s: str, timeout: float, key: str = "regex") -> bool:
     """Does the rule match ``s`` (whole string or anywhere, per its ``match``)?"""
-    if len(s) > _MAX_VERDICT_CHARS:
+    if not _VERDICTS.keeps(s):
         return _matches(rule, s, timeout, key)
     serial = rule.compiled.get("_serial")
     if serial is None:
         serial = rule.compiled["_serial"] = next(_SERIALS)
-    verdicts = _VERDICTS.get(s)
-    if verdicts is None:
-        if len(_VERDICTS) >= _MAX_VERDICT_TEXTS:
-            _VERDICTS.clear()
-        verdicts = _VERDICTS[s] = {}
+    verdicts = _VERDICTS.slot(s)
     found = verdicts.get((serial, key))
     if found is None:
         found = verdicts[(serial, key)] = _matches(rule, s, timeout, key)
-    return found
+    return found  # type: ignore[no-any-return]
 
 
 def _matches(rule: Rule, s: str, timeout: float, key: str) -> bool:

@@ -20,12 +20,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import ahocorasick
 
-from cleaner.core.text import Span, last_text_memo, lines, sentences
+from cleaner.core.memo import line_memo, text_memo
+from cleaner.core.text import Span, lines, sentences
 
 try:  # the stdlib's regex parser; its internals moved in 3.11
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def rule_literals(rule: Any, key: str = "regex") -> frozenset[str] | None:
     return rule.compiled[cache_key]  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=1 << 12)  # the same line is folded for every rule that has phrases
+@line_memo  # the same line is folded for every rule that has phrases
 def fold_phrase(s: str) -> str:
     """How a phrase rule compares a line with its phrases: case-folded, spaces collapsed, end punctuation off."""
     return " ".join(s.casefold().split()).strip(" .:!?")
@@ -226,7 +226,7 @@ class Views:
         return sorted({bisect.bisect_right(self.starts, pos) - 1 for s in lits for pos in self._positions(s)})
 
 
-@last_text_memo  # every rule of a stage looks at the same text
+@text_memo  # every rule of a stage looks at the same text
 def views(text: str) -> Views:
     """The views of ``text``."""
     return Views.of(text)

@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 import regex
 
 from cleaner import _core
+from cleaner.core.memo import resource, word_memo
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import (
     Span,
@@ -53,7 +53,7 @@ _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]")
 _LETTERS = regex.compile(r"\p{L}")
 
 
-@lru_cache(maxsize=1 << 16)  # called on every word of every page; a page's words are mostly the corpus's words
+@word_memo  # called on every word of every page; a page's words are mostly the corpus's words
 def stem(word: str) -> str:
     """A crude English stem, enough to see 'relationships' and 'relationship' as one topic word."""
     w = word.casefold().replace("’", "'")
@@ -65,14 +65,14 @@ def stem(word: str) -> str:
     return w
 
 
-@lru_cache(maxsize=1)
+@resource
 def _wordfreq_languages() -> frozenset[str]:
     from wordfreq import available_languages
 
     return frozenset(available_languages())
 
 
-@cache
+@resource
 def _tokenizes(lang: str) -> bool:
     """Some wordfreq languages (zh, ja, ko) need an optional tokenizer; without it their words give no evidence."""
     try:
@@ -86,7 +86,6 @@ def _tokenizes(lang: str) -> bool:
 _WORDLIST_ALIAS = {"hr": "sh", "bs": "sh", "sr": "sh", "no": "nb"}
 
 
-@lru_cache(maxsize=1 << 15)  # over `zipf`'s own cache: the casefold and the language checks
 def safe_zipf(word: str, lang: str) -> float:
     lang = _WORDLIST_ALIAS.get(lang, lang)
     if lang not in _wordfreq_languages():
@@ -100,10 +99,10 @@ def safe_zipf(word: str, lang: str) -> float:
 _TITLE_HEAD_SPLIT = regex.compile(r"\s[-|–—:]\s|:\s|\?")
 
 
-# per ``max_zipf``, a word's stem as `SiteVocabulary` counts it, or "" for a word too common to count (a stem is
-# never empty): the scan asks about every distinct word of every page, most of them the corpus's common words,
-# and a collector lasts one batch of pages, so this outlives it (bounded: cleared when full)
-_VOCAB_STEMS: dict[float, dict[str, str]] = {}
+@word_memo  # the scan asks about every distinct word of every page, most of them the corpus's common words
+def _vocab_stem(word: str, max_zipf: float) -> str:
+    """A word's stem as `SiteVocabulary` counts it, or "" for a word too common to count (a stem is never empty)."""
+    return stem(word) if safe_zipf(word, "en") < max_zipf else ""
 
 
 class SiteVocabulary:
@@ -123,16 +122,7 @@ class SiteVocabulary:
 
     def add(self, text: str, site: str, name: str, key: str | None = None) -> None:
         # each distinct word once: a page repeats most of its words, and the result is a set anyway
-        memo = _VOCAB_STEMS.setdefault(self.max_zipf, {})
-        if len(memo) > 1 << 16:
-            memo.clear()
-        stems = set()
-        for w in set(page_words(text)):
-            s = memo.get(w)
-            if s is None:
-                s = memo[w] = stem(w) if safe_zipf(w, "en") < self.max_zipf else ""
-            if s:
-                stems.add(s)
+        stems = {s for w in set(page_words(text)) if (s := _vocab_stem(w, self.max_zipf))}
         self.df.setdefault(site, Counter()).update(stems)
         self.pages[site] += 1
 
@@ -158,7 +148,7 @@ class SiteVocabulary:
 
 
 # a page looks up all its stems, most of them common to every page: their keys (a BLAKE2 digest each) are kept
-_stem_key = lru_cache(maxsize=1 << 16)(word_key)
+_stem_key = word_memo(word_key)
 
 
 class SiteStems:
@@ -271,13 +261,8 @@ def _token_lows(sentence: str) -> str:
     return " ".join(_TOKEN.findall(sentence)).casefold()
 
 
+@line_memo  # two sentences in three recur within the memo's bound on the benchmark corpus
 def _has_marker(markers: regex.Pattern[str], lows: str) -> bool:
-    """``markers.search(lows)``, memoized for sentences of up to 2000 characters (as `line_memo` keeps lines)."""
-    return markers.search(lows) is not None if len(lows) > 2000 else _has_marker_memo(markers, lows)
-
-
-@lru_cache(maxsize=4096)  # two sentences in three recur within that many on the benchmark corpus
-def _has_marker_memo(markers: regex.Pattern[str], lows: str) -> bool:
     return markers.search(lows) is not None
 
 

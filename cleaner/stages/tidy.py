@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
 
 from cleaner.core.layout import prose_indents
+from cleaner.core.memo import resource
 from cleaner.core.page import Page, Proposal
 from cleaner.stages.base import Context
 from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
@@ -16,7 +16,7 @@ from cleaner.stages.detector import Detector, DetectorStage, Settings, setting
 _TRAILING = regex.compile(r"[ \t]+(?=\n|\Z)")
 
 
-@functools.lru_cache(maxsize=8)
+@resource
 def _blank_run(most: int) -> regex.Pattern[str]:
     """More than ``most`` blank lines in a row (blank: nothing but spaces and tabs)."""
     return regex.compile(r"\n(?:[ \t]*\n){" + str(most + 1) + ",}")

@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
 
+from cleaner.core.memo import line_memo, resource
 from cleaner.core.page import Page, Proposal
 from cleaner.core.text import Span, lines, removal_span, sentences
 from cleaner.stages.base import Collector, Context, Settle
@@ -537,18 +537,16 @@ def copy_runs(keys: list[str], gap: int = 1) -> list[int]:
     return out
 
 
-_INTRO_CACHE: dict[tuple[str, ...], regex.Pattern[str]] = {}
-
-
 def _introducers(s: PageCopySettings) -> regex.Pattern[str]:
-    pats = tuple(s.quote_introducers)
-    pat = _INTRO_CACHE.get(pats)
-    if pat is None:
-        pat = _INTRO_CACHE[pats] = regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)
-    return pat
+    return _introducer_pattern(tuple(s.quote_introducers))
 
 
-@lru_cache(maxsize=4096)  # every copy looks back over the lines before its run: the same lines, again and again
+@resource
+def _introducer_pattern(pats: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(f"(?:{p})" for p in pats) or "(?!)", regex.I)
+
+
+@line_memo  # every copy looks back over the lines before its run: the same lines, again and again
 def _introduces(intro: regex.Pattern[str], line: str) -> bool:
     return intro.search(line.strip()) is not None
 
